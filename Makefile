@@ -1,0 +1,39 @@
+# Everything a newcomer needs, from a machine with only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck unit bench run clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/townhall demo
+
+lint: install
+	$(BIN)/ruff check bot adapters core migrations tests benchmarks
+	$(BIN)/ruff format --check bot adapters core migrations tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck unit
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+run: install
+	$(BIN)/townhall run
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

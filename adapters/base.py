@@ -1,0 +1,24 @@
+"""What the composition root needs of every platform adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from core.events import IncomingEvent, OutgoingMessage
+from core.outbox import Sender
+
+EventHandler = Callable[[IncomingEvent], Awaitable[list[OutgoingMessage]]]
+
+
+class Adapter(Sender, Protocol):
+    """Translates one platform's traffic into core events and rendered messages back.
+
+    ``start`` connects and begins delivering events to ``handle``, answering each in its own
+    context with what ``handle`` returns; ``stop`` stops taking events and lets handlers in
+    flight finish. ``send`` (from Sender) is used by the outbox dispatcher.
+    """
+
+    async def start(self, handle: EventHandler) -> None: ...
+
+    async def stop(self) -> None: ...

@@ -1,0 +1,163 @@
+"""Reading console lines (typed or from a script) and turning them into core events.
+
+A script line is one of:
+``@as NAME`` / ``@as mod:NAME`` / ``@as founder:NAME``: who speaks next;
+``@platform discord|telegram|console``: whose conventions to imitate;
+``@place dm`` / ``@place #channel``: where the speaker writes (a DM with the bot by default);
+``@join NAME``: a member joins; ``@clock +2h`` / ``@clock 2026-12-01T09:00Z``: move time
+(due sweeps run); ``@press N``: press button N of the bot's last message to the speaker;
+anything else: a message or /command from the speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from adapters.console.adapter import Transcript
+from core.clock import ManualClock
+from core.events import (
+    Actor,
+    EventKind,
+    IncomingEvent,
+    OutgoingMessage,
+    Place,
+    PlaceKind,
+    Platform,
+    Role,
+)
+
+Handle = Callable[[IncomingEvent], Awaitable[list[OutgoingMessage]]]
+Tick = Callable[[], Awaitable[None]]
+
+ROLES = {"mod": Role.MODERATOR, "founder": Role.FOUNDER}
+DURATION = re.compile(r"^\+(\d+)([smhdw])$")
+UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class ScriptError(ValueError):
+    """A directive the console cannot follow; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    role: Role
+
+
+def parse_clock(argument: str, now: datetime) -> datetime:
+    match = DURATION.match(argument.strip())
+    if match:
+        return now + timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        when = datetime.fromisoformat(argument.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ScriptError(f"@clock takes +2h or an ISO time, not {argument!r}") from None
+    if when.tzinfo is None:
+        raise ScriptError(f"@clock needs a timezone (e.g. 2026-12-01T09:00Z), not {argument!r}")
+    return when
+
+
+def parse_command(text: str) -> tuple[str, str]:
+    """``/faq@townhall add x`` → ("faq", "add x")."""
+    head, _, rest = text[1:].partition(" ")
+    return head.split("@", 1)[0].lower(), rest.strip()
+
+
+class ConsoleSession:
+    def __init__(
+        self,
+        handle: Handle,
+        tick: Tick,
+        clock: ManualClock,
+        transcript: Transcript,
+        *,
+        speaker: str = "you",
+    ) -> None:
+        self._handle = handle
+        self._tick = tick
+        self._clock = clock
+        self._transcript = transcript
+        self._speaker = Speaker(speaker, Role.MEMBER)
+        self._platform = Platform.CONSOLE
+        self._channel: str | None = None
+        self._counter = 0
+        self._buttons: dict[str, list[str]] = {}
+
+    async def line(self, raw: str) -> None:
+        text = raw.strip()
+        if not text or text.startswith("#"):
+            return
+        if text.startswith("@"):
+            directive, _, argument = text[1:].partition(" ")
+            await self._directive(directive.lower(), argument.strip())
+            return
+        if text.startswith("/"):
+            command, arg_text = parse_command(text)
+            await self._emit(EventKind.COMMAND, text=text, command=command, arg_text=arg_text)
+        else:
+            await self._emit(EventKind.MESSAGE, text=text)
+
+    async def _directive(self, directive: str, argument: str) -> None:
+        if directive == "as":
+            role_name, _, name = argument.rpartition(":")
+            if not name or (role_name and role_name not in ROLES):
+                raise ScriptError(f"@as takes NAME, mod:NAME or founder:NAME, not {argument!r}")
+            self._speaker = Speaker(name, ROLES.get(role_name, Role.MEMBER))
+        elif directive == "platform":
+            try:
+                self._platform = Platform(argument.lower())
+            except ValueError:
+                raise ScriptError("@platform takes discord, telegram or console") from None
+        elif directive == "place":
+            self._channel = None if argument.lower() == "dm" else argument.lstrip("#")
+        elif directive == "join":
+            if not argument:
+                raise ScriptError("@join takes a name")
+            await self._emit(EventKind.MEMBER_JOINED, speaker=Speaker(argument, Role.MEMBER))
+        elif directive == "clock":
+            self._clock.set(parse_clock(argument, self._clock.now()))
+            await self._tick()
+        elif directive == "press":
+            await self._press(argument)
+        else:
+            raise ScriptError(f"unknown directive @{directive}")
+
+    async def _press(self, argument: str) -> None:
+        buttons = self._buttons.get(self._speaker.name, [])
+        if not argument.isdigit() or not 1 <= int(argument) <= len(buttons):
+            raise ScriptError(f"@press {argument}: the last message has {len(buttons)} button(s)")
+        action_id, _, action_arg = buttons[int(argument) - 1].partition(":")
+        await self._emit(EventKind.ACTION, action_id=action_id, action_arg=action_arg)
+
+    def _place(self, speaker: Speaker) -> Place:
+        if self._channel is None:
+            return Place(self._platform, f"dm:{speaker.name}", PlaceKind.DM)
+        return Place(self._platform, self._channel, PlaceKind.CHANNEL, guild_id="console")
+
+    async def _emit(
+        self, kind: EventKind, *, speaker: Speaker | None = None, **fields: str
+    ) -> None:
+        who = speaker or self._speaker
+        self._counter += 1
+        self._transcript.names[who.name] = who.name
+        event = IncomingEvent(
+            event_id=str(self._counter),
+            kind=kind,
+            actor=Actor(self._platform, who.name, who.name, role=who.role),
+            place=self._place(who),
+            received_at=self._clock.now(),
+            message_id=str(self._counter),
+            **fields,  # type: ignore[arg-type]
+        )
+        for message in await self._handle(event):
+            self.remember(message)
+            place = "dm" if event.place.is_dm else f"#{event.place.chat_id}"
+            self._transcript.show(message, place=place)
+
+    def remember(self, message: OutgoingMessage) -> None:
+        """The buttons of the latest message to someone are what their @press refers to."""
+        if message.user_id:
+            self._buttons[message.user_id] = [b.data for b in message.buttons]

@@ -1,0 +1,81 @@
+"""The composition root: builds the core's services and wires adapters to it.
+
+No global app object: everything is built here and passed in, so tests and the console
+build the same thing with a different clock, database or set of adapters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.migrate import upgrade
+from core.activity import ActivityLog
+from core.clock import Clock
+from core.context import Services
+from core.db.engine import Database
+from core.dispatcher import Dispatcher
+from core.events import IncomingEvent, OutgoingMessage, Platform
+from core.features.faq import handlers as faq_handlers
+from core.features.faq.service import FaqService
+from core.features.general import handlers as general_handlers
+from core.outbox import Sender
+from core.registry import Registry
+from core.render import Renderer
+from core.router import Router
+from core.scheduler import Sweeper
+from core.settings import Settings
+
+FEATURES = (general_handlers.registry, faq_handlers.registry)
+
+
+def build_registry() -> Registry:
+    return Registry.merge(FEATURES)
+
+
+@dataclass
+class App:
+    services: Services
+    router: Router
+    dispatcher: Dispatcher
+    sweeper: Sweeper
+
+    async def handle(self, event: IncomingEvent) -> list[OutgoingMessage]:
+        return await self.router.handle(event)
+
+    async def tick(self) -> None:
+        """What a moved clock triggers: every sweep, then whatever they queued is sent."""
+        await self.sweeper.run_all()
+        await self.dispatcher.dispatch_due()
+
+    async def close(self) -> None:
+        await self.services.activity.flush()
+        await self.services.database.dispose()
+
+
+async def build_app(
+    settings: Settings,
+    clock: Clock,
+    senders: Mapping[Platform, Sender],
+    *,
+    migrate: bool = True,
+) -> App:
+    database = Database(settings.database.url)
+    if migrate:
+        await upgrade(settings.database.url)
+    registry = build_registry()
+    faq = FaqService(database, Path(settings.knowledge.dir), settings.faq.min_confidence)
+    services = Services(
+        settings=settings,
+        database=database,
+        clock=clock,
+        renderer=Renderer(),
+        registry=registry,
+        activity=ActivityLog(database),
+        faq=faq,
+    )
+    await faq.reload()
+    dispatcher = Dispatcher(database, clock, senders, max_attempts=settings.outbox.max_attempts)
+    router = Router(services, on_enqueued=dispatcher.kick)
+    return App(services, router, dispatcher, Sweeper(services, registry.sweeps))

@@ -1,0 +1,102 @@
+"""``townhall``: the demo, scripted chats, the knowledge-base tools and the bot itself."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from bot import config, kb_commands
+from bot.console import run_console
+from bot.migrate import upgrade
+from core.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        return config.load(args.config)
+    except config.ConfigError as error:
+        sys.exit(f"townhall: {error}")
+
+
+def _with_database(settings: Settings, url: str) -> Settings:
+    return settings.model_copy(
+        update={"database": settings.database.model_copy(update={"url": url})}
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    settings = _settings(args)
+    with tempfile.TemporaryDirectory(prefix="townhall-demo-") as folder:
+        settings = _with_database(settings, f"sqlite+aiosqlite:///{folder}/demo.db")
+        interactive = sys.stdin.isatty()
+        asyncio.run(run_console(settings, sys.stdin, interactive=interactive, as_json=args.json))
+
+
+def cmd_chat(args: argparse.Namespace) -> None:
+    settings = _settings(args)
+    with tempfile.TemporaryDirectory(prefix="townhall-chat-") as folder:
+        if args.database is None:
+            settings = _with_database(settings, f"sqlite+aiosqlite:///{folder}/chat.db")
+        else:
+            settings = _with_database(settings, args.database)
+        with open(args.script, encoding="utf-8") as script:
+            code = asyncio.run(run_console(settings, script, interactive=False, as_json=args.json))
+    sys.exit(code)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    settings = _settings(args)
+    asyncio.run(upgrade(settings.database.url))
+    print(f"database at head: {settings.database.url}")
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    from bot.runner import run_bot
+
+    settings = _settings(args)
+    sys.exit(asyncio.run(run_bot(settings)))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="townhall", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="TOML settings (default: ./config.toml when present, else built-in defaults)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", parents=[common], help="chat with the bot in this terminal")
+    demo.add_argument("--json", action="store_true", help="one JSON line per bot message")
+    demo.set_defaults(func=cmd_demo)
+
+    chat = sub.add_parser("chat", parents=[common], help="run a console script")
+    chat.add_argument("--script", required=True, help="script file (see README)")
+    chat.add_argument("--json", action="store_true", help="one JSON line per bot message")
+    chat.add_argument("--database", default=None, help="database URL (default: a fresh one)")
+    chat.set_defaults(func=cmd_chat)
+
+    run = sub.add_parser("run", parents=[common], help="run the bot on Discord and Telegram")
+    run.set_defaults(func=cmd_run)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_upgrade = db_sub.add_parser("upgrade", parents=[common], help="migrate to the newest schema")
+    db_upgrade.set_defaults(func=cmd_db_upgrade)
+
+    kb_commands.add_parsers(sub, common, _settings)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

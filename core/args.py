@@ -1,0 +1,80 @@
+"""Parsing a command's text arguments against its declaration.
+
+Discord hands arguments over typed; Telegram and the console hand over one line of text. Words
+fill word/integer/choice arguments in order; a text argument takes the rest of the line, or
+the part before `` | `` when another text argument follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core.registry import ArgSpec, ArgType, CommandSpec
+
+TEXT_SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class ArgError(Exception):
+    """``problem`` is "missing", "not_a_number" or "not_a_choice"; templates word it."""
+
+    problem: str
+    arg: ArgSpec
+    value: str = ""
+
+
+def parse_text(spec: CommandSpec, text: str) -> dict[str, Any]:
+    values: dict[str, str] = {}
+    rest = text.strip()
+    for index, arg in enumerate(spec.args):
+        if arg.type is ArgType.TEXT:
+            more_text = any(a.type is ArgType.TEXT for a in spec.args[index + 1 :])
+            if more_text and TEXT_SEPARATOR in rest:
+                value, rest = (part.strip() for part in rest.split(TEXT_SEPARATOR, 1))
+            else:
+                value, rest = rest, ""
+        else:
+            parts = rest.split(maxsplit=1)
+            value = parts[0] if parts else ""
+            rest = parts[1] if len(parts) > 1 else ""
+        if value:
+            values[arg.name] = value
+    return convert(spec, values)
+
+
+def convert(spec: CommandSpec, raw: Mapping[str, str]) -> dict[str, Any]:
+    """Check and type already-split values (also used for Discord's options)."""
+    parsed: dict[str, Any] = {}
+    for arg in spec.args:
+        value = str(raw.get(arg.name, "")).strip()
+        if not value:
+            if arg.required:
+                raise ArgError("missing", arg)
+            continue
+        if arg.type is ArgType.INTEGER:
+            try:
+                parsed[arg.name] = int(value)
+            except ValueError:
+                raise ArgError("not_a_number", arg, value) from None
+        elif arg.type is ArgType.CHOICE:
+            choice = value.lower()
+            if choice not in arg.choices:
+                raise ArgError("not_a_choice", arg, value)
+            parsed[arg.name] = choice
+        else:
+            parsed[arg.name] = value
+    return parsed
+
+
+def usage(spec: CommandSpec) -> str:
+    """``/faq add <question> | <answer>``: shown when arguments are missing or wrong."""
+    parts = [f"/{spec.name}"]
+    for index, arg in enumerate(spec.args):
+        label = "|".join(arg.choices) if arg.choices else arg.name
+        shown = f"<{label}>" if arg.required else f"[{label}]"
+        if index and arg.type is ArgType.TEXT and spec.args[index - 1].type is ArgType.TEXT:
+            shown = f"{TEXT_SEPARATOR} {shown}"
+        parts.append(shown)
+    return " ".join(parts)

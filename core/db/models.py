@@ -1,0 +1,19 @@
+"""Imports every model so Alembic and tests see the whole schema in one metadata."""
+
+from core.activity import ActivityEvent
+from core.db.base import Base
+from core.features.faq.models import AnswerLog, StoredEntry
+from core.features.members.models import Identity, Member
+from core.outbox import OutboxMessage
+
+metadata = Base.metadata
+
+__all__ = [
+    "ActivityEvent",
+    "AnswerLog",
+    "Identity",
+    "Member",
+    "OutboxMessage",
+    "StoredEntry",
+    "metadata",
+]

@@ -1,0 +1,190 @@
+"""The types that cross the adapter boundary.
+
+Adapters turn platform payloads into these and back; nothing platform-specific passes further
+in, so every feature works the same on Discord, Telegram and the console.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Platform(StrEnum):
+    DISCORD = "discord"
+    TELEGRAM = "telegram"
+    CONSOLE = "console"
+
+
+class Role(IntEnum):
+    """Ordered so that a check is a comparison: founder ≥ moderator ≥ member."""
+
+    MEMBER = 0
+    MODERATOR = 1
+    FOUNDER = 2
+
+
+class PlaceKind(StrEnum):
+    DM = "dm"
+    GROUP = "group"
+    CHANNEL = "channel"
+    THREAD = "thread"
+
+
+class EventKind(StrEnum):
+    MESSAGE = "message"
+    COMMAND = "command"
+    ACTION = "action"
+    MEMBER_JOINED = "member_joined"
+    MEMBER_LEFT = "member_left"
+    REACTION = "reaction"
+
+
+class Visibility(StrEnum):
+    """Private is ephemeral on Discord and a DM on Telegram."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+@dataclass(frozen=True)
+class Actor:
+    platform: Platform
+    platform_user_id: str
+    display_name: str
+    role: Role = Role.MEMBER
+    locale: str | None = None
+    is_bot: bool = False
+    member_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    platform: Platform
+    chat_id: str
+    kind: PlaceKind
+    guild_id: str | None = None
+    thread_id: str | None = None
+
+    @property
+    def is_dm(self) -> bool:
+        return self.kind is PlaceKind.DM
+
+
+@dataclass(frozen=True)
+class IncomingEvent:
+    """One thing that happened on a platform.
+
+    Commands arrive either parsed (``args``, from Discord's typed options) or as ``arg_text``
+    (Telegram, console), which the router parses against the command's declaration.
+    """
+
+    event_id: str
+    kind: EventKind
+    actor: Actor
+    place: Place
+    received_at: datetime
+    text: str = ""
+    message_id: str | None = None
+    reply_to_id: str | None = None
+    mentions_bot: bool = False
+    command: str | None = None
+    args: Mapping[str, str] | None = None
+    arg_text: str = ""
+    action_id: str | None = None
+    action_arg: str = ""
+    raw: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button whose label is a catalog key (``label_key``) or literal data (``label``)."""
+
+    action: str
+    arg: str = ""
+    label_key: str = ""
+    label: str = ""
+
+    @property
+    def data(self) -> str:
+        return f"{self.action}:{self.arg}"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes = field(repr=False)
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler wants said; the core renders it for the recipient's platform and locale.
+
+    Without ``to_member`` the reply goes back where the event happened; with it, to that
+    member's DM on their preferred platform, through the outbox. ``locale`` overrides the
+    recipient's language, e.g. to answer a Chinese question in Chinese.
+    """
+
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    buttons: tuple[Button, ...] = ()
+    visibility: Visibility = Visibility.PUBLIC
+    to_member: int | None = None
+    reply_to_id: str | None = None
+    edit_message_id: str | None = None
+    idempotency_key: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderedButton:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A rendered message an adapter can send without asking the core anything.
+
+    ``chat_id`` addresses a place; ``user_id`` addresses a person's DM when the chat is not
+    known (Discord opens one, Telegram uses the user id).
+    """
+
+    platform: Platform
+    text: str
+    chat_id: str | None = None
+    user_id: str | None = None
+    thread_id: str | None = None
+    buttons: tuple[RenderedButton, ...] = ()
+    visibility: Visibility = Visibility.PUBLIC
+    reply_to_id: str | None = None
+    edit_message_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+class DeliveryFailure(StrEnum):
+    BLOCKED = "blocked"
+    FORBIDDEN = "forbidden"
+    RATE_LIMITED = "rate_limited"
+    UNAVAILABLE = "unavailable"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The outcome of one send; ``retry_after`` (seconds) accompanies a rate limit."""
+
+    platform: Platform
+    message_id: str | None = None
+    failure: DeliveryFailure | None = None
+    detail: str = ""
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None

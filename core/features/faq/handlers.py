@@ -1,0 +1,243 @@
+"""Chat surface of the FAQ: /ask, answers in DMs, mentions and help channels, 👍/👎, /faq."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.context import Context, Services
+from core.events import Button, EventKind, Reply, Role, Visibility
+from core.features.faq.entries import KBEntry
+from core.features.faq.models import AnswerLog
+from core.features.faq.service import Answer, looks_like_question
+from core.locale import SUPPORTED
+from core.locale import of_text as language_of
+from core.registry import ArgSpec, ArgType, Registry
+
+registry = Registry("faq")
+
+LIST_PAGE = 25
+
+
+def _answer_reply(entry: KBEntry, log_id: int) -> Reply:
+    return Reply(
+        "faq/answer",
+        {"entry": entry},
+        buttons=(
+            Button("faq.vote", f"{log_id}:up", label_key="faq.helpful"),
+            Button("faq.vote", f"{log_id}:down", label_key="faq.not_helpful"),
+        ),
+        locale=entry.locale,
+    )
+
+
+def _declined_reply(ctx: Context, question: str, answer: Answer) -> Reply:
+    faq = ctx.services.faq
+    topics = [e for c in answer.result.candidates if (e := faq.public_entry(c.entry_id))]
+    buttons = [
+        Button("faq.topic", f"{answer.log_id}:{n}", label=entry.title[:80])
+        for n, entry in enumerate(topics)
+    ]
+    buttons.append(Button("faq.human", str(answer.log_id), label_key="faq.ask_human"))
+    return Reply(
+        "faq/declined",
+        {"question": question, "topics": topics},
+        buttons=tuple(buttons),
+        locale=answer.locale,
+    )
+
+
+async def _respond(ctx: Context, question: str, *, unsolicited: bool = False) -> Reply | None:
+    settings = ctx.services.settings.faq
+    question = question.strip()
+    if not question:
+        return Reply("faq/empty_question", visibility=Visibility.PRIVATE)
+    if len(question) > settings.max_question_length:
+        if unsolicited:
+            return None
+        return Reply(
+            "faq/too_long",
+            {"length": len(question), "limit": settings.max_question_length},
+            locale=language_of(question),
+        )
+    answer = await ctx.services.faq.answer(
+        ctx.session,
+        question,
+        member_id=ctx.member.id,
+        platform=ctx.place.platform.value,
+        now=ctx.now,
+        min_confidence=settings.auto_answer_min_confidence if unsolicited else None,
+    )
+    await ctx.session.commit()
+    if answer.entry is not None:
+        return _answer_reply(answer.entry, answer.log_id)
+    return None if unsolicited else _declined_reply(ctx, question, answer)
+
+
+@registry.command("ask", ArgSpec("question", ArgType.TEXT))
+async def ask(ctx: Context, question: str) -> Reply | None:
+    """Ask the knowledge base a question."""
+    return await _respond(ctx, question)
+
+
+@registry.on(EventKind.MESSAGE)
+async def on_message(ctx: Context) -> Reply | None:
+    """DMs and mentions are always answered; help channels only when the bot is confident."""
+    text = ctx.event.text
+    if ctx.place.is_dm or ctx.event.mentions_bot:
+        return await _respond(ctx, text)
+    place = f"{ctx.place.platform.value}:{ctx.place.chat_id}"
+    if place in ctx.services.settings.faq.help_channels and looks_like_question(text):
+        return await _respond(ctx, text, unsolicited=True)
+    return None
+
+
+async def _own_log(ctx: Context, raw_id: str) -> AnswerLog | None:
+    log = await ctx.session.get(AnswerLog, int(raw_id)) if raw_id.isdigit() else None
+    return log if log is not None and log.member_id == ctx.member.id else None
+
+
+@registry.action("faq.vote")
+async def vote(ctx: Context, arg: str) -> Reply:
+    raw_id, _, choice = arg.partition(":")
+    log = await ctx.services.faq.vote(
+        ctx.session, int(raw_id) if raw_id.isdigit() else -1, ctx.member.id, choice, ctx.now
+    )
+    if log is None:
+        return Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)
+    buttons = (
+        () if choice == "up" else (Button("faq.human", str(log.id), label_key="faq.ask_human"),)
+    )
+    return Reply("faq/voted", {"vote": choice}, buttons=buttons, visibility=Visibility.PRIVATE)
+
+
+@registry.action("faq.topic")
+async def topic(ctx: Context, arg: str) -> Reply:
+    raw_id, _, index = arg.partition(":")
+    log = await _own_log(ctx, raw_id)
+    if log is None or not index.isdigit() or int(index) >= len(log.suggestions):
+        return Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)
+    faq = ctx.services.faq
+    entry = faq.public_entry(log.suggestions[int(index)])
+    if entry is None:
+        return Reply("faq/not_found", {"entry_id": log.suggestions[int(index)]})
+    log_id = await faq.log_shown(
+        ctx.session, entry, member_id=ctx.member.id, platform=ctx.place.platform.value, now=ctx.now
+    )
+    await ctx.session.commit()
+    return _answer_reply(entry, log_id)
+
+
+@registry.action("faq.human")
+async def ask_human(ctx: Context, arg: str) -> Reply:
+    """Until tickets exist, an escalated question is flagged for moderators in /faq unanswered."""
+    log = await _own_log(ctx, arg)
+    if log is None:
+        return Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)
+    if log.escalated_at is None:
+        log.escalated_at = ctx.now
+        await ctx.session.commit()
+    return Reply("faq/escalated", {"question": log.question}, visibility=Visibility.PRIVATE)
+
+
+ENTRY_ID = ArgSpec("entry_id", ArgType.WORD, autocomplete="faq_entries")
+
+
+@registry.command(
+    "faq add",
+    ArgSpec("question", ArgType.TEXT),
+    ArgSpec("answer", ArgType.TEXT),
+    min_role=Role.MODERATOR,
+)
+async def faq_add(ctx: Context, question: str, answer: str) -> Reply:
+    """Add an answer to the knowledge base."""
+    faq = ctx.services.faq
+    locale = language_of(question) or "en"
+    entry = KBEntry(
+        id=faq.free_id(question, locale),
+        title=question[:300],
+        questions=(),
+        answer=answer,
+        locale=locale,
+        source="db",
+    )
+    await faq.save(ctx.session, entry, ctx.member.id, ctx.now)
+    return Reply("faq/saved", {"entry": entry, "created": True})
+
+
+@registry.command("faq edit", ENTRY_ID, ArgSpec("answer", ArgType.TEXT), min_role=Role.MODERATOR)
+async def faq_edit(ctx: Context, entry_id: str, answer: str) -> Reply:
+    """Replace the answer of an entry."""
+    faq = ctx.services.faq
+    entry = faq.find(entry_id, ctx.locale)
+    if entry is None:
+        return Reply("faq/not_found", {"entry_id": entry_id})
+    updated = KBEntry(entry.id, entry.title, entry.questions, answer, entry.locale, entry.tags)
+    await faq.save(ctx.session, updated, ctx.member.id, ctx.now)
+    return Reply("faq/saved", {"entry": updated, "created": False})
+
+
+@registry.command("faq remove", ENTRY_ID, min_role=Role.MODERATOR)
+async def faq_remove(ctx: Context, entry_id: str) -> Reply:
+    """Remove an entry from the answers the bot gives."""
+    faq = ctx.services.faq
+    entry = faq.find(entry_id, ctx.locale)
+    if entry is None:
+        return Reply("faq/not_found", {"entry_id": entry_id})
+    await faq.remove(ctx.session, entry, ctx.member.id, ctx.now)
+    return Reply("faq/removed", {"entry": entry})
+
+
+@registry.command(
+    "faq list",
+    ArgSpec("locale", ArgType.CHOICE, required=False, choices=tuple(s.lower() for s in SUPPORTED)),
+    ArgSpec("page", ArgType.INTEGER, required=False),
+    min_role=Role.MODERATOR,
+)
+async def faq_list(ctx: Context, locale: str | None = None, page: int = 1) -> Reply:
+    """List the knowledge base's entries."""
+    chosen = next((s for s in SUPPORTED if s.lower() == locale), None) if locale else ctx.locale
+    entries = ctx.services.faq.entries(chosen)
+    pages = max(1, -(-len(entries) // LIST_PAGE))
+    page = min(max(page, 1), pages)
+    shown = entries[(page - 1) * LIST_PAGE : page * LIST_PAGE]
+    return Reply(
+        "faq/list",
+        {
+            "entries": shown,
+            "page": page,
+            "pages": pages,
+            "total": len(entries),
+            "list_locale": chosen,
+        },
+        visibility=Visibility.PRIVATE,
+    )
+
+
+@registry.command("faq show", ENTRY_ID, min_role=Role.MODERATOR)
+async def faq_show(ctx: Context, entry_id: str) -> Reply:
+    """Show an entry with all its phrasings."""
+    entry = ctx.services.faq.find(entry_id, ctx.locale)
+    if entry is None:
+        return Reply("faq/not_found", {"entry_id": entry_id})
+    return Reply("faq/show", {"entry": entry}, visibility=Visibility.PRIVATE)
+
+
+@registry.command("faq reload", min_role=Role.MODERATOR)
+async def faq_reload(ctx: Context) -> Reply:
+    """Read the knowledge files again after editing them."""
+    report = await ctx.services.faq.reload()
+    return Reply(
+        "faq/reloaded",
+        {
+            "count": report.entries,
+            "problems": [str(p) for p in report.problems[:10]],
+            "problem_count": len(report.problems),
+        },
+        visibility=Visibility.PRIVATE,
+    )
+
+
+@registry.sweep("faq.files", every=timedelta(seconds=30))
+async def reload_changed_files(services: Services) -> int:
+    """Knowledge files edited on disk are picked up without a restart."""
+    return int(await services.faq.reload_if_files_changed())

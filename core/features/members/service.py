@@ -1,0 +1,72 @@
+"""Who is speaking: the member behind a platform account, created on first sight."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.events import Actor, Platform
+from core.features.members.models import Identity, Member
+
+
+async def resolve(session: AsyncSession, actor: Actor, now: datetime) -> Member:
+    """The member for this account; a new one on first contact. Flushes, does not commit."""
+    identity = await session.scalar(
+        select(Identity).where(
+            Identity.platform == actor.platform.value,
+            Identity.platform_user_id == actor.platform_user_id,
+        )
+    )
+    if identity is None:
+        member = Member(
+            display_name=actor.display_name[:100],
+            created_at=now,
+            last_seen_at=now,
+        )
+        identity = Identity(
+            member=member,
+            platform=actor.platform.value,
+            platform_user_id=actor.platform_user_id,
+            display_name=actor.display_name[:100],
+            created_at=now,
+        )
+        session.add_all([member, identity])
+        await session.flush()
+        return member
+    member = await session.get_one(Member, identity.member_id)
+    member.last_seen_at = now
+    if identity.display_name != actor.display_name[:100]:
+        identity.display_name = actor.display_name[:100]
+    return member
+
+
+async def set_locale(session: AsyncSession, member_id: int, locale: str | None) -> None:
+    member = await session.get_one(Member, member_id)
+    member.locale = locale
+    await session.commit()
+
+
+def dm_identity(member: Member) -> Identity | None:
+    """Where a DM to this member goes: their chosen platform, else any reachable account."""
+    reachable = [i for i in member.identities if i.unreachable_at is None]
+    if member.dm_platform:
+        for identity in reachable:
+            if identity.platform == member.dm_platform:
+                return identity
+    return reachable[0] if reachable else None
+
+
+async def mark_unreachable(
+    session: AsyncSession, platform: Platform, user_id: str, reason: str, now: datetime
+) -> None:
+    """The platform refused a DM (blocked, never started): stop trying, keep everything."""
+    identity = await session.scalar(
+        select(Identity).where(
+            Identity.platform == platform.value, Identity.platform_user_id == user_id
+        )
+    )
+    if identity is not None and identity.unreachable_at is None:
+        identity.unreachable_at = now
+        identity.unreachable_reason = reason[:200]

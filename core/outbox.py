@@ -1,0 +1,138 @@
+"""Every outgoing message that must not be lost or doubled is a row here first.
+
+A row is written in the same transaction as the change that caused it, under an idempotency
+key, so a retried sweep or a double press cannot queue it twice. The dispatcher
+(core/dispatcher.py) sends pending rows and records what the platform answered.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import JSON, Index, String, Text, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.base import Base
+from core.events import (
+    Attachment,
+    OutgoingMessage,
+    Platform,
+    Receipt,
+    RenderedButton,
+    Visibility,
+)
+from core.ratelimit import Limit
+
+
+class Sender(Protocol):
+    """What the dispatcher needs of an adapter: its limits, and a way to send."""
+
+    platform: Platform
+    overall_limit: Limit
+
+    def rate_keys(self, message: OutgoingMessage) -> Sequence[tuple[str, Limit]]:
+        """The per-chat (and per-group) windows this message counts against."""
+        ...
+
+    async def send(self, message: OutgoingMessage) -> Receipt: ...
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int | None]
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+def to_payload(message: OutgoingMessage) -> dict[str, Any]:
+    return {
+        "text": message.text,
+        "thread_id": message.thread_id,
+        "buttons": [[b.label, b.data] for b in message.buttons],
+        "visibility": message.visibility.value,
+        "reply_to_id": message.reply_to_id,
+        "edit_message_id": message.edit_message_id,
+        "attachments": [
+            [a.filename, a.mime_type, base64.b64encode(a.content).decode()]
+            for a in message.attachments
+        ],
+    }
+
+
+def from_row(row: OutboxMessage) -> OutgoingMessage:
+    payload = row.payload
+    return OutgoingMessage(
+        platform=Platform(row.platform),
+        text=payload["text"],
+        chat_id=row.chat_id,
+        user_id=row.user_id,
+        thread_id=payload.get("thread_id"),
+        buttons=tuple(RenderedButton(label, data) for label, data in payload["buttons"]),
+        visibility=Visibility(payload["visibility"]),
+        reply_to_id=payload.get("reply_to_id"),
+        edit_message_id=payload.get("edit_message_id"),
+        attachments=tuple(
+            Attachment(name, base64.b64decode(content), mime)
+            for name, mime, content in payload.get("attachments", [])
+        ),
+    )
+
+
+async def enqueue(
+    session: AsyncSession,
+    message: OutgoingMessage,
+    *,
+    key: str,
+    now: datetime,
+    member_id: int | None = None,
+) -> bool:
+    """Queue ``message`` unless a row with ``key`` exists. Flushes; the caller commits.
+
+    Returns whether a row was added.
+    """
+    existing = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
+    )
+    if existing is not None:
+        return False
+    session.add(
+        OutboxMessage(
+            idempotency_key=key,
+            platform=message.platform.value,
+            member_id=member_id,
+            chat_id=message.chat_id,
+            user_id=message.user_id,
+            payload=to_payload(message),
+            status=OutboxStatus.PENDING.value,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+    await session.flush()
+    return True

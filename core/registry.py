@@ -1,0 +1,193 @@
+"""One declaration per command, button action, event handler and sweep.
+
+A feature declares ``@registry.command("faq add", ...)`` once; the router dispatches it and
+each adapter turns the same spec into its platform's UI (slash commands with typed options on
+Discord, the command menu on Telegram, ``/help`` everywhere).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from core.events import EventKind, Reply, Role
+
+if TYPE_CHECKING:
+    from core.context import Services
+
+HandlerResult = Reply | Sequence[Reply] | None
+Handler = Callable[..., Awaitable[HandlerResult]]
+SweepFn = Callable[["Services"], Awaitable[int]]
+
+
+class ArgType(StrEnum):
+    WORD = "word"
+    TEXT = "text"
+    INTEGER = "integer"
+    CHOICE = "choice"
+
+
+class Scope(StrEnum):
+    ANYWHERE = "anywhere"
+    DM = "dm"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    name: str
+    type: ArgType = ArgType.WORD
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    autocomplete: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """``name`` is a path: "faq add" is subcommand "add" of the group "faq"."""
+
+    name: str
+    description: str
+    handler: Handler = field(repr=False)
+    args: tuple[ArgSpec, ...] = ()
+    min_role: Role = Role.MEMBER
+    scope: Scope = Scope.ANYWHERE
+    feature: str = ""
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(self.name.split())
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    action_id: str
+    handler: Handler = field(repr=False)
+    min_role: Role = Role.MEMBER
+    feature: str = ""
+
+
+@dataclass(frozen=True)
+class EventHandlerSpec:
+    kind: EventKind
+    handler: Handler = field(repr=False)
+    feature: str = ""
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """Scheduled work: a pass over database state, safe to run at any moment and any count."""
+
+    name: str
+    every: timedelta
+    run: SweepFn = field(repr=False)
+
+
+def _docstring_summary(fn: Callable[..., Any]) -> str:
+    doc = inspect.getdoc(fn) or ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""
+
+
+class Registry:
+    def __init__(self, feature: str = "") -> None:
+        self.feature = feature
+        self.commands: dict[str, CommandSpec] = {}
+        self.actions: dict[str, ActionSpec] = {}
+        self.event_handlers: list[EventHandlerSpec] = []
+        self.sweeps: dict[str, SweepSpec] = {}
+
+    def command(
+        self,
+        name: str,
+        *args: ArgSpec,
+        min_role: Role = Role.MEMBER,
+        scope: Scope = Scope.ANYWHERE,
+    ) -> Callable[[Handler], Handler]:
+        """Declare a command; its description is the first line of the handler's docstring."""
+
+        def register(fn: Handler) -> Handler:
+            self._add_command(
+                CommandSpec(
+                    name=name,
+                    description=_docstring_summary(fn),
+                    handler=fn,
+                    args=args,
+                    min_role=min_role,
+                    scope=scope,
+                    feature=self.feature,
+                )
+            )
+            return fn
+
+        return register
+
+    def action(self, action_id: str, min_role: Role = Role.MEMBER) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            if action_id in self.actions:
+                raise ValueError(f"action {action_id!r} declared twice")
+            self.actions[action_id] = ActionSpec(action_id, fn, min_role, self.feature)
+            return fn
+
+        return register
+
+    def on(self, kind: EventKind) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self.event_handlers.append(EventHandlerSpec(kind, fn, self.feature))
+            return fn
+
+        return register
+
+    def sweep(self, name: str, every: timedelta) -> Callable[[SweepFn], SweepFn]:
+        def register(fn: SweepFn) -> SweepFn:
+            if name in self.sweeps:
+                raise ValueError(f"sweep {name!r} declared twice")
+            self.sweeps[name] = SweepSpec(name, every, fn)
+            return fn
+
+        return register
+
+    def _add_command(self, spec: CommandSpec) -> None:
+        if spec.name in self.commands:
+            raise ValueError(f"command {spec.name!r} declared twice")
+        text_args = [a for a in spec.args if a.type is ArgType.TEXT]
+        if text_args and spec.args[-1].type is not ArgType.TEXT:
+            raise ValueError(f"command {spec.name!r}: text arguments must come last")
+        self.commands[spec.name] = spec
+
+    @classmethod
+    def merge(cls, registries: Iterable[Registry]) -> Registry:
+        merged = cls()
+        for registry in registries:
+            for command in registry.commands.values():
+                merged._add_command(command)
+            for action in registry.actions.values():
+                if action.action_id in merged.actions:
+                    raise ValueError(f"action {action.action_id!r} declared twice")
+                merged.actions[action.action_id] = action
+            merged.event_handlers.extend(registry.event_handlers)
+            for sweep in registry.sweeps.values():
+                if sweep.name in merged.sweeps:
+                    raise ValueError(f"sweep {sweep.name!r} declared twice")
+                merged.sweeps[sweep.name] = sweep
+        return merged
+
+    def groups(self) -> dict[str, list[CommandSpec]]:
+        """Commands by their first word; a group of one with no subcommand is a plain command."""
+        grouped: dict[str, list[CommandSpec]] = {}
+        for spec in self.commands.values():
+            grouped.setdefault(spec.path[0], []).append(spec)
+        return grouped
+
+    def resolve(self, command: str, arg_text: str) -> tuple[CommandSpec | None, str]:
+        """Find the spec for ``/faq add rest...``: the longest declared path wins."""
+        words = arg_text.split(maxsplit=1)
+        if words:
+            sub = f"{command} {words[0].lower()}"
+            if sub in self.commands:
+                return self.commands[sub], words[1] if len(words) > 1 else ""
+        return self.commands.get(command), arg_text

@@ -1,0 +1,240 @@
+"""Event in, rendered replies out: member lookup, role checks, errors as friendly messages.
+
+Replies to the event come back to the adapter, which answers in context (an interaction
+response on Discord, a reply on Telegram). Replies addressed to a member go through the
+outbox, in the same transaction as the handler's changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import args as argparse_
+from core import locale as locales
+from core.activity import ActivityRecord
+from core.context import Context, Services
+from core.events import (
+    EventKind,
+    IncomingEvent,
+    OutgoingMessage,
+    PlaceKind,
+    Platform,
+    RenderedButton,
+    Reply,
+    Role,
+    Visibility,
+)
+from core.features.members import service as members
+from core.features.members.models import Member
+from core.outbox import enqueue
+from core.registry import HandlerResult
+
+log = logging.getLogger(__name__)
+
+SEEN_EVENTS = 10_000
+
+
+class Router:
+    def __init__(self, services: Services, on_enqueued: Callable[[], None] = lambda: None) -> None:
+        self.services = services
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._on_enqueued = on_enqueued
+
+    async def handle(self, event: IncomingEvent) -> list[OutgoingMessage]:
+        if event.actor.is_bot or self._is_duplicate(event):
+            return []
+        clock = self.services.clock
+        async with self.services.database.session() as session:
+            member = await members.resolve(session, event.actor, clock.now())
+            event = replace(
+                event, actor=replace(event.actor, member_id=member.id, role=self._role(event))
+            )
+            ctx = Context(self.services, session, event, member, self._locale(event, member))
+            await session.commit()
+            feature, replies = await self._dispatch(ctx)
+            self.services.activity.record(
+                ActivityRecord(
+                    member_id=member.id,
+                    platform=event.place.platform.value,
+                    place_id=event.place.chat_id,
+                    place_kind=event.place.kind.value,
+                    kind=event.kind.value,
+                    feature=feature,
+                    at=event.received_at,
+                )
+            )
+            return await self._deliver(ctx, replies)
+
+    def _is_duplicate(self, event: IncomingEvent) -> bool:
+        key = f"{event.place.platform.value}:{event.event_id}"
+        if key in self._seen:
+            return True
+        self._seen[key] = None
+        if len(self._seen) > SEEN_EVENTS:
+            self._seen.popitem(last=False)
+        return False
+
+    def _role(self, event: IncomingEvent) -> Role:
+        """The platform's view (admin rights, configured roles) raised by configured ids."""
+        who = f"{event.actor.platform.value}:{event.actor.platform_user_id}"
+        roles = self.services.settings.roles
+        if who in roles.founders:
+            return Role.FOUNDER
+        if who in roles.moderators:
+            return max(event.actor.role, Role.MODERATOR)
+        return event.actor.role
+
+    def _locale(self, event: IncomingEvent, member: Member) -> str:
+        return (
+            member.locale
+            or locales.normalize(event.actor.locale)
+            or locales.of_text(event.text)
+            or self.services.settings.locale.default
+        )
+
+    async def _dispatch(self, ctx: Context) -> tuple[str, list[Reply]]:
+        try:
+            return await self._route(ctx)
+        except Exception:
+            log.exception("handler failed for %s event %s", ctx.event.kind, ctx.event.event_id)
+            await ctx.session.rollback()
+            return "error", [Reply("core/error", visibility=Visibility.PRIVATE)]
+
+    async def _route(self, ctx: Context) -> tuple[str, list[Reply]]:
+        event, registry = ctx.event, self.services.registry
+        if event.kind is EventKind.COMMAND:
+            spec, rest = registry.resolve((event.command or "").lower(), event.arg_text)
+            if spec is None:
+                return "unknown", [Reply("core/unknown_command", {"command": event.command})]
+            if ctx.actor.role < spec.min_role:
+                return spec.feature, [
+                    Reply("core/forbidden", {"command": spec.name}, visibility=Visibility.PRIVATE)
+                ]
+            try:
+                values = (
+                    argparse_.convert(spec, event.args)
+                    if event.args is not None
+                    else argparse_.parse_text(spec, rest)
+                )
+            except argparse_.ArgError as error:
+                return spec.feature, [self._arg_error(spec.name, error, argparse_.usage(spec))]
+            return spec.feature, _as_list(await spec.handler(ctx, **values))
+        if event.kind is EventKind.ACTION:
+            action = registry.actions.get(event.action_id or "")
+            if action is None:
+                return "unknown", [Reply("core/stale_button", visibility=Visibility.PRIVATE)]
+            if ctx.actor.role < action.min_role:
+                return action.feature, [
+                    Reply(
+                        "core/forbidden",
+                        {"command": action.action_id},
+                        visibility=Visibility.PRIVATE,
+                    )
+                ]
+            return action.feature, _as_list(await action.handler(ctx, event.action_arg))
+        for spec_handler in registry.event_handlers:
+            if spec_handler.kind is event.kind:
+                result = _as_list(await spec_handler.handler(ctx))
+                if result:
+                    return spec_handler.feature, result
+        return "none", []
+
+    @staticmethod
+    def _arg_error(command: str, error: argparse_.ArgError, usage: str) -> Reply:
+        context: dict[str, Any] = {
+            "command": command,
+            "problem": error.problem,
+            "arg": error.arg.name,
+            "value": error.value,
+            "choices": error.arg.choices,
+            "usage": usage,
+        }
+        return Reply("core/bad_arguments", context, visibility=Visibility.PRIVATE)
+
+    async def _deliver(self, ctx: Context, replies: Sequence[Reply]) -> list[OutgoingMessage]:
+        direct: list[OutgoingMessage] = []
+        queued = False
+        for index, reply in enumerate(replies):
+            if reply.to_member is None:
+                direct.append(self.render_in_place(ctx, reply))
+            else:
+                key = reply.idempotency_key or f"event:{ctx.event.event_id}:{index}"
+                queued = await self.notify(ctx.session, reply.to_member, reply, key) or queued
+        await ctx.session.commit()
+        if queued:
+            self._on_enqueued()
+        return direct
+
+    def render_in_place(self, ctx: Context, reply: Reply) -> OutgoingMessage:
+        place, event = ctx.place, ctx.event
+        locale = reply.locale or ctx.locale
+        reply_to = reply.reply_to_id
+        if reply_to is None and place.kind is not PlaceKind.DM and event.kind is EventKind.MESSAGE:
+            reply_to = event.message_id
+        return OutgoingMessage(
+            platform=place.platform,
+            text=self.services.renderer.render(
+                reply.template, reply.context, platform=place.platform, locale=locale
+            ),
+            chat_id=place.chat_id,
+            user_id=ctx.actor.platform_user_id,
+            thread_id=place.thread_id,
+            buttons=self.render_buttons(reply, locale),
+            visibility=reply.visibility,
+            reply_to_id=reply_to,
+            edit_message_id=reply.edit_message_id,
+            attachments=reply.attachments,
+        )
+
+    def render_buttons(self, reply: Reply, locale: str) -> tuple[RenderedButton, ...]:
+        renderer = self.services.renderer
+        return tuple(
+            RenderedButton(
+                label=renderer.string(b.label_key, locale) if b.label_key else b.label,
+                data=b.data,
+            )
+            for b in reply.buttons
+        )
+
+    async def notify(self, session: AsyncSession, member_id: int, reply: Reply, key: str) -> bool:
+        """Queue a DM to a member on their preferred, reachable platform, in their language.
+
+        Flushes only: the row commits with the caller's change, then the caller kicks the
+        dispatcher.
+        """
+        member = await session.get_one(Member, member_id)
+        identity = members.dm_identity(member)
+        if identity is None:
+            log.info("member %s has no reachable account; %s not queued", member_id, key)
+            return False
+        platform = Platform(identity.platform)
+        locale = reply.locale or member.locale or self.services.settings.locale.default
+        message = OutgoingMessage(
+            platform=platform,
+            text=self.services.renderer.render(
+                reply.template, reply.context, platform=platform, locale=locale
+            ),
+            chat_id=identity.dm_chat_id,
+            user_id=identity.platform_user_id,
+            buttons=self.render_buttons(reply, locale),
+            visibility=Visibility.PRIVATE,
+            attachments=reply.attachments,
+        )
+        added = await enqueue(
+            session, message, key=key, now=self.services.clock.now(), member_id=member_id
+        )
+        return added
+
+
+def _as_list(result: HandlerResult) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, Reply):
+        return [result]
+    return list(result)

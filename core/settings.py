@@ -1,0 +1,92 @@
+"""The shape of config.toml: every key, its default and its rule.
+
+config.example.toml documents the same keys for people; bot/config.py loads the file, adds
+secrets from the environment and turns a validation error into one readable line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from core.features.faq.search import DEFAULT_MIN_CONFIDENCE
+from core.locale import SUPPORTED
+
+PlatformUser = Annotated[str, Field(pattern=r"^(discord|telegram|console):\S+$")]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(Section):
+    url: str = "sqlite+aiosqlite:///data/townhall.db"
+
+    @field_validator("url")
+    @classmethod
+    def async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+
+class KnowledgeSettings(Section):
+    dir: str = "knowledge"
+
+
+class FaqSettings(Section):
+    min_confidence: float = Field(default=DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0)
+    auto_answer_min_confidence: float = Field(default=0.7, ge=0.0, le=1.0)
+    help_channels: list[str] = Field(default_factory=list)
+    max_question_length: int = Field(default=1000, ge=50, le=4000)
+
+
+class LocaleSettings(Section):
+    default: str = "en"
+
+    @field_validator("default")
+    @classmethod
+    def supported(cls, value: str) -> str:
+        if value not in SUPPORTED:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED)}")
+        return value
+
+
+class RolesSettings(Section):
+    moderators: list[PlatformUser] = Field(default_factory=list)
+    founders: list[PlatformUser] = Field(default_factory=list)
+
+
+class DiscordSettings(Section):
+    enabled: bool = False
+    token: SecretStr = SecretStr("")
+    api_base_url: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg"
+    moderator_role_ids: list[str] = Field(default_factory=list)
+    shards: int | None = Field(default=None, ge=1)
+    guild_ready_timeout: float = Field(default=2.0, gt=0)
+
+
+class TelegramSettings(Section):
+    enabled: bool = False
+    token: SecretStr = SecretStr("")
+    base_url: str = "https://api.telegram.org/bot"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1:8443"
+    admin_cache_seconds: int = Field(default=600, ge=0)
+
+
+class OutboxSettings(Section):
+    max_attempts: int = Field(default=8, ge=1, le=50)
+
+
+class Settings(Section):
+    database: DatabaseSettings = DatabaseSettings()
+    knowledge: KnowledgeSettings = KnowledgeSettings()
+    faq: FaqSettings = FaqSettings()
+    locale: LocaleSettings = LocaleSettings()
+    roles: RolesSettings = RolesSettings()
+    discord: DiscordSettings = DiscordSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    outbox: OutboxSettings = OutboxSettings()
