@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from adapters.console.adapter import Transcript
 from bot import config, kb_commands
 from bot.console import run_console
 from bot.migrate import upgrade
@@ -32,7 +33,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="townhall-demo-") as folder:
         settings = _with_database(settings, f"sqlite+aiosqlite:///{folder}/demo.db")
         interactive = sys.stdin.isatty()
-        asyncio.run(run_console(settings, sys.stdin, interactive=interactive, as_json=args.json))
+        transcript = Transcript(sys.stdout, as_json=args.json)
+        asyncio.run(
+            run_console(settings, sys.stdin, interactive=interactive, transcript=transcript)
+        )
 
 
 def cmd_chat(args: argparse.Namespace) -> None:
@@ -43,7 +47,10 @@ def cmd_chat(args: argparse.Namespace) -> None:
         else:
             settings = _with_database(settings, args.database)
         with open(args.script, encoding="utf-8") as script:
-            code = asyncio.run(run_console(settings, script, interactive=False, as_json=args.json))
+            transcript = Transcript(sys.stdout, as_json=args.json)
+            code = asyncio.run(
+                run_console(settings, script, interactive=False, transcript=transcript)
+            )
     sys.exit(code)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from datetime import UTC, datetime
 from typing import TextIO
@@ -24,12 +23,16 @@ Ctrl-D to leave.
 
 
 async def run_console(
-    settings: Settings, lines: TextIO, *, interactive: bool, as_json: bool = False
+    settings: Settings,
+    lines: TextIO,
+    *,
+    interactive: bool,
+    transcript: Transcript,
+    start: datetime | None = None,
 ) -> int:
     """Feed ``lines`` to the bot as the console user; 0 when done, 2 on a bad script line."""
     configure("WARNING")
-    clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
-    transcript = Transcript(sys.stdout, as_json=as_json)
+    clock = ManualClock(start or datetime.now(UTC).replace(microsecond=0))
     adapter = ConsoleAdapter(transcript)
     app = await build_app(settings, clock, dict.fromkeys(Platform, adapter))
     session = ConsoleSession(app.handle, app.tick, clock, transcript)
@@ -52,7 +55,6 @@ async def run_console(
             await app.dispatcher.dispatch_due()
     finally:
         await app.close()
-        logging.shutdown()
 
 
 async def _next_line(lines: TextIO, interactive: bool) -> str | None:

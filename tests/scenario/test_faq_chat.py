@@ -1,0 +1,136 @@
+"""A member's first conversations with the bot, as console scripts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from tests.scenario.conftest import RunScript
+
+
+async def test_member_gets_an_answer_and_can_say_it_did_not_help(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        how do I link my telegram and discord accounts?
+        @press 2
+        """
+    )
+    answer, after_vote = messages
+    assert "/link" in answer["text"]
+    assert answer["buttons"] == ["👍 Helpful", "👎 Not helpful"]
+    assert after_vote["visibility"] == "private"
+    assert after_vote["buttons"] == ["🙋 Ask a human"]
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        from core.features.faq.models import AnswerLog
+
+        row = (await connection.execute(select(AnswerLog.entry_id, AnswerLog.vote))).one()
+    await engine.dispose()
+    assert tuple(row) == ("link-accounts", "down")
+
+
+async def test_uncovered_question_is_declined_with_topics_and_a_human(
+    run_script: RunScript,
+) -> None:
+    (declined,) = await run_script(
+        """
+        what is the airspeed velocity of an unladen swallow
+        """
+    )
+    assert "not sure" in declined["text"]
+    assert declined["buttons"][-1] == "🙋 Ask a human"
+    assert 2 <= len(declined["buttons"]) <= 4
+
+
+async def test_picking_a_suggested_topic_shows_that_answer(run_script: RunScript) -> None:
+    declined, shown = await run_script(
+        """
+        what is the airspeed velocity of an unladen swallow
+        @press 1
+        """
+    )
+    assert shown["text"].startswith(declined["buttons"][0])
+    assert shown["buttons"] == ["👍 Helpful", "👎 Not helpful"]
+
+
+async def test_asking_a_human_flags_the_question_for_the_team(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        what is the airspeed velocity of an unladen swallow
+        @press 4
+        """
+    )
+    assert "now with the team" in messages[1]["text"]
+    assert "airspeed velocity" in messages[1]["text"]
+
+
+async def test_members_cannot_manage_the_knowledge_base(run_script: RunScript) -> None:
+    (refused,) = await run_script(
+        """
+        @as mallory
+        /faq add how do i get free stuff | Ask the founder.
+        """
+    )
+    assert "Only moderators" in refused["text"]
+    assert refused["visibility"] == "private"
+
+
+async def test_a_moderator_adds_an_entry_that_then_answers(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as bob
+        how do i get a refund for my subscription
+        @as mod:ana
+        /faq add how do i get a refund for my subscription | Write to billing@example.com within 30 days.
+        @as bob
+        how do i get a refund for my subscription
+        """
+    )
+    declined, added, answered = messages
+    assert "not sure" in declined["text"]
+    assert "Added" in added["text"]
+    assert "billing@example.com" in answered["text"]
+
+
+async def test_long_messages_and_unknown_commands_get_clear_replies(run_script: RunScript) -> None:
+    long_question = ("why " * 2500).strip() + "?"
+    too_long, unknown = await run_script(f"{long_question}\n/frobnicate now\n")
+    assert "10,000 characters" in too_long["text"]
+    assert "/ticket" in too_long["text"]
+    assert "/frobnicate" in unknown["text"] and "/help" in unknown["text"]
+
+
+async def test_chinese_questions_are_answered_from_the_chinese_knowledge_base(
+    run_script: RunScript,
+) -> None:
+    (answer,) = await run_script(
+        """
+        怎么把 discord 和 telegram 账号绑定在一起
+        """
+    )
+    assert "/link" in answer["text"]
+    assert answer["buttons"] == ["👍 有帮助", "👎 没帮助"]
+
+
+async def test_language_choice_changes_the_replies(run_script: RunScript) -> None:
+    chosen, unknown = await run_script(
+        """
+        /language zh-cn
+        /frobnicate
+        """
+    )
+    assert "简体中文" in chosen["text"]
+    assert "我不认识命令" in unknown["text"]
+
+
+async def test_bad_arguments_show_the_usage(run_script: RunScript) -> None:
+    (reply,) = await run_script(
+        """
+        /language klingon
+        """
+    )
+    assert "klingon" in reply["text"]
+    assert "/language <en|zh-cn|auto>" in reply["text"]
