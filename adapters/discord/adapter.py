@@ -1,0 +1,398 @@
+"""Townhall on Discord: discord.py's gateway and REST, translated to and from core events.
+
+Events are read from the gateway's raw payloads (translate.py) after discord.py has updated
+its cache from them; answers go out through discord.py, which keeps to Discord's per-route
+rate-limit buckets. Slash commands are declared from the registry and synced on demand
+(``townhall sync-commands``), never at start: creating commands is itself rate-limited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+import discord
+import yarl
+from discord import app_commands
+
+from adapters.base import EventHandler
+from adapters.discord import translate
+from adapters.discord.commands import Autocomplete, CatalogTranslator, build_commands
+from core.events import (
+    DeliveryFailure,
+    EventKind,
+    IncomingEvent,
+    OutgoingMessage,
+    Platform,
+    Receipt,
+    Visibility,
+)
+from core.ratelimit import Limit
+from core.registry import Registry
+from core.render import Renderer
+from core.settings import DiscordSettings, Settings
+
+log = logging.getLogger(__name__)
+
+# Discord drops an interaction not acknowledged within 3 s; answer directly when the core is
+# quicker than this, else defer and follow up.
+ACK_WITHIN = 2.0
+CANNOT_DM_USER = 50007
+CHANNEL_LIMIT = Limit(5, 5.0)
+
+
+def point_at(settings: DiscordSettings) -> None:
+    """discord.py reads its endpoints from class attributes; set them from settings so a proxy
+    (or the test fake) can stand in for Discord."""
+    discord.http.Route.BASE = settings.api_base_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def intents() -> discord.Intents:
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.guild_messages = True
+    chosen.dm_messages = True
+    chosen.message_content = True
+    chosen.members = True
+    return chosen
+
+
+def failure_of(error: Exception) -> Receipt:
+    """What Discord's answer means for the outbox: give up, wait, retry later, or fix a bug."""
+    if isinstance(error, discord.RateLimited):
+        return Receipt(
+            Platform.DISCORD,
+            failure=DeliveryFailure.RATE_LIMITED,
+            retry_after=error.retry_after,
+            detail="rate limited",
+        )
+    if isinstance(error, discord.Forbidden):
+        failure = (
+            DeliveryFailure.BLOCKED if error.code == CANNOT_DM_USER else DeliveryFailure.FORBIDDEN
+        )
+        return Receipt(Platform.DISCORD, failure=failure, detail=f"{error.code} {error.text}")
+    if isinstance(error, discord.HTTPException):
+        if error.status == 429:
+            failure = DeliveryFailure.RATE_LIMITED
+        elif error.status >= 500:
+            failure = DeliveryFailure.UNAVAILABLE
+        else:
+            failure = DeliveryFailure.INVALID
+        return Receipt(
+            Platform.DISCORD, failure=failure, detail=f"{error.status} {error.code} {error.text}"
+        )
+    return Receipt(
+        Platform.DISCORD, failure=DeliveryFailure.UNAVAILABLE, detail=type(error).__name__
+    )
+
+
+class DiscordAdapter:
+    platform = Platform.DISCORD
+    overall_limit = Limit(45, 1.0)
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: Registry,
+        renderer: Renderer,
+        autocomplete: Autocomplete | None = None,
+    ) -> None:
+        self._settings = settings.discord
+        self._registry = registry
+        self._renderer = renderer
+        self._autocomplete = autocomplete
+        self._client: discord.Client | None = None
+        self._tree: app_commands.CommandTree[discord.Client] | None = None
+        self._handle: EventHandler | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._raw_interactions: dict[str, Mapping[str, Any]] = {}
+
+    def rate_keys(self, message: OutgoingMessage) -> list[tuple[str, Limit]]:
+        key = message.thread_id or message.chat_id or f"dm:{message.user_id}"
+        return [(key, CHANNEL_LIMIT)]
+
+    async def _client_logged_in(self) -> discord.Client:
+        if self._client is None:
+            point_at(self._settings)
+            self._client, self._tree = self._build_client()
+            await self._tree.set_translator(CatalogTranslator(self._renderer))
+            await self._client.login(self._settings.token.get_secret_value())
+        return self._client
+
+    def _build_client(self) -> tuple[discord.Client, app_commands.CommandTree[discord.Client]]:
+        options: dict[str, Any] = {
+            "intents": intents(),
+            "guild_ready_timeout": self._settings.guild_ready_timeout,
+            "allowed_mentions": translate.NO_MENTIONS,
+        }
+        client: discord.Client
+        if self._settings.shards:
+            client = discord.AutoShardedClient(shard_count=self._settings.shards, **options)
+        else:
+            client = discord.Client(**options)
+        tree = app_commands.CommandTree(client)
+        for command in build_commands(self._registry, self._autocomplete):
+            tree.add_command(command)
+
+        async def on_interaction(interaction: discord.Interaction) -> None:
+            await self._on_interaction(interaction)
+
+        client.event(on_interaction)
+        self._tap(client)
+        return client, tree
+
+    def _tap(self, client: discord.Client) -> None:
+        """Hand the raw payloads to translation once discord.py has updated its cache.
+
+        discord.py dispatches model objects only; translation reads the documented JSON so it
+        can be tested on recorded payloads.
+        """
+        parsers: dict[str, Callable[[Any], None]] = client._connection.parsers
+        handlers: dict[str, Callable[[dict[str, Any]], None]] = {
+            "MESSAGE_CREATE": self._on_message_payload,
+            "GUILD_MEMBER_ADD": lambda d: self._on_member_payload(d, EventKind.MEMBER_JOINED),
+            "GUILD_MEMBER_REMOVE": lambda d: self._on_member_payload(d, EventKind.MEMBER_LEFT),
+        }
+        for name, handler in handlers.items():
+            parsers[name] = _after(parsers[name], handler)
+        parsers["INTERACTION_CREATE"] = _before(
+            parsers["INTERACTION_CREATE"], self._keep_interaction
+        )
+
+    async def start(self, handle: EventHandler) -> None:
+        """Connect and return once the guilds are loaded; events flow to ``handle`` from then."""
+        self._handle = handle
+        client = await self._client_logged_in()
+        self._runner = asyncio.create_task(client.connect(reconnect=True))
+        ready = asyncio.create_task(client.wait_until_ready())
+        done, _ = await asyncio.wait({self._runner, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if self._runner in done:
+            ready.cancel()
+            self._runner.result()
+            raise RuntimeError("discord connection ended before it was ready")
+
+    async def stop(self) -> None:
+        self._handle = None
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.close()
+        if self._runner is not None:
+            await asyncio.gather(self._runner, return_exceptions=True)
+        self._client = self._tree = self._runner = None
+
+    async def sync_commands(self, guild_id: int | None) -> int:
+        """Publish the registry's commands (to one guild, which is instant, or globally)."""
+        started_here = self._client is None
+        await self._client_logged_in()
+        assert self._tree is not None
+        try:
+            guild = discord.Object(guild_id) if guild_id is not None else None
+            if guild is not None:
+                self._tree.copy_global_to(guild=guild)
+            return len(await self._tree.sync(guild=guild))
+        finally:
+            if started_here:
+                await self.stop()
+
+    # Incoming
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _on_message_payload(self, payload: dict[str, Any]) -> None:
+        client = self._client
+        if self._handle is None or client is None or client.user is None:
+            return
+        event = translate.message_event(
+            payload,
+            bot_id=str(client.user.id),
+            channel=self._channel(int(payload["channel_id"])),
+            permissions=self._permissions(payload),
+            moderator_role_ids=self._settings.moderator_role_ids,
+            received_at=datetime.now(UTC),
+        )
+        if event is not None:
+            self._spawn(self._answer(event))
+
+    def _on_member_payload(self, payload: dict[str, Any], kind: EventKind) -> None:
+        if self._handle is None or self._client is None:
+            return
+        guild = self._client.get_guild(int(payload["guild_id"]))
+        system = guild.system_channel if guild is not None else None
+        event = translate.member_event(
+            payload,
+            kind,
+            system_channel_id=str(system.id) if system is not None else None,
+            received_at=datetime.now(UTC),
+        )
+        if event is not None:
+            self._spawn(self._answer(event))
+
+    def _keep_interaction(self, payload: dict[str, Any]) -> None:
+        self._raw_interactions[str(payload["id"])] = payload
+
+    def _channel(self, channel_id: int) -> translate.Channel:
+        assert self._client is not None
+        channel = self._client.get_channel(channel_id)
+        if isinstance(channel, discord.Thread):
+            return translate.Channel(channel.type.value, str(channel.parent_id))
+        kind = getattr(channel, "type", None)
+        if isinstance(kind, discord.ChannelType):
+            return translate.Channel(kind.value)
+        return translate.Channel()
+
+    def _permissions(self, payload: Mapping[str, Any]) -> int | None:
+        """A member's server-wide permissions from the roles the message names."""
+        assert self._client is not None
+        guild_id, member = payload.get("guild_id"), payload.get("member")
+        guild = self._client.get_guild(int(guild_id)) if guild_id else None
+        if guild is None or member is None:
+            return None
+        if guild.owner_id == int(payload["author"]["id"]):
+            return translate.ADMINISTRATOR
+        value = guild.default_role.permissions.value
+        for role_id in member.get("roles", []):
+            role = guild.get_role(int(role_id))
+            if role is not None:
+                value |= role.permissions.value
+        return value
+
+    async def _answer(self, event: IncomingEvent) -> None:
+        if self._handle is None:
+            return
+        try:
+            for message in await self._handle(event):
+                receipt = await self.send(message)
+                if not receipt.ok:
+                    log.warning("reply to %s not delivered: %s", event.event_id, receipt.detail)
+        except Exception:
+            log.exception("discord event %s failed", event.event_id)
+
+    async def _on_interaction(self, interaction: discord.Interaction) -> None:
+        payload = self._raw_interactions.pop(str(interaction.id), None)
+        if payload is None or self._handle is None:
+            return
+        event = translate.interaction_event(
+            payload,
+            moderator_role_ids=self._settings.moderator_role_ids,
+            received_at=datetime.now(UTC),
+        )
+        if event is None:
+            return
+        task = asyncio.create_task(self._answer_interaction(interaction, event, self._handle))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer_interaction(
+        self, interaction: discord.Interaction, event: IncomingEvent, handle: EventHandler
+    ) -> None:
+        work = asyncio.ensure_future(handle(event))
+        try:
+            try:
+                replies = await asyncio.wait_for(asyncio.shield(work), ACK_WITHIN)
+            except TimeoutError:
+                await interaction.response.defer(
+                    ephemeral=True, thinking=event.kind is EventKind.COMMAND
+                )
+                await self._follow_up(interaction, event, await work)
+                return
+            await self._respond(interaction, event, replies)
+        except Exception:
+            log.exception("discord interaction %s failed", event.event_id)
+
+    async def _respond(
+        self, interaction: discord.Interaction, event: IncomingEvent, replies: list[OutgoingMessage]
+    ) -> None:
+        """In time: the first part is the interaction's response, the rest follow it."""
+        calls = [
+            (message.visibility is Visibility.PRIVATE, kwargs)
+            for message in replies
+            for kwargs in translate.send_kwargs(message)
+        ]
+        if not calls:
+            await interaction.response.defer()
+            if event.kind is EventKind.COMMAND:
+                await interaction.delete_original_response()
+            return
+        (private, first), rest = calls[0], calls[1:]
+        first.pop("reference", None)
+        await interaction.response.send_message(ephemeral=private, **first)
+        for private, kwargs in rest:
+            kwargs.pop("reference", None)
+            await interaction.followup.send(ephemeral=private, **kwargs)
+
+    async def _follow_up(
+        self, interaction: discord.Interaction, event: IncomingEvent, replies: list[OutgoingMessage]
+    ) -> None:
+        """Late: private parts replace the private "thinking…"; public ones go to the channel."""
+        said_privately = False
+        for message in replies:
+            if message.visibility is Visibility.PUBLIC:
+                await self.send(message)
+                continue
+            for kwargs in translate.send_kwargs(message):
+                kwargs.pop("reference", None)
+                await interaction.followup.send(ephemeral=True, **kwargs)
+                said_privately = True
+        if event.kind is EventKind.COMMAND and not said_privately:
+            await interaction.delete_original_response()
+
+    # Outgoing
+
+    async def send(self, message: OutgoingMessage) -> Receipt:
+        try:
+            return await self._send(message)
+        except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as error:
+            return failure_of(error)
+
+    async def _send(self, message: OutgoingMessage) -> Receipt:
+        if self._client is None:
+            return Receipt(self.platform, failure=DeliveryFailure.UNAVAILABLE, detail="offline")
+        target: discord.abc.Messageable
+        if message.visibility is Visibility.PRIVATE and message.user_id:
+            target = await self._client.create_dm(discord.Object(int(message.user_id)))
+        elif message.thread_id or message.chat_id:
+            channel_id = int(message.thread_id or message.chat_id or 0)
+            target = self._client.get_partial_messageable(channel_id)
+        else:
+            return Receipt(self.platform, failure=DeliveryFailure.INVALID, detail="no address")
+        calls = translate.send_kwargs(message)
+        if message.edit_message_id and isinstance(target, discord.PartialMessageable):
+            last = calls[-1]
+            last.pop("reference", None)
+            last.pop("files", None)
+            edited = await target.get_partial_message(int(message.edit_message_id)).edit(**last)
+            return Receipt(self.platform, message_id=str(edited.id))
+        sent: discord.Message | None = None
+        for kwargs in calls:
+            sent = await target.send(**kwargs)
+        return Receipt(self.platform, message_id=str(sent.id) if sent else None)
+
+
+def _after(
+    parser: Callable[[Any], None], handler: Callable[[dict[str, Any]], None]
+) -> Callable[[Any], None]:
+    def parse(data: Any) -> None:
+        parser(data)
+        handler(data)
+
+    return parse
+
+
+def _before(
+    parser: Callable[[Any], None], handler: Callable[[dict[str, Any]], None]
+) -> Callable[[Any], None]:
+    def parse(data: Any) -> None:
+        handler(data)
+        parser(data)
+
+    return parse
