@@ -12,7 +12,7 @@ from core.ratelimit import Limit
 @dataclass
 class FakeAdapter:
     platform: Platform = Platform.TELEGRAM
-    overall_limit: Limit = Limit(1000, 1.0)
+    overall_limit: Limit = field(default_factory=lambda: Limit(1000, 1.0))
     per_chat_limit: Limit | None = None
     sent: list[OutgoingMessage] = field(default_factory=list)
     blocked_users: set[str] = field(default_factory=set)

@@ -84,7 +84,7 @@ async def test_a_moderator_adds_an_entry_that_then_answers(run_script: RunScript
         @as bob
         how do i get a refund for my subscription
         @as mod:ana
-        /faq add how do i get a refund for my subscription | Write to billing@example.com within 30 days.
+        /faq add how do i get a refund for my subscription | Mail billing@example.com in 30 days.
         @as bob
         how do i get a refund for my subscription
         """

@@ -1,0 +1,64 @@
+"""Typed command arguments parsed from one line of text, as Telegram and the console send."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.args import ArgError, parse_text, usage
+from core.registry import ArgSpec, ArgType, CommandSpec
+
+
+async def _noop() -> None:
+    return None
+
+
+ADD = CommandSpec(
+    "faq add", "", _noop, (ArgSpec("question", ArgType.TEXT), ArgSpec("answer", ArgType.TEXT))
+)
+LIST = CommandSpec(
+    "faq list",
+    "",
+    _noop,
+    (
+        ArgSpec("locale", ArgType.CHOICE, False, ("en", "zh-cn")),
+        ArgSpec("page", ArgType.INTEGER, False),
+    ),
+)
+
+
+def test_two_text_arguments_split_on_the_bar() -> None:
+    assert parse_text(ADD, " how do I pay? | With a card | or cash ") == {
+        "question": "how do I pay?",
+        "answer": "With a card | or cash",
+    }
+
+
+def test_missing_required_argument_is_named() -> None:
+    with pytest.raises(ArgError) as error:
+        parse_text(ADD, "just a question")
+    assert (error.value.problem, error.value.arg.name) == ("missing", "answer")
+
+
+def test_choices_and_numbers_are_checked() -> None:
+    assert parse_text(LIST, "ZH-CN 2") == {"locale": "zh-cn", "page": 2}
+    with pytest.raises(ArgError, match="not_a_choice"):
+        parse_text(LIST, "fr")
+    with pytest.raises(ArgError, match="not_a_number"):
+        parse_text(LIST, "en two")
+
+
+def test_usage_shows_the_shape() -> None:
+    assert usage(ADD) == "/faq add <question> | <answer>"
+    assert usage(LIST) == "/faq list [en|zh-cn] [page]"
+
+
+@given(st.text(max_size=300))
+def test_any_text_either_parses_or_raises_a_named_error(text: str) -> None:
+    try:
+        parsed = parse_text(ADD, text)
+    except ArgError as error:
+        assert error.arg.name in {"question", "answer"}
+    else:
+        assert parsed["question"] and parsed["answer"]

@@ -1,0 +1,110 @@
+"""The outbox: nothing queued twice, nothing lost, every platform answer handled."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.app import App
+from core.clock import ManualClock
+from core.events import Actor, DeliveryFailure, Platform, Reply
+from core.features.members import service as members
+from core.features.members.models import Identity
+from core.outbox import OutboxMessage
+from tests.fakes.fake_adapter import FakeAdapter
+
+
+async def _member(app: App, user_id: str) -> int:
+    async with app.services.database.session() as session:
+        member = await members.resolve(
+            session, Actor(Platform.TELEGRAM, user_id, user_id), app.services.clock.now()
+        )
+        await session.commit()
+        return member.id
+
+
+async def _notify(app: App, member_id: int, key: str) -> bool:
+    async with app.services.database.session() as session:
+        added = await app.router.notify(session, member_id, Reply("core/stale_button"), key)
+        await session.commit()
+        return added
+
+
+async def _rows(app: App) -> list[OutboxMessage]:
+    async with app.services.database.session() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def test_same_key_is_queued_and_sent_once(app: App, fake: FakeAdapter) -> None:
+    member_id = await _member(app, "42")
+    assert await _notify(app, member_id, "reminder:1")
+    assert not await _notify(app, member_id, "reminder:1")
+    await app.dispatcher.dispatch_due()
+    await app.dispatcher.dispatch_due()
+    assert len(fake.sent) == 1
+    assert fake.sent[0].user_id == "42"
+    assert [row.status for row in await _rows(app)] == ["sent"]
+
+
+async def test_blocked_member_is_marked_unreachable_and_the_row_kept(
+    app: App, fake: FakeAdapter
+) -> None:
+    member_id = await _member(app, "7")
+    fake.blocked_users.add("7")
+    await _notify(app, member_id, "digest:1")
+    await app.dispatcher.dispatch_due()
+    (row,) = await _rows(app)
+    assert row.status == "failed"
+    assert "blocked" in (row.last_error or "")
+    async with app.services.database.session() as session:
+        identity = await session.scalar(select(Identity).where(Identity.platform_user_id == "7"))
+    assert identity is not None and identity.unreachable_at is not None
+    assert not await _notify(app, member_id, "digest:2"), "no reachable account is left"
+
+
+async def test_server_errors_back_off_then_succeed(
+    app: App, fake: FakeAdapter, clock: ManualClock
+) -> None:
+    member_id = await _member(app, "9")
+    await _notify(app, member_id, "k")
+    fake.fail_next(DeliveryFailure.UNAVAILABLE)
+    await app.dispatcher.dispatch_due()
+    (row,) = await _rows(app)
+    assert row.status == "pending" and row.attempts == 1
+    await app.dispatcher.dispatch_due()
+    assert fake.sent == [], "not retried before the backoff has passed"
+    clock.advance(timedelta(seconds=3))
+    await app.dispatcher.dispatch_due()
+    assert len(fake.sent) == 1
+
+
+async def test_rate_limited_message_goes_after_retry_after_even_across_a_restart(
+    app: App, fake: FakeAdapter, clock: ManualClock
+) -> None:
+    member_id = await _member(app, "5")
+    await _notify(app, member_id, "k")
+    fake.fail_next(DeliveryFailure.RATE_LIMITED, retry_after=30)
+    await app.dispatcher.dispatch_due()
+    clock.advance(timedelta(seconds=29))
+    await app.dispatcher.dispatch_due()
+    assert fake.sent == []
+    clock.advance(timedelta(seconds=2))
+    fake.scripted.clear()
+    app.dispatcher = type(app.dispatcher)(app.services.database, clock, {Platform.TELEGRAM: fake})
+    await app.dispatcher.dispatch_due()
+    assert len(fake.sent) == 1
+
+
+async def test_gives_up_after_max_attempts_and_keeps_the_reason(
+    app: App, fake: FakeAdapter, clock: ManualClock
+) -> None:
+    member_id = await _member(app, "3")
+    await _notify(app, member_id, "k")
+    for _ in range(app.services.settings.outbox.max_attempts):
+        fake.fail_next(DeliveryFailure.UNAVAILABLE)
+        await app.dispatcher.dispatch_due()
+        clock.advance(timedelta(hours=1))
+    (row,) = await _rows(app)
+    assert row.status == "failed"
+    assert "unavailable" in (row.last_error or "")
