@@ -169,7 +169,7 @@ def test_long_text_is_split_with_buttons_on_the_last_part() -> None:
     assert all("view" not in call for call in calls[:-1])
     view = calls[-1]["view"]
     assert len(view.children) == 25
-    rows = [c.to_component_dict() for c in view.to_components()]
+    rows = view.to_components()
     assert len(rows) == 5 and all(len(row["components"]) == 5 for row in rows)
     assert view.is_finished()
 
