@@ -241,13 +241,20 @@ def member_event(
     )
 
 
+class ButtonLayout(discord.ui.View):
+    """Buttons as a layout only: presses are handled by custom_id from any interaction (so
+    they keep working after a restart; their state is in the database), so discord.py must
+    not keep this object in its view store."""
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+
 def button_rows(message: OutgoingMessage) -> discord.ui.View | None:
-    """Buttons as a layout only: presses are handled by custom_id, not by this view object,
-    so they keep working after a restart (the state they refer to is in the database)."""
     buttons = [b for b in message.buttons if 0 < len(b.data) <= CUSTOM_ID_LIMIT][:MAX_BUTTONS]
     if not buttons:
         return None
-    view = discord.ui.View(timeout=None)
+    view = ButtonLayout(timeout=None)
     for index, button in enumerate(buttons):
         view.add_item(
             discord.ui.Button(
@@ -257,7 +264,6 @@ def button_rows(message: OutgoingMessage) -> discord.ui.View | None:
                 row=index // BUTTONS_PER_ROW,
             )
         )
-    view.stop()
     return view
 
 

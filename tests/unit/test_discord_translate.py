@@ -171,7 +171,7 @@ def test_long_text_is_split_with_buttons_on_the_last_part() -> None:
     assert len(view.children) == 25
     rows = view.to_components()
     assert len(rows) == 5 and all(len(row["components"]) == 5 for row in rows)
-    assert view.is_finished()
+    assert not view.is_dispatchable()
 
 
 def test_no_send_can_ping_anyone() -> None:
