@@ -1,0 +1,219 @@
+"""FAQ search benchmark: answer quality on the shared sets, then speed and memory at scale.
+
+Usage::
+
+    python benchmarks/faq_bench.py                # quality on test splits, then scale
+    python benchmarks/faq_bench.py --split val    # quality on val (what tuning may look at)
+    python benchmarks/faq_bench.py --calibrate    # refit calibration + threshold on val
+    python benchmarks/faq_bench.py --no-scale     # skip the 10k/100k runs
+
+Data lives in ``../shared/data/faq-bench`` beside the repository unless ``FAQ_BENCH_DATA``
+points elsewhere; without it the script says so and exits cleanly. Calibration and the
+threshold may only ever be chosen on the val splits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from core.features.faq.entries import KBEntry  # noqa: E402
+from core.features.faq.search import SearchIndex  # noqa: E402
+from core.features.faq.search_calibration import fit  # noqa: E402
+from core.features.faq.search_eval import calibration_rows, evaluate  # noqa: E402
+
+SETS = ("clinc150-dev", "banking77", "smp2017-zh-dev")
+SCALES = (10_000, 100_000)
+LATENCY_QUESTIONS = 1000
+
+Query = tuple[str, str | None]
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("FAQ_BENCH_DATA", REPO.parent / "shared" / "data" / "faq-bench"))
+
+
+def load_set(name: str) -> tuple[list[KBEntry], dict[str, list[Query]]]:
+    folder = data_dir() / name
+    entries = []
+    for line in (folder / "kb.jsonl").read_text(encoding="utf-8").splitlines():
+        raw = json.loads(line)
+        entries.append(
+            KBEntry(
+                id=raw["id"],
+                title=raw["title"],
+                questions=tuple(raw["questions"]),
+                answer=raw["answer"],
+                locale=raw.get("locale", "en"),
+                tags=tuple(raw.get("tags", ())),
+                source=f"bench:{name}",
+            )
+        )
+    splits: dict[str, list[Query]] = {"val": [], "test": []}
+    for line in (folder / "queries.jsonl").read_text(encoding="utf-8").splitlines():
+        raw = json.loads(line)
+        splits[raw["split"]].append((raw["question"], raw["expected"]))
+    return entries, splits
+
+
+def quality(split: str, retrieval_only: bool) -> None:
+    print(f"== quality on {split} splits" + (" (retrieval mode)" if retrieval_only else ""))
+    header = f"{'set':16} {'top1':>6} {'rec@3':>6} {'ans_ok':>7} {'ans_bad':>8} {'oos_dec':>8}"
+    print(header)
+    for name in SETS:
+        entries, splits = load_set(name)
+        index = SearchIndex.build(entries, max_classifier_phrasings=0 if retrieval_only else 10**9)
+        report = evaluate(index, splits[split])
+        print(
+            f"{name:16} {report.top1:6.3f} {report.recall_at_3:6.3f} "
+            f"{report.answered_correct:7.3f} {report.answered_wrong:8.3f} "
+            f"{report.oos_declined:8.3f}   (n={report.n_in_scope}+{report.n_oos} oos, "
+            f"threshold {report.min_confidence:.2f})"
+        )
+
+
+def calibrate() -> None:
+    """Refit the calibration per (mode, script family) on val, then sweep the threshold."""
+    for retrieval_only in (False, True):
+        pooled: dict[tuple[str, str], tuple[list[np.ndarray], list[bool]]] = {}
+        for name in SETS:
+            entries, splits = load_set(name)
+            index = SearchIndex.build(
+                entries, max_classifier_phrasings=0 if retrieval_only else 10**9
+            )
+            for key, (rows, labels) in calibration_rows(index, splits["val"]).items():
+                acc = pooled.setdefault(key, ([], []))
+                acc[0].append(rows)
+                acc[1].extend(labels)
+        for key, (blocks, labels) in sorted(pooled.items()):
+            print(key, fit(np.vstack(blocks), labels))
+    print("paste the coefficients into search_calibration.py, then rerun with --sweep")
+
+
+def sweep() -> None:
+    """Val metrics per candidate threshold, for choosing DEFAULT_MIN_CONFIDENCE."""
+    indexed = []
+    for name in SETS:
+        entries, splits = load_set(name)
+        indexed.append((name, SearchIndex.build(entries), splits["val"]))
+    for threshold in np.arange(0.20, 0.81, 0.05):
+        cells = []
+        for name, index, queries in indexed:
+            r = evaluate(index, queries, min_confidence=float(threshold))
+            cells.append(
+                f"{name[:6]} ok {r.answered_correct:.3f} bad {r.answered_wrong:.3f} "
+                f"oos {r.oos_declined:.3f}"
+            )
+        print(f"{threshold:.2f}  " + " | ".join(cells))
+
+
+def synthetic_kb(size: int, seed: int = 7) -> list[KBEntry]:
+    """``size`` entries made by perturbing the benchmark entries.
+
+    Each copy swaps a word (or a character, for Chinese) in every phrasing and mentions a
+    made-up product name, so the vocabulary and the posting lists grow the way a big real
+    knowledge base's would instead of repeating the same 177 entries.
+    """
+    rng = random.Random(seed)
+    base = [e for name in SETS for e in load_set(name)[0]]
+    words = sorted({w for e in base if e.locale == "en" for p in e.phrasings for w in p.split()})
+    chars = sorted({c for e in base if e.locale != "en" for p in e.phrasings for c in p})
+    syllables = ["ka", "lo", "mi", "zen", "tor", "ba", "qui", "rex", "sul", "van", "dor", "pi"]
+
+    def mutate(text: str, locale: str, product: str) -> str:
+        if locale == "en":
+            tokens = text.split()
+            if tokens:
+                tokens[rng.randrange(len(tokens))] = rng.choice(words)
+            if rng.random() < 0.5:
+                tokens.insert(rng.randrange(len(tokens) + 1), product)
+            return " ".join(tokens)
+        if not text:
+            return text
+        i = rng.randrange(len(text))
+        return (
+            text[:i] + rng.choice(chars) + text[i + 1 :] + (product if rng.random() < 0.5 else "")
+        )
+
+    out = []
+    for k in range(size):
+        src = base[k % len(base)]
+        product = "".join(rng.choice(syllables) for _ in range(3))
+        out.append(
+            KBEntry(
+                id=f"synthetic-{k}",
+                title=mutate(src.title, src.locale, product),
+                questions=tuple(mutate(q, src.locale, product) for q in src.questions),
+                answer=src.answer,
+                locale=src.locale,
+            )
+        )
+    return out
+
+
+def scale_child(size: int) -> None:
+    """Runs in its own process so each size reports its own peak memory."""
+    entries = synthetic_kb(size)
+    questions = [q for name in SETS for q, _ in load_set(name)[1]["test"]]
+    random.Random(3).shuffle(questions)
+    started = time.perf_counter()
+    index = SearchIndex.build(entries)
+    build = time.perf_counter() - started
+    timings = []
+    for question in questions[:LATENCY_QUESTIONS]:
+        t0 = time.perf_counter()
+        index.search(question)
+        timings.append((time.perf_counter() - t0) * 1000)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{size:>7} entries  build {build:6.2f} s  p50 {np.percentile(timings, 50):6.2f} ms  "
+        f"p99 {np.percentile(timings, 99):6.2f} ms  peak RSS {peak_mb:6.0f} MB"
+    )
+
+
+def scale() -> None:
+    print("== latency per question and memory on synthetic knowledge bases")
+    for size in SCALES:
+        subprocess.run([sys.executable, __file__, "--scale-child", str(size)], check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("val", "test"), default="test")
+    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--retrieval", action="store_true", help="also report retrieval mode")
+    parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not all((data_dir() / name / "kb.jsonl").is_file() for name in SETS):
+        print(f"faq benchmark data not found under {data_dir()}; skipping")
+        return
+    if args.scale_child:
+        scale_child(args.scale_child)
+    elif args.calibrate:
+        calibrate()
+    elif args.sweep:
+        sweep()
+    else:
+        quality(args.split, retrieval_only=False)
+        if args.retrieval:
+            quality(args.split, retrieval_only=True)
+        if not args.no_scale:
+            scale()
+
+
+if __name__ == "__main__":
+    main()

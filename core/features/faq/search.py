@@ -1,0 +1,308 @@
+"""Ranks knowledge-base entries for a member's question and says how sure it is.
+
+Every question is matched against every phrasing of every entry (title and questions) with
+TF-IDF vectors: word unigrams and bigrams, character n-grams inside words for typos, and
+character 1-3-grams for Chinese, which has no spaces. For a knowledge base of up to a few
+hundred entries, a softmax classifier trained on the phrasings then ranks the entries, since
+it learns which words set them apart. Bigger knowledge bases skip the classifier and the
+in-word n-grams, which do not scale, and rank by nearest phrasing. The few dozen leading
+entries are re-scored with rapidfuzz and the signals are turned into a calibrated probability
+(see ``search_calibration``), so one threshold means the same for every question, language
+and knowledge-base size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import (
+    HashingVectorizer,
+    TfidfTransformer,
+)
+
+from core.features.faq.entries import KBEntry
+from core.features.faq.search_calibration import (
+    DEFAULT_MIN_CONFIDENCE,
+    Mode,
+    calibrated,
+    locale_family,
+)
+from core.features.faq.search_classifier import PhrasingClassifier
+from core.features.faq.search_text import (
+    Normaliser,
+    char_features,
+    load_synonyms,
+    word_features,
+)
+
+__all__ = ["DEFAULT_MIN_CONFIDENCE", "Candidate", "SearchIndex", "SearchResult"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+BUNDLED_SYNONYMS = Path(__file__).resolve().parents[3] / "knowledge" / "synonyms"
+"""Used when ``build`` is given no directory, so the shipped lists apply by default."""
+
+CLASSIFIER_MAX_PHRASINGS = 1500
+"""Above this the classifier's fit would no longer fit in a reload (it grows cubically)."""
+
+_HASH_FEATURES = 2**20
+_CLASSIFIER_C = 10.0
+_SHORTLIST = 20
+"""Entries re-scored with rapidfuzz and calibrated; the rest cannot outrank them."""
+_RETRIEVAL_PHRASINGS = 200
+"""Nearest phrasings considered in retrieval mode: enough to fill the shortlist."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry that may answer the question; ``score`` is the calibrated probability."""
+
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The question as asked and its candidates, best first."""
+
+    question: str
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def confident(self, min_confidence: float) -> Candidate | None:
+        """The best candidate, only if it is likely enough to be right to answer with."""
+        best = self.best
+        return best if best is not None and best.score >= min_confidence else None
+
+
+@dataclass(frozen=True)
+class _Features:
+    """Signals for a shortlist of entries, kept apart from scoring so calibration can be
+    refitted from exactly what search sees."""
+
+    entries: IntArray
+    mode: Mode
+    values: FloatArray  # one row per shortlisted entry, columns as search_calibration.FEATURES
+
+
+class SearchIndex:
+    """An immutable index over a knowledge base; rebuild it when entries change."""
+
+    def __init__(
+        self,
+        entries: Sequence[KBEntry],
+        normaliser: Normaliser,
+        vectorisers: list[tuple[HashingVectorizer, TfidfTransformer]],
+        phrasing_vectors: sp.csr_matrix,
+        phrasing_entry: IntArray,
+        phrasing_texts: list[str],
+        classifier: PhrasingClassifier | None,
+    ) -> None:
+        self._entries = list(entries)
+        self._by_id = MappingProxyType({e.id: e for e in self._entries})
+        self._locale = np.array([e.locale for e in self._entries], dtype=object)
+        self._family = np.array([locale_family(e.locale) for e in self._entries], dtype=object)
+        self._normaliser = normaliser
+        self._vectorisers = vectorisers
+        self._vectors_t = phrasing_vectors.T.tocsr()
+        self._phrasing_entry = phrasing_entry
+        self._entry_start = np.searchsorted(phrasing_entry, np.arange(len(self._entries)))
+        self._phrasing_texts = phrasing_texts
+        self._classifier = classifier
+
+    @classmethod
+    def build(
+        cls,
+        entries: Sequence[KBEntry],
+        synonyms_dir: Path | None = None,
+        *,
+        max_classifier_phrasings: int = CLASSIFIER_MAX_PHRASINGS,
+    ) -> SearchIndex:
+        """Index ``entries``; ``synonyms_dir`` defaults to the lists shipped with Townhall.
+
+        ``max_classifier_phrasings`` exists so calibration and tests can exercise the
+        retrieval mode that large knowledge bases get without building one.
+        """
+        if len({e.id for e in entries}) != len(entries):
+            raise ValueError("knowledge-base entry ids must be unique")
+        normaliser = Normaliser(load_synonyms(synonyms_dir or BUNDLED_SYNONYMS))
+        tokens: list[list[str]] = []
+        owner: list[int] = []
+        texts: list[str] = []
+        for index, entry in enumerate(entries):
+            for phrasing in entry.phrasings:
+                tokens.append(normaliser.tokens(phrasing))
+                texts.append(" ".join(tokens[-1]))
+                owner.append(index)
+        small = len(tokens) <= max_classifier_phrasings
+        analysers = [word_features, char_features] if small else [word_features]
+        if not tokens:
+            analysers = []
+        vectorisers = []
+        blocks = []
+        for analyser in analysers:
+            hasher = HashingVectorizer(
+                analyzer=analyser,
+                n_features=_HASH_FEATURES,
+                alternate_sign=False,
+                norm=None,
+                dtype=np.float32,
+            )
+            tfidf = TfidfTransformer(sublinear_tf=True)
+            blocks.append(tfidf.fit_transform(hasher.transform(tokens)))
+            vectorisers.append((hasher, tfidf))
+        vectors = (
+            _unit_rows(sp.hstack(blocks, format="csr", dtype=np.float32))
+            if blocks
+            else sp.csr_matrix((0, 0), dtype=np.float32)
+        )
+        phrasing_entry = np.asarray(owner, dtype=np.intp)
+        classifier = None
+        if small and entries:
+            gram = (vectors @ vectors.T).toarray().astype(np.float64)
+            classifier = PhrasingClassifier.fit(gram, phrasing_entry, len(entries), _CLASSIFIER_C)
+        return cls(entries, normaliser, vectorisers, vectors, phrasing_entry, texts, classifier)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def entries(self) -> Mapping[str, KBEntry]:
+        return self._by_id
+
+    def search(self, question: str, limit: int = 3, locale: str | None = None) -> SearchResult:
+        """Entries most likely to answer ``question``, restricted to ``locale`` if given."""
+        features = self._features(question, locale)
+        if features is None or limit <= 0:
+            return SearchResult(question=question, candidates=())
+        families = self._family[features.entries]
+        scores = np.zeros(len(features.entries))
+        for family in sorted(set(families)):
+            rows = families == family
+            scores[rows] = calibrated(features.mode, family, features.values[rows])
+        order = np.lexsort((features.entries, -scores))[:limit]
+        candidates = tuple(
+            Candidate(self._entries[features.entries[i]].id, float(scores[i])) for i in order
+        )
+        return SearchResult(question=question, candidates=candidates)
+
+    def _features(self, question: str, locale: str | None) -> _Features | None:
+        tokens = self._normaliser.tokens(question)
+        allowed = np.ones(len(self._entries), dtype=bool)
+        if locale is not None:
+            allowed = self._locale == locale
+        if not tokens or not allowed.any():
+            return None
+        query = self._vectorise(tokens)
+        if self._classifier is not None:
+            return self._classifier_features(query, tokens, allowed)
+        return self._retrieval_features(query, tokens, allowed)
+
+    def _vectorise(self, tokens: list[str]) -> sp.csr_matrix:
+        blocks = [
+            tfidf.transform(hasher.transform([tokens])) for hasher, tfidf in self._vectorisers
+        ]
+        return _unit_rows(sp.hstack(blocks, format="csr", dtype=np.float32))
+
+    def _classifier_features(
+        self, query: sp.csr_matrix, tokens: list[str], allowed: npt.NDArray[np.bool_]
+    ) -> _Features:
+        assert self._classifier is not None
+        sims = np.asarray((query @ self._vectors_t).todense(), dtype=np.float64).ravel()
+        cosine = np.maximum.reduceat(sims, self._entry_start)
+        logits = self._classifier.logits(sims[None, :]).ravel()
+        logits[~allowed] = -np.inf
+        logits -= logits[allowed].max()
+        prob = np.exp(logits)
+        prob /= prob.sum()
+        shortlist = _top(np.where(allowed, prob, -1.0), _SHORTLIST, int(allowed.sum()))
+        margin = logits[shortlist] - _best_other(logits, shortlist)
+        values = np.column_stack(
+            [
+                cosine[shortlist],
+                cosine[shortlist] - _best_other(np.where(allowed, cosine, 0.0), shortlist),
+                self._fuzz(tokens, shortlist),
+                prob[shortlist],
+                np.clip(margin, -20.0, 20.0) / 10.0,
+            ]
+        )
+        return _Features(entries=shortlist, mode="classifier", values=values)
+
+    def _retrieval_features(
+        self, query: sp.csr_matrix, tokens: list[str], allowed: npt.NDArray[np.bool_]
+    ) -> _Features | None:
+        sims = query @ self._vectors_t
+        phrasings = sims.indices
+        data = np.asarray(sims.data, dtype=np.float64)
+        keep = allowed[self._phrasing_entry[phrasings]] & (data > 0)
+        phrasings, data = phrasings[keep], data[keep]
+        if not len(data):
+            return None
+        nearest = _top(data, _RETRIEVAL_PHRASINGS, len(data))
+        owners = self._phrasing_entry[phrasings[nearest]]
+        # ``nearest`` is best first, so an entry's first occurrence is its best phrasing.
+        unique, first = np.unique(owners, return_index=True)
+        by_score = np.argsort(first, kind="stable")[:_SHORTLIST]
+        shortlist = unique[by_score]
+        cosine = data[nearest][first[by_score]]
+        runner_up = np.full(len(cosine), cosine[0])
+        runner_up[0] = cosine[1] if len(cosine) > 1 else 0.0
+        values = np.column_stack([cosine, cosine - runner_up, self._fuzz(tokens, shortlist)])
+        return _Features(entries=shortlist, mode="retrieval", values=values)
+
+    def _fuzz(self, tokens: list[str], entries: IntArray) -> FloatArray:
+        """Best token_set_ratio (0..1) between the question and each entry's phrasings.
+
+        Only ever run on a shortlist: a scan of the whole knowledge base would not scale.
+        """
+        question = " ".join(tokens)
+        out = np.zeros(len(entries))
+        for i, entry in enumerate(entries):
+            start = int(self._entry_start[entry])
+            stop = (
+                int(self._entry_start[entry + 1])
+                if entry + 1 < len(self._entries)
+                else len(self._phrasing_texts)
+            )
+            scores = process.cdist(
+                [question], self._phrasing_texts[start:stop], scorer=fuzz.token_set_ratio
+            )
+            out[i] = float(scores.max()) / 100.0
+        return out
+
+
+def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Scale rows to unit length so dot products are cosines; empty rows stay empty."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    scaled: sp.csr_matrix = sp.diags((1.0 / norms).astype(np.float32)) @ matrix
+    return scaled.tocsr()
+
+
+def _top(values: FloatArray, k: int, available: int) -> IntArray:
+    """Indices of the ``k`` largest values, best first, ties by index for determinism."""
+    k = min(k, available, len(values))
+    part = np.argpartition(-values, k - 1)[:k] if k < len(values) else np.arange(len(values))
+    order = np.lexsort((part, -values[part]))
+    result: IntArray = part[order]
+    return result
+
+
+def _best_other(values: FloatArray, shortlist: IntArray) -> FloatArray:
+    """For each shortlisted entry, the best value among all other entries."""
+    top_two = _top(values, 2, len(values))
+    best = values[top_two[0]]
+    second = values[top_two[1]] if len(top_two) > 1 else -np.inf
+    out: FloatArray = np.where(shortlist == top_two[0], second, best)
+    return out

@@ -1,0 +1,106 @@
+"""Measures an index against labelled questions, as ``townhall kb eval`` and the benchmark do.
+
+The numbers are the ones a founder should care about: how often the bot answers correctly,
+how often it answers wrongly (worse than declining), and how often it declines questions the
+knowledge base does not cover.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from core.features.faq.search import DEFAULT_MIN_CONFIDENCE, SearchIndex
+from core.features.faq.search_calibration import Mode, locale_family
+
+_TOP_CONFUSIONS = 10
+_CALIBRATION_DEPTH = 5
+"""Candidates per question used to refit calibration: the ones a threshold decides between."""
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    """Rates over in-scope questions (``expected`` set) and out-of-scope ones (``None``).
+
+    A rate whose denominator is zero is NaN, so a set without out-of-scope questions prints
+    as such instead of as a perfect score.
+    """
+
+    top1: float
+    recall_at_3: float
+    answered_correct: float
+    answered_wrong: float
+    oos_declined: float
+    n_in_scope: int
+    n_oos: int
+    min_confidence: float
+    confusions: list[tuple[str, str, int]]
+
+
+def evaluate(
+    index: SearchIndex,
+    queries: Iterable[tuple[str, str | None]],
+    min_confidence: float | None = None,
+) -> EvalReport:
+    """Run every ``(question, expected entry id or None)`` through ``index``."""
+    threshold = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+    top1 = recall = correct = wrong = declined = n_in = n_oos = 0
+    confused: Counter[tuple[str, str]] = Counter()
+    for question, expected in queries:
+        result = index.search(question, limit=3)
+        answer = result.confident(threshold)
+        if expected is None:
+            n_oos += 1
+            declined += answer is None
+            continue
+        n_in += 1
+        ids = [c.entry_id for c in result.candidates]
+        top1 += bool(ids) and ids[0] == expected
+        recall += expected in ids
+        if ids and ids[0] != expected:
+            confused[(expected, ids[0])] += 1
+        if answer is not None:
+            correct += answer.entry_id == expected
+            wrong += answer.entry_id != expected
+    return EvalReport(
+        top1=_rate(top1, n_in),
+        recall_at_3=_rate(recall, n_in),
+        answered_correct=_rate(correct, n_in),
+        answered_wrong=_rate(wrong, n_in),
+        oos_declined=_rate(declined, n_oos),
+        n_in_scope=n_in,
+        n_oos=n_oos,
+        min_confidence=threshold,
+        confusions=[(e, p, n) for (e, p), n in confused.most_common(_TOP_CONFUSIONS)],
+    )
+
+
+def calibration_rows(
+    index: SearchIndex, queries: Iterable[tuple[str, str | None]]
+) -> dict[tuple[Mode, str], tuple[npt.NDArray[np.float64], list[bool]]]:
+    """Uncalibrated signals of each question's leading candidates, labelled right or wrong,
+    grouped by the calibration that scores them; the input to ``search_calibration.fit``."""
+    in_order = list(index.entries.values())
+    grouped: dict[tuple[Mode, str], tuple[list[npt.NDArray[np.float64]], list[bool]]] = {}
+    for question, expected in queries:
+        features = index._features(question, None)
+        if features is None:
+            continue
+        depth = _CALIBRATION_DEPTH
+        for row, position in zip(features.values[:depth], features.entries[:depth], strict=True):
+            entry = in_order[position]
+            rows, labels = grouped.setdefault(
+                (features.mode, locale_family(entry.locale)), ([], [])
+            )
+            rows.append(row)
+            labels.append(entry.id == expected)
+    return {key: (np.vstack(rows), labels) for key, (rows, labels) in grouped.items()}
+
+
+def _rate(count: int, total: int) -> float:
+    return count / total if total else math.nan

@@ -1,0 +1,147 @@
+"""Text normalisation and tokenisation shared by the FAQ index and its questions.
+
+Both sides of every comparison go through the same functions, so a phrasing in the knowledge
+base and a member's question that differ only in case, width, punctuation, plural endings or
+a listed synonym look the same to every signal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+MAX_QUESTION_CHARS = 1000
+"""Longer input is cut: FAQ questions are short, and n-gram cost grows with length."""
+
+_CJK = (
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # unified ideographs, extension A, compatibility
+    "\u3040-\u30ff"  # kana: Japanese text shares the character n-gram treatment
+    "\uac00-\ud7af"  # hangul syllables
+)
+_TOKEN_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+(?:'[^\W_{_CJK}]+)*")
+_CJK_RUN_RE = re.compile(rf"^[{_CJK}]+$")
+
+# Short stemmer: enough to fold "cards"/"card" and "charged"/"charge" together without a
+# dictionary. Words are only shortened when a real stem is left, so "bus" and "this" survive.
+_SUFFIXES = ("ing", "ed", "ies", "es", "s")
+_KEEP = frozenset(
+    {
+        *("is", "was", "has", "does", "this", "his", "its", "yes", "us", "bus", "gas", "plus"),
+        *("less", "unless", "always", "news", "series", "address", "process", "access"),
+        *("business", "status", "bonus"),
+    }
+)
+
+
+def _stem(word: str) -> str:
+    if len(word) <= 3 or word in _KEEP or word.endswith("ss"):
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if suffix == "ies":
+                return stem + "y"
+            if suffix == "ing" and len(stem) > 3 and stem[-1] == stem[-2]:
+                return stem[:-1]
+            return stem
+    return word
+
+
+def is_cjk(token: str) -> bool:
+    """Whether a token is a run of CJK characters, which carry no spaces between words."""
+    return bool(_CJK_RUN_RE.match(token))
+
+
+class Normaliser:
+    """Folds a text to the tokens every signal compares.
+
+    Synonym groups map each variant to the group's first term, on whole words for alphabetic
+    scripts and on substrings for CJK, where there are no word boundaries to respect.
+    """
+
+    def __init__(self, synonyms: Mapping[str, str] | None = None) -> None:
+        self._synonyms = dict(synonyms or {})
+        words = sorted((v for v in self._synonyms if not _has_cjk(v)), key=len, reverse=True)
+        cjk = sorted((v for v in self._synonyms if _has_cjk(v)), key=len, reverse=True)
+        self._word_re = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+            if words
+            else None
+        )
+        self._cjk_re = re.compile("|".join(map(re.escape, cjk))) if cjk else None
+
+    def clean(self, text: str) -> str:
+        """Case- and width-folded text with synonyms replaced; the base of every signal."""
+        text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS]).casefold()
+        text = text.replace("’", "'").replace("‘", "'")
+        if self._word_re is not None:
+            text = self._word_re.sub(lambda m: self._synonyms[m.group(0)], text)
+        if self._cjk_re is not None:
+            text = self._cjk_re.sub(lambda m: self._synonyms[m.group(0)], text)
+        return text
+
+    def tokens(self, text: str) -> list[str]:
+        """Stemmed words and whole CJK runs, in order; empty for punctuation-only text."""
+        return [tok if is_cjk(tok) else _stem(tok) for tok in _TOKEN_RE.findall(self.clean(text))]
+
+
+def word_features(tokens: Iterable[str]) -> list[str]:
+    """Word unigrams and bigrams; CJK runs become character 1-3-grams instead.
+
+    Unsegmented Chinese has no words to count, and single characters already carry meaning,
+    so character n-grams stand in for words there.
+    """
+    out: list[str] = []
+    prev: str | None = None
+    for tok in tokens:
+        if is_cjk(tok):
+            out.extend(_char_ngrams(tok, 1, 3))
+            prev = None
+            continue
+        out.append(tok)
+        if prev is not None:
+            out.append(prev + " " + tok)
+        prev = tok
+    return out
+
+
+def char_features(tokens: Iterable[str]) -> list[str]:
+    """Character 2-5-grams inside padded alphabetic words, which tolerate typos and
+    inflections the stemmer misses. CJK is already covered by :func:`word_features`."""
+    out: list[str] = []
+    for tok in tokens:
+        if not is_cjk(tok):
+            out.extend(_char_ngrams(f" {tok} ", 2, 5))
+    return out
+
+
+def _char_ngrams(text: str, low: int, high: int) -> list[str]:
+    return [text[i : i + n] for n in range(low, high + 1) for i in range(len(text) - n + 1)]
+
+
+def _has_cjk(text: str) -> bool:
+    return any(is_cjk(ch) for ch in text)
+
+
+def load_synonyms(directory: Path) -> dict[str, str]:
+    """Read every ``<locale>.txt`` in ``directory`` into a variant -> canonical term map.
+
+    One group per line, comma separated, canonical term first; ``#`` starts a comment. A
+    missing directory means no synonyms rather than an error, so a bare install still answers.
+    """
+    mapping: dict[str, str] = {}
+    if not directory.is_dir():
+        return mapping
+    for path in sorted(directory.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            terms = [_fold(t) for t in line.split("#", 1)[0].split(",")]
+            terms = [t for t in terms if t]
+            for variant in terms[1:]:
+                mapping.setdefault(variant, terms[0])
+    return mapping
+
+
+def _fold(term: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", term).casefold().split())

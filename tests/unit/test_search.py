@@ -1,0 +1,193 @@
+"""What a member notices about FAQ search: the right answer for a paraphrase, in their own
+language, and no answer at all when the knowledge base does not cover the question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.features.faq.entries import KBEntry
+from core.features.faq.search import DEFAULT_MIN_CONFIDENCE, SearchIndex, SearchResult
+from core.features.faq.search_eval import evaluate
+
+KB = (
+    KBEntry(
+        id="reset-password",
+        title="Reset your password",
+        questions=(
+            "I forgot my password",
+            "how do I change my password",
+            "can't remember my password, what now",
+            "password reset link not working",
+        ),
+        answer="Use the 'Forgot password' link on the sign-in page.",
+    ),
+    KBEntry(
+        id="refund",
+        title="Getting a refund",
+        questions=(
+            "can I get my money back",
+            "how do refunds work",
+            "I want a refund for my order",
+            "how long does a refund take",
+        ),
+        answer="Refunds go back to the original card within 5 working days.",
+    ),
+    KBEntry(
+        id="delete-account",
+        title="Deleting your account",
+        questions=(
+            "how do I close my account",
+            "delete my account permanently",
+            "I want to remove my profile and data",
+        ),
+        answer="Settings > Account > Delete account.",
+    ),
+    KBEntry(
+        id="shipping-time",
+        title="Delivery times",
+        questions=(
+            "when will my package arrive",
+            "how long does shipping take",
+            "my parcel has not been delivered yet",
+        ),
+        answer="Orders arrive in 3-5 working days.",
+    ),
+    KBEntry(
+        id="zh-reset-password",
+        title="重置密码",
+        questions=("我忘记密码了", "怎么修改密码", "密码找不回来怎么办"),
+        answer="在登录页点击“忘记密码”。",
+        locale="zh-CN",
+    ),
+    KBEntry(
+        id="zh-refund",
+        title="申请退款",
+        questions=("我想退款", "退款多久到账", "怎么申请退钱"),
+        answer="退款会在五个工作日内退回原卡。",
+        locale="zh-CN",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex.build(KB)
+
+
+def best_id(result: SearchResult) -> str | None:
+    return result.best.entry_id if result.best else None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("I can't remember my password", "reset-password"),
+        ("How long until my parcel arrives?", "shipping-time"),
+        ("PLEASE CLOSE MY ACCOUNT!!!", "delete-account"),
+        ("i'd like my money back", "refund"),
+        ("how do I reset my pasword", "reset-password"),
+    ],
+)
+def test_paraphrase_finds_the_right_entry(index: SearchIndex, question: str, expected: str) -> None:
+    assert best_id(index.search(question)) == expected
+
+
+def test_chinese_question_finds_the_chinese_entry(index: SearchIndex) -> None:
+    assert best_id(index.search("忘记密码怎么办")) == "zh-reset-password"
+    assert best_id(index.search("退款什么时候到账？")) == "zh-refund"
+
+
+def test_close_paraphrase_is_answered_confidently(index: SearchIndex) -> None:
+    answer = index.search("I forgot my password").confident(DEFAULT_MIN_CONFIDENCE)
+    assert answer is not None and answer.entry_id == "reset-password"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is the capital of mongolia", "play some jazz music", "明天北京天气怎么样"],
+)
+def test_unrelated_question_is_declined(index: SearchIndex, question: str) -> None:
+    assert index.search(question).confident(DEFAULT_MIN_CONFIDENCE) is None
+
+
+def test_locale_filter_only_returns_entries_of_that_locale(index: SearchIndex) -> None:
+    result = index.search("password", limit=10, locale="zh-CN")
+    assert result.candidates
+    assert {index.entries[c.entry_id].locale for c in result.candidates} == {"zh-CN"}
+    assert index.search("password", locale="fr").candidates == ()
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!...", "\n\t", "——！？"])
+def test_empty_or_punctuation_question_has_no_candidates(index: SearchIndex, question: str) -> None:
+    result = index.search(question)
+    assert result.candidates == ()
+    assert result.best is None
+    assert result.confident(0.0) is None
+
+
+def test_very_long_question_still_answers(index: SearchIndex) -> None:
+    question = "I forgot my password " + "blah " * 2000
+    assert len(question) > 10_000
+    result = index.search(question)
+    assert best_id(result) == "reset-password"
+
+
+def test_candidates_are_best_first_limited_and_in_range(index: SearchIndex) -> None:
+    result = index.search("refund for my order", limit=2)
+    assert len(result.candidates) == 2
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_search_is_deterministic() -> None:
+    first = SearchIndex.build(KB).search("how long does it take", limit=5)
+    second = SearchIndex.build(KB).search("how long does it take", limit=5)
+    assert first == second
+
+
+def test_large_knowledge_base_mode_still_finds_paraphrases() -> None:
+    index = SearchIndex.build(KB, max_classifier_phrasings=0)
+    assert best_id(index.search("I can't remember my password")) == "reset-password"
+    assert best_id(index.search("我想申请退款")) == "zh-refund"
+    assert index.search("what is the capital of mongolia").confident(DEFAULT_MIN_CONFIDENCE) is None
+
+
+def test_synonyms_fold_variants_together(tmp_path: Path) -> None:
+    (tmp_path / "en.txt").write_text("sign in, log on\n", encoding="utf-8")
+    entry = KBEntry(id="a", title="Cannot sign in", questions=("sign in fails",), answer="x")
+    other = KBEntry(id="b", title="Change avatar", questions=("new profile picture",), answer="y")
+    index = SearchIndex.build([entry, other], synonyms_dir=tmp_path)
+    assert best_id(index.search("I can't log on")) == "a"
+
+
+def test_index_exposes_entries_by_id(index: SearchIndex) -> None:
+    assert len(index) == len(KB)
+    assert index.entries["refund"].title == "Getting a refund"
+
+
+def test_duplicate_ids_are_rejected() -> None:
+    with pytest.raises(ValueError, match="unique"):
+        SearchIndex.build([KB[0], KB[0]])
+
+
+def test_empty_knowledge_base_answers_nothing() -> None:
+    assert SearchIndex.build([]).search("anything").candidates == ()
+
+
+def test_evaluate_counts_answers_and_declines(index: SearchIndex) -> None:
+    report = evaluate(
+        index,
+        [
+            ("I forgot my password", "reset-password"),
+            ("how long does shipping take", "shipping-time"),
+            ("what is the capital of mongolia", None),
+        ],
+    )
+    assert (report.n_in_scope, report.n_oos) == (2, 1)
+    assert report.top1 == 1.0
+    assert report.oos_declined == 1.0
+    assert report.answered_wrong == 0.0
+    assert report.confusions == []
