@@ -55,6 +55,11 @@ class Dispatcher:
         self._keyed: dict[tuple[Platform, Limit], KeyedWindows] = {}
         self._wake = asyncio.Event()
 
+    def add(self, platform: Platform, sender: Sender) -> None:
+        """Adapters are built after the core (they need its registry), then join here."""
+        self._senders[platform] = sender
+        self._overall[platform] = SlidingWindow(sender.overall_limit)
+
     def kick(self) -> None:
         """New rows are waiting: don't wait for the next tick."""
         self._wake.set()

@@ -1,0 +1,25 @@
+"""``make bench``: every benchmark, one after another, each printing its own figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = ["faq_bench.py", "outbox_bench.py"]
+
+
+def main() -> int:
+    failed = 0
+    for name in BENCHMARKS:
+        path = HERE / name
+        if not path.exists():
+            continue
+        print(f"\n### {name}", flush=True)
+        failed += subprocess.run([sys.executable, str(path)], check=False).returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""``townhall run``: the enabled platforms, the scheduler and the outbox in one event loop.
+
+SIGINT/SIGTERM stop intake first, let handlers in flight finish, and leave unsent outbox
+rows pending for the next start; the process is down within ten seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from adapters.base import Adapter
+from bot.app import App, build_app
+from bot.logs import configure
+from core.clock import SystemClock
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_SECONDS = 10.0
+
+
+def build_adapters(settings: Settings, app: App) -> list[Adapter]:
+    services = app.services
+    adapters: list[Adapter] = []
+    if settings.telegram.enabled:
+        from adapters.telegram.adapter import TelegramAdapter
+
+        adapters.append(TelegramAdapter(settings, services.registry, services.renderer))
+    if settings.discord.enabled:
+        from adapters.discord.adapter import DiscordAdapter
+
+        def autocomplete(source: str, current: str, locale: str) -> list[str]:
+            if source != "faq_entries":
+                return []
+            needle = current.lower()
+            return [
+                e.id for e in services.faq.entries(locale) if needle in f"{e.id} {e.title}".lower()
+            ][:25]
+
+        adapters.append(
+            DiscordAdapter(settings, services.registry, services.renderer, autocomplete)
+        )
+    return adapters
+
+
+async def run_bot(settings: Settings) -> int:
+    secrets = [
+        settings.discord.token.get_secret_value(),
+        settings.telegram.token.get_secret_value(),
+    ]
+    configure("INFO", secrets)
+    if not (settings.telegram.enabled or settings.discord.enabled):
+        log.error("no platform enabled: set TOWNHALL_TELEGRAM_TOKEN and/or TOWNHALL_DISCORD_TOKEN")
+        return 2
+    app = await build_app(settings, SystemClock(), {})
+    adapters = build_adapters(settings, app)
+    for adapter in adapters:
+        app.dispatcher.add(adapter.platform, adapter)
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    app.sweeper.schedule(scheduler)
+    background = [
+        asyncio.create_task(app.dispatcher.run(), name="outbox"),
+        asyncio.create_task(app.services.activity.run(), name="activity"),
+    ]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        for adapter in adapters:
+            await adapter.start(app.handle)
+        scheduler.start()
+        log.info("townhall is running on %s", ", ".join(a.platform.value for a in adapters))
+        await stop.wait()
+        log.info("stopping: no new events; finishing handlers in flight")
+    finally:
+        scheduler.shutdown(wait=False)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SHUTDOWN_SECONDS):
+                for adapter in adapters:
+                    await adapter.stop()
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        await app.close()
+    return 0
