@@ -1,0 +1,289 @@
+"""The real python-telegram-bot, the whole app, and a loopback Telegram (tests/fakes).
+
+One app per module: building the knowledge index is the slow part. Tests stay independent
+by using their own user ids and chats, and wait for what they expect with a bounded wait
+woken by every call the fake receives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import select
+
+from adapters.telegram.adapter import TelegramAdapter
+from bot.app import App, build_app, build_registry
+from core.clock import SystemClock
+from core.events import EventKind, IncomingEvent, OutgoingMessage, Platform, Reply
+from core.features.faq.models import AnswerLog
+from core.features.members.models import Identity, Member
+from core.outbox import OutboxMessage
+from core.render import Renderer
+from core.settings import Settings
+from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, TelegramFake, user
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+REPO = Path(__file__).resolve().parents[2]
+HELP_GROUP = -1001000000001
+MOD_GROUP = -1001000000002
+NEWS_GROUP = -1001000000003
+QUESTION = "how do i link my telegram account?"
+WAIT = 15.0
+
+
+@dataclass
+class Harness:
+    fake: TelegramFake
+    adapter: TelegramAdapter
+    app: App
+    handled: list[tuple[IncomingEvent, list[OutgoingMessage]]] = field(default_factory=list)
+
+    async def until(self, condition: Callable[[], Any], seconds: float = WAIT) -> Any:
+        """Wait, woken by each call the fake receives, until ``condition`` holds."""
+        async with asyncio.timeout(seconds):
+            while True:
+                self.fake.changed.clear()
+                result = condition()
+                if result:
+                    return result
+                await self.fake.changed.wait()
+
+    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
+        return [p for p in self.fake.sent if p["chat_id"] == chat_id]
+
+    async def reply_to(self, chat_id: int, count: int = 1) -> list[dict[str, Any]]:
+        return list(
+            await self.until(lambda: len(self.sent_to(chat_id)) >= count and self.sent_to(chat_id))
+        )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def tg(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NO_PROXY", "127.0.0.1")
+        patch.setenv("no_proxy", "127.0.0.1")
+        # PTB 22 warns that RetryAfter.retry_after is becoming a timedelta; take it as one.
+        patch.setenv("PTB_TIMEDELTA", "true")
+        fake = TelegramFake()
+        await fake.start()
+        fake.administrators[MOD_GROUP] = [2001]
+        folder = tmp_path_factory.mktemp("telegram")
+        settings = Settings.model_validate(
+            {
+                "database": {"url": f"sqlite+aiosqlite:///{folder}/t.db"},
+                "knowledge": {"dir": str(REPO / "knowledge")},
+                "faq": {"help_channels": [f"telegram:{HELP_GROUP}"]},
+                "telegram": {"enabled": True, "token": TOKEN, "base_url": fake.base_url},
+            }
+        )
+        adapter = TelegramAdapter(settings, build_registry(), Renderer())
+        app = await build_app(settings, SystemClock(), {Platform.TELEGRAM: adapter})
+        harness = Harness(fake, adapter, app)
+
+        async def handle(event: IncomingEvent) -> list[OutgoingMessage]:
+            replies = await app.handle(event)
+            harness.handled.append((event, replies))
+            fake.changed.set()
+            return replies
+
+        await adapter.start(handle)
+        try:
+            yield harness
+        finally:
+            await adapter.stop()
+            await app.close()
+            await fake.stop()
+
+
+async def test_start_registers_the_command_menu_per_language_and_scope(tg: Harness) -> None:
+    calls = tg.fake.called("setMyCommands")
+    menus = {
+        (c.get("language_code"), c["scope"]["type"]): [x["command"] for x in c["commands"]]
+        for c in calls
+    }
+    assert "faq" not in menus[(None, "default")]
+    assert {"ask", "help", "language", "start"} <= set(menus[(None, "default")])
+    assert "faq" in menus[(None, "all_chat_administrators")]
+    zh = {x["command"]: x["description"] for x in calls[-1]["commands"]}
+    assert calls[-1]["language_code"] == "zh"
+    assert zh["faq"] == "向知识库添加一条回答"
+
+
+async def test_confident_question_in_a_help_group_is_answered_in_reply(tg: Harness) -> None:
+    asked = tg.fake.push_message(QUESTION, chat_id=HELP_GROUP, sender=user(1001))
+    (answer,) = await tg.reply_to(HELP_GROUP)
+    assert "/link" in answer["text"]
+    assert answer["parse_mode"] == "HTML"
+    assert answer["link_preview_options"] == {"is_disabled": True}
+    assert answer["reply_parameters"]["message_id"] == asked["message"]["message_id"]
+    labels = [b["callback_data"] for row in answer["reply_markup"]["inline_keyboard"] for b in row]
+    assert [d.rsplit(":", 1)[1] for d in labels] == ["up", "down"]
+
+
+async def test_question_in_a_dm_is_answered_there(tg: Harness) -> None:
+    tg.fake.push_message(QUESTION, chat_id=1002, sender=user(1002))
+    (answer,) = await tg.reply_to(1002)
+    assert "/link" in answer["text"]
+    assert "reply_parameters" not in answer
+
+
+async def test_command_with_arguments_switches_the_language(tg: Harness) -> None:
+    tg.fake.push_message(f"/language@{BOT_USERNAME} zh-cn", chat_id=1003, sender=user(1003))
+    (reply,) = await tg.reply_to(1003)
+    assert "简体中文" in reply["text"]
+    tg.fake.push_message(QUESTION, chat_id=1003, sender=user(1003))
+    answer = (await tg.reply_to(1003, 2))[1]
+    assert "/link" in answer["text"]
+
+
+async def test_moderator_command_is_refused_to_a_member_and_served_to_an_admin(
+    tg: Harness,
+) -> None:
+    tg.fake.push_message("/faq list", chat_id=MOD_GROUP, sender=user(2002))
+    (refusal,) = await tg.reply_to(2002)
+    assert "Only moderators" in refusal["text"]
+    tg.fake.push_message("/faq list", chat_id=MOD_GROUP, sender=user(2001))
+    (listing,) = await tg.reply_to(2001)
+    assert "entries (en)" in listing["text"]
+    assert tg.sent_to(MOD_GROUP) == []
+    lookups = [c for c in tg.fake.called("getChatAdministrators") if c["chat_id"] == MOD_GROUP]
+    assert len(lookups) == 1
+
+
+async def test_private_reply_to_someone_who_never_started_the_bot_links_to_it(
+    tg: Harness,
+) -> None:
+    tg.fake.not_started.add(2003)
+    tg.fake.push_message("/faq list", chat_id=MOD_GROUP, sender=user(2003))
+    (note,) = await tg.reply_to(MOD_GROUP)
+    assert f"https://t.me/{BOT_USERNAME}?start=" in note["text"]
+
+
+async def test_a_button_pressed_twice_has_one_effect_and_is_answered_both_times(
+    tg: Harness,
+) -> None:
+    tg.fake.push_message(QUESTION, chat_id=1004, sender=user(1004))
+    await tg.reply_to(1004)
+    call = next(
+        c for c in tg.fake.calls if c.method == "sendMessage" and c.params["chat_id"] == 1004
+    )
+    thumbs_up = call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    answers_before = len(tg.fake.called("answerCallbackQuery"))
+    for _ in range(2):
+        tg.fake.push_callback(thumbs_up, sender=user(1004), message=call.result)
+    replies = await tg.reply_to(1004, 3)
+    assert replies[1]["text"] == replies[2]["text"]
+    assert "Glad it helped" in replies[1]["text"]
+    assert len(tg.fake.called("answerCallbackQuery")) == answers_before + 2
+    log_id = int(thumbs_up.split(":")[1])
+    async with tg.app.services.database.session() as session:
+        logs = list(await session.scalars(select(AnswerLog).where(AnswerLog.id == log_id)))
+    assert [(log.vote, log.answered) for log in logs] == [("up", True)]
+
+
+async def test_a_member_joining_reaches_the_core_and_sends_nothing_yet(tg: Harness) -> None:
+    """No welcome feature exists yet: the join must be handled quietly, not crash."""
+    sent_before = len(tg.fake.sent)
+    tg.fake.push(
+        {
+            "message": {
+                "message_id": 1,
+                "date": 1795000000,
+                "chat": {"id": HELP_GROUP, "type": "supergroup", "title": "help"},
+                "from": user(5001, "Grace"),
+                "new_chat_members": [user(5001, "Grace")],
+            }
+        }
+    )
+    event, replies = await tg.until(
+        lambda: next((h for h in tg.handled if h[0].kind is EventKind.MEMBER_JOINED), None)
+    )
+    assert event.actor.platform_user_id == "5001"
+    assert replies == []
+    assert len(tg.fake.sent) == sent_before
+    async with tg.app.services.database.session() as session:
+        assert await session.scalar(select(Identity).where(Identity.platform_user_id == "5001"))
+
+
+async def _queue_dm(tg: Harness, user_id: int, key: str) -> int:
+    """A DM through the outbox, as sweeps send them, to someone who has talked to the bot."""
+    tg.fake.push_message("/start", chat_id=user_id, sender=user(user_id))
+    await tg.reply_to(user_id)
+    async with tg.app.services.database.session() as session:
+        identity = await session.scalar(
+            select(Identity).where(Identity.platform_user_id == str(user_id))
+        )
+        assert identity is not None
+        await tg.app.router.notify(
+            session, identity.member_id, Reply("general/start", {"name": "you"}), key
+        )
+        await session.commit()
+        return identity.member_id
+
+
+async def test_outbox_dm_to_a_member_who_blocked_the_bot_marks_them_unreachable(
+    tg: Harness,
+) -> None:
+    member_id = await _queue_dm(tg, 3001, "test:blocked")
+    tg.fake.blocked.add(3001)
+    await tg.app.dispatcher.dispatch_due()
+    async with tg.app.services.database.session() as session:
+        row = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == "test:blocked")
+        )
+        identity = await session.scalar(select(Identity).where(Identity.platform_user_id == "3001"))
+        member = await session.get(Member, member_id)
+    assert row is not None and row.status == "failed"
+    assert row.last_error == "blocked: bot was blocked by the user"
+    assert identity is not None and identity.unreachable_at is not None
+    assert member is not None
+
+
+async def test_a_429_is_waited_out_and_the_message_sent_once(tg: Harness) -> None:
+    await _queue_dm(tg, 3002, "test:429")
+    tg.fake.retry_after_next(1)
+    runner = asyncio.create_task(tg.app.dispatcher.run(idle_interval=0.2))
+    try:
+        await tg.reply_to(3002, 2)
+    finally:
+        runner.cancel()
+    attempts = [
+        c for c in tg.fake.calls if c.method == "sendMessage" and c.params["chat_id"] == 3002
+    ]
+    refused, delivered = attempts[-2], attempts[-1]
+    assert (refused.status, delivered.status) == (429, 200)
+    assert delivered.at - refused.at >= 1.0
+    assert len(tg.sent_to(3002)) == 2
+
+
+async def test_a_long_message_arrives_in_two_parts(tg: Harness) -> None:
+    paragraphs = "\n\n".join(f"{n} " + "word " * 199 for n in range(6))
+    receipt = await tg.adapter.send(
+        OutgoingMessage(Platform.TELEGRAM, paragraphs[:6000], chat_id=str(NEWS_GROUP))
+    )
+    assert receipt.ok
+    parts = tg.sent_to(NEWS_GROUP)
+    assert len(parts) == 2
+    assert all(len(p["text"]) <= 4096 for p in parts)
+    assert receipt.message_id == str(
+        next(c.result["message_id"] for c in reversed(tg.fake.calls) if c.method == "sendMessage")
+    )
+
+
+async def test_member_text_arrives_escaped_and_inert(tg: Harness) -> None:
+    sender = user(4001, "<b>Eve</b> @everyone")
+    tg.fake.push_message("/start", chat_id=4001, sender=sender)
+    tg.fake.push_message("/language <b>@everyone</b>", chat_id=4001, sender=sender)
+    greeting, refusal = await tg.reply_to(4001, 2)
+    assert "&lt;b&gt;Eve&lt;/b&gt; @everyone" in greeting["text"]
+    assert "&lt;b&gt;@everyone&lt;/b&gt;" in refusal["text"]
+    assert "<b>Eve" not in greeting["text"] and "<b>@everyone" not in refusal["text"]
+    assert json.dumps(greeting).count("entities") == 0
