@@ -134,3 +134,24 @@ async def test_bad_arguments_show_the_usage(run_script: RunScript) -> None:
     )
     assert "klingon" in reply["text"]
     assert "/language <en|zh-cn|auto>" in reply["text"]
+
+
+async def test_a_moderator_edits_and_removes_a_shipped_entry(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as mod:ana
+        /faq show link-accounts
+        /faq edit link-accounts | Ask in #support, we link accounts by hand this week.
+        @as bob
+        how do I link my telegram and discord accounts?
+        @as mod:ana
+        /faq remove link-accounts
+        /faq show link-accounts
+        """
+    )
+    shown, edited, answered, removed, twin = messages
+    assert "connect discord and telegram" in shown["text"]
+    assert "Updated" in edited["text"]
+    assert "by hand this week" in answered["text"]
+    assert "Removed" in removed["text"]
+    assert twin["text"].startswith("link-accounts (zh-CN)"), "only the English entry is removed"

@@ -56,7 +56,7 @@ def parse_entry(text: str, path: str) -> tuple[KBEntry | None, list[Problem]]:
         return None, [Problem(path, line, f"front matter is not valid YAML: {error}")]
     if not isinstance(meta, dict):
         return None, [Problem(path, 2, "front matter must be a mapping of keys")]
-    body_line = match.group(1).count("\n") + 3
+    body_line = match.group(1).count("\n") + 4
     return _entry_from_fields(
         meta, match.group(2).strip(), path, _key_lines(match.group(1)), body_line
     )
@@ -79,10 +79,10 @@ def _entry_from_fields(
     def problem(key: str, reason: str) -> None:
         problems.append(Problem(path, key_lines.get(key, 1), reason))
 
-    entry_id = str(meta.get("id", "")).strip()
+    entry_id = str(meta.get("id") or "").strip()
     if not ID_PATTERN.match(entry_id):
         problem("id", "id is missing or not made of letters, digits, '-', '_' and '.'")
-    title = str(meta.get("title", "")).strip()
+    title = str(meta.get("title") or "").strip()
     if not title:
         problem("title", "title is missing")
     questions = meta.get("questions") or []
