@@ -55,6 +55,8 @@ CLASSIFIER_MAX_PHRASINGS = 1500
 
 _HASH_FEATURES = 2**20
 _CLASSIFIER_C = 10.0
+_HASH_CHUNK = 20_000
+"""Texts hashed at a time, bounding the hasher's temporary Python-side buffers."""
 _SHORTLIST = 20
 """Entries re-scored with rapidfuzz and calibrated; the rest cannot outrank them."""
 _RETRIEVAL_PHRASINGS = 200
@@ -104,7 +106,7 @@ class SearchIndex:
         entries: Sequence[KBEntry],
         normaliser: Normaliser,
         vectorisers: list[tuple[HashingVectorizer, TfidfTransformer]],
-        phrasing_vectors: sp.csr_matrix,
+        phrasing_vectors_t: sp.csr_matrix,
         phrasing_entry: IntArray,
         phrasing_texts: list[str],
         classifier: PhrasingClassifier | None,
@@ -115,7 +117,7 @@ class SearchIndex:
         self._family = np.array([locale_family(e.locale) for e in self._entries], dtype=object)
         self._normaliser = normaliser
         self._vectorisers = vectorisers
-        self._vectors_t = phrasing_vectors.T.tocsr()
+        self._vectors_t = phrasing_vectors_t
         self._phrasing_entry = phrasing_entry
         self._entry_start = np.searchsorted(phrasing_entry, np.arange(len(self._entries)))
         self._phrasing_texts = phrasing_texts
@@ -137,17 +139,15 @@ class SearchIndex:
         if len({e.id for e in entries}) != len(entries):
             raise ValueError("knowledge-base entry ids must be unique")
         normaliser = Normaliser(load_synonyms(synonyms_dir or BUNDLED_SYNONYMS))
-        tokens: list[list[str]] = []
         owner: list[int] = []
         texts: list[str] = []
         for index, entry in enumerate(entries):
             for phrasing in entry.phrasings:
-                tokens.append(normaliser.tokens(phrasing))
-                texts.append(" ".join(tokens[-1]))
+                texts.append(" ".join(normaliser.tokens(phrasing)))
                 owner.append(index)
-        small = len(tokens) <= max_classifier_phrasings
+        small = len(texts) <= max_classifier_phrasings
         analysers = [word_features, char_features] if small else [word_features]
-        if not tokens:
+        if not texts:
             analysers = []
         vectorisers = []
         blocks = []
@@ -159,20 +159,26 @@ class SearchIndex:
                 norm=None,
                 dtype=np.float32,
             )
-            tfidf = TfidfTransformer(sublinear_tf=True)
-            blocks.append(tfidf.fit_transform(hasher.transform(tokens)))
+            counts = sp.vstack(
+                [
+                    hasher.transform(texts[i : i + _HASH_CHUNK])
+                    for i in range(0, len(texts), _HASH_CHUNK)
+                ],
+                format="csr",
+            )
+            tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+            blocks.append(tfidf.transform(counts, copy=False))
+            del counts
             vectorisers.append((hasher, tfidf))
-        vectors = (
-            _unit_rows(sp.hstack(blocks, format="csr", dtype=np.float32))
-            if blocks
-            else sp.csr_matrix((0, 0), dtype=np.float32)
-        )
+        # Transposed once here, so a question's similarities are one sparse row product.
+        vectors_t = _join(blocks).T.tocsr() if blocks else sp.csr_matrix((0, 0), dtype=np.float32)
+        del blocks
         phrasing_entry = np.asarray(owner, dtype=np.intp)
         classifier = None
         if small and entries:
-            gram = (vectors @ vectors.T).toarray().astype(np.float64)
+            gram = (vectors_t.T @ vectors_t).toarray().astype(np.float64)
             classifier = PhrasingClassifier.fit(gram, phrasing_entry, len(entries), _CLASSIFIER_C)
-        return cls(entries, normaliser, vectorisers, vectors, phrasing_entry, texts, classifier)
+        return cls(entries, normaliser, vectorisers, vectors_t, phrasing_entry, texts, classifier)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -210,10 +216,10 @@ class SearchIndex:
         return self._retrieval_features(query, tokens, allowed)
 
     def _vectorise(self, tokens: list[str]) -> sp.csr_matrix:
-        blocks = [
-            tfidf.transform(hasher.transform([tokens])) for hasher, tfidf in self._vectorisers
-        ]
-        return _unit_rows(sp.hstack(blocks, format="csr", dtype=np.float32))
+        text = " ".join(tokens)
+        return _join(
+            [tfidf.transform(hasher.transform([text])) for hasher, tfidf in self._vectorisers]
+        )
 
     def _classifier_features(
         self, query: sp.csr_matrix, tokens: list[str], allowed: npt.NDArray[np.bool_]
@@ -245,8 +251,9 @@ class SearchIndex:
         sims = query @ self._vectors_t
         phrasings = sims.indices
         data = np.asarray(sims.data, dtype=np.float64)
-        keep = allowed[self._phrasing_entry[phrasings]] & (data > 0)
-        phrasings, data = phrasings[keep], data[keep]
+        if not allowed.all():
+            keep = allowed[self._phrasing_entry[phrasings]]
+            phrasings, data = phrasings[keep], data[keep]
         if not len(data):
             return None
         nearest = _top(data, _RETRIEVAL_PHRASINGS, len(data))
@@ -282,8 +289,12 @@ class SearchIndex:
         return out
 
 
-def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """Scale rows to unit length so dot products are cosines; empty rows stay empty."""
+def _join(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """One unit-length row per text from the per-view TF-IDF rows (each already unit length),
+    so dot products are cosines; a text with nothing in one view relies on the other."""
+    if len(blocks) == 1:
+        return blocks[0]
+    matrix = sp.hstack(blocks, format="csr", dtype=np.float32)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     scaled: sp.csr_matrix = sp.diags((1.0 / norms).astype(np.float32)) @ matrix

@@ -7,9 +7,10 @@ a listed synonym look the same to every signal.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 MAX_QUESTION_CHARS = 1000
@@ -22,6 +23,7 @@ _CJK = (
 )
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+(?:'[^\W_{_CJK}]+)*")
 _CJK_RUN_RE = re.compile(rf"^[{_CJK}]+$")
+_CJK_ANY_RE = re.compile(rf"[{_CJK}]")
 
 # Short stemmer: enough to fold "cards"/"card" and "charged"/"charge" together without a
 # dictionary. Words are only shortened when a real stem is left, so "bus" and "this" survive.
@@ -54,6 +56,10 @@ def is_cjk(token: str) -> bool:
     return bool(_CJK_RUN_RE.match(token))
 
 
+_FOLD_CACHE_LIMIT = 500_000
+"""Distinct tokens remembered; a knowledge base's vocabulary fits, a flood of junk does not."""
+
+
 class Normaliser:
     """Folds a text to the tokens every signal compares.
 
@@ -71,6 +77,7 @@ class Normaliser:
             else None
         )
         self._cjk_re = re.compile("|".join(map(re.escape, cjk))) if cjk else None
+        self._folded: dict[str, str] = {}
 
     def clean(self, text: str) -> str:
         """Case- and width-folded text with synonyms replaced; the base of every signal."""
@@ -78,25 +85,42 @@ class Normaliser:
         text = text.replace("’", "'").replace("‘", "'")
         if self._word_re is not None:
             text = self._word_re.sub(lambda m: self._synonyms[m.group(0)], text)
-        if self._cjk_re is not None:
+        if self._cjk_re is not None and _CJK_ANY_RE.search(text):
             text = self._cjk_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return text
 
     def tokens(self, text: str) -> list[str]:
-        """Stemmed words and whole CJK runs, in order; empty for punctuation-only text."""
-        return [tok if is_cjk(tok) else _stem(tok) for tok in _TOKEN_RE.findall(self.clean(text))]
+        """Stemmed words and whole CJK runs, in order; empty for punctuation-only text.
+
+        Folded tokens are cached because indexing a large knowledge base meets the same few
+        thousand words millions of times.
+        """
+        folded = self._folded
+        out = []
+        for tok in _TOKEN_RE.findall(self.clean(text)):
+            fold = folded.get(tok)
+            if fold is None:
+                fold = tok if is_cjk(tok) else _stem(tok)
+                if len(folded) < _FOLD_CACHE_LIMIT:
+                    folded[tok] = fold
+            out.append(fold)
+        return out
 
 
-def word_features(tokens: Iterable[str]) -> list[str]:
-    """Word unigrams and bigrams; CJK runs become character 1-3-grams instead.
+def word_features(text: str) -> list[str]:
+    """Word unigrams and bigrams of space-joined tokens; CJK runs become character
+    1-3-grams instead.
 
     Unsegmented Chinese has no words to count, and single characters already carry meaning,
     so character n-grams stand in for words there.
     """
+    tokens = text.split()
+    if not _CJK_ANY_RE.search(text):
+        return tokens + [a + " " + b for a, b in itertools.pairwise(tokens)]
     out: list[str] = []
     prev: str | None = None
     for tok in tokens:
-        if is_cjk(tok):
+        if _starts_cjk(tok):
             out.extend(_char_ngrams(tok, 1, 3))
             prev = None
             continue
@@ -107,14 +131,25 @@ def word_features(tokens: Iterable[str]) -> list[str]:
     return out
 
 
-def char_features(tokens: Iterable[str]) -> list[str]:
-    """Character 2-5-grams inside padded alphabetic words, which tolerate typos and
-    inflections the stemmer misses. CJK is already covered by :func:`word_features`."""
+def char_features(text: str) -> list[str]:
+    """Character 2-5-grams inside padded alphabetic words of space-joined tokens, which
+    tolerate typos and inflections the stemmer misses. CJK is covered by :func:`word_features`.
+    """
     out: list[str] = []
-    for tok in tokens:
-        if not is_cjk(tok):
+    for tok in text.split():
+        if not _starts_cjk(tok):
             out.extend(_char_ngrams(f" {tok} ", 2, 5))
     return out
+
+
+def _starts_cjk(token: str) -> bool:
+    """Cheap :func:`is_cjk` for tokens from :meth:`Normaliser.tokens`, which never mix."""
+    first = token[0]
+    return (
+        "\u3040" <= first <= "\u9fff"
+        or "\uac00" <= first <= "\ud7af"
+        or ("\uf900" <= first <= "\ufaff")
+    )
 
 
 def _char_ngrams(text: str, low: int, high: int) -> list[str]:
