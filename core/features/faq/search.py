@@ -5,7 +5,7 @@ TF-IDF vectors: word unigrams and bigrams, character n-grams inside words for ty
 character 1-3-grams for Chinese, which has no spaces. For a knowledge base of up to a few
 hundred entries, a softmax classifier trained on the phrasings then ranks the entries, since
 it learns which words set them apart. Bigger knowledge bases skip the classifier and the
-in-word n-grams, which do not scale, and rank by nearest phrasing. The few dozen leading
+in-word n-grams, which do not scale, and rank by nearest phrasing. The twenty leading
 entries are re-scored with rapidfuzz and the signals are turned into a calibrated probability
 (see ``search_calibration``), so one threshold means the same for every question, language
 and knowledge-base size.
@@ -50,8 +50,9 @@ IntArray = npt.NDArray[np.intp]
 BUNDLED_SYNONYMS = Path(__file__).resolve().parents[3] / "knowledge" / "synonyms"
 """Used when ``build`` is given no directory, so the shipped lists apply by default."""
 
-CLASSIFIER_MAX_PHRASINGS = 1500
-"""Above this the classifier's fit would no longer fit in a reload (it grows cubically)."""
+CLASSIFIER_MAX_PHRASINGS = 1200
+"""About 200 entries. The classifier's fit grows cubically with phrasings and takes about
+two seconds here; past that a reload would stall, so nearest-phrasing retrieval takes over."""
 
 _HASH_FEATURES = 2**20
 _CLASSIFIER_C = 10.0
@@ -216,9 +217,30 @@ class SearchIndex:
         return self._retrieval_features(query, tokens, allowed)
 
     def _vectorise(self, tokens: list[str]) -> sp.csr_matrix:
+        """The question's row in the phrasings' space, computed like ``_join`` would.
+
+        Done by hand because ``TfidfTransformer.transform`` multiplies by a diagonal matrix
+        as wide as the hash space, which allocates megabytes per call: most of a question's
+        time on a small knowledge base.
+        """
         text = " ".join(tokens)
-        return _join(
-            [tfidf.transform(hasher.transform([text])) for hasher, tfidf in self._vectorisers]
+        columns = []
+        weights = []
+        for view, (hasher, tfidf) in enumerate(self._vectorisers):
+            counts = hasher.transform([text])
+            weight = (1.0 + np.log(counts.data)) * tfidf.idf_[counts.indices]
+            norm = np.sqrt(weight @ weight)
+            if norm > 0:
+                columns.append(counts.indices + view * _HASH_FEATURES)
+                weights.append(weight / norm)
+        width = _HASH_FEATURES * len(self._vectorisers)
+        if not weights:
+            return sp.csr_matrix((1, width), dtype=np.float32)
+        data = np.concatenate(weights)
+        data /= np.sqrt(data @ data)
+        indices = np.concatenate(columns)
+        return sp.csr_matrix(
+            (data.astype(np.float32), indices, np.array([0, len(indices)])), shape=(1, width)
         )
 
     def _classifier_features(
