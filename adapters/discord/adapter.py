@@ -170,6 +170,7 @@ class DiscordAdapter:
         self._handle = handle
         client = await self._client_logged_in()
         self._runner = asyncio.create_task(client.connect(reconnect=True))
+        self._runner.add_done_callback(_log_end)
         ready = asyncio.create_task(client.wait_until_ready())
         done, _ = await asyncio.wait({self._runner, ready}, return_when=asyncio.FIRST_COMPLETED)
         if self._runner in done:
@@ -378,12 +379,17 @@ class DiscordAdapter:
         return Receipt(self.platform, message_id=str(sent.id) if sent else None)
 
 
+def _log_end(runner: asyncio.Task[None]) -> None:
+    if not runner.cancelled() and runner.exception() is not None:
+        log.error("discord connection ended", exc_info=runner.exception())
+
+
 def _after(
     parser: Callable[[Any], None], handler: Callable[[dict[str, Any]], None]
 ) -> Callable[[Any], None]:
     def parse(data: Any) -> None:
         parser(data)
-        handler(data)
+        _safely(handler, data)
 
     return parse
 
@@ -392,7 +398,15 @@ def _before(
     parser: Callable[[Any], None], handler: Callable[[dict[str, Any]], None]
 ) -> Callable[[Any], None]:
     def parse(data: Any) -> None:
-        handler(data)
+        _safely(handler, data)
         parser(data)
 
     return parse
+
+
+def _safely(handler: Callable[[dict[str, Any]], None], data: dict[str, Any]) -> None:
+    """A payload translation cannot read must not end the gateway connection."""
+    try:
+        handler(data)
+    except Exception:
+        log.exception("discord payload not understood")

@@ -14,6 +14,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from core import locale as locales
 from core.events import Role
 from core.registry import ArgSpec, ArgType, CommandSpec, Registry
 from core.render import Renderer
@@ -94,7 +95,8 @@ def _autocompleter(arg: ArgSpec, source: Autocomplete) -> AutocompleteCallback:
     async def complete(
         interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        found = source(name, current, str(interaction.locale.value))
+        tag = str(interaction.locale.value)
+        found = source(name, current, locales.normalize(tag) or tag)
         return [app_commands.Choice(name=c[:100], value=c[:100]) for c in found[:CHOICES_LIMIT]]
 
     return complete

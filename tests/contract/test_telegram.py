@@ -287,3 +287,23 @@ async def test_member_text_arrives_escaped_and_inert(tg: Harness) -> None:
     assert "&lt;b&gt;@everyone&lt;/b&gt;" in refusal["text"]
     assert "<b>Eve" not in greeting["text"] and "<b>@everyone" not in refusal["text"]
     assert json.dumps(greeting).count("entities") == 0
+
+
+async def test_an_update_delivered_twice_reaches_the_core_once(tg: Harness) -> None:
+    resent = {
+        "update_id": 900001,
+        "message": {
+            "message_id": 2,
+            "date": 1795000000,
+            "chat": {"id": 6001, "type": "private"},
+            "from": user(6001),
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    tg.fake.push(resent)
+    tg.fake.push(resent)
+    tg.fake.push_message("/start", chat_id=6001, sender=user(6001))
+    await tg.reply_to(6001, 2)
+    seen = [e.event_id for e, _ in tg.handled if e.actor.platform_user_id == "6001"]
+    assert seen.count("900001") == 1

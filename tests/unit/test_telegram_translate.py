@@ -1,4 +1,6 @@
-"""Telegram translation rules, on recorded Bot API payloads and without any network."""
+"""Telegram translation rules, on recorded Bot API payloads and without any network.
+
+Also the adapter's pure parts: error mapping, rate keys and the command menu."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from adapters.telegram.adapter import PER_CHAT, PER_GROUP, TelegramAdapter, failure_receipt
 from adapters.telegram.translate import (
     BotIdentity,
     callback_data,
@@ -15,7 +19,9 @@ from adapters.telegram.translate import (
     to_api_calls,
     to_events,
 )
+from bot.app import build_registry
 from core.events import (
+    DeliveryFailure,
     EventKind,
     IncomingEvent,
     OutgoingMessage,
@@ -25,6 +31,8 @@ from core.events import (
     Role,
     Visibility,
 )
+from core.render import Renderer
+from core.settings import Settings
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "contract" / "payloads" / "telegram"
 ME = BotIdentity(777000111, "townhall_bot")
@@ -171,3 +179,58 @@ def test_callback_data_fits_64_bytes_and_stays_valid_utf8(data: str) -> None:
     cut = callback_data(data)
     assert len(cut.encode()) <= 64
     assert data.startswith(cut)
+
+
+@pytest.mark.parametrize(
+    ("error", "failure", "detail"),
+    [
+        (
+            Forbidden("Forbidden: bot was blocked by the user"),
+            DeliveryFailure.BLOCKED,
+            "bot was blocked by the user",
+        ),
+        (
+            Forbidden("Forbidden: bot can't initiate conversation with a user"),
+            DeliveryFailure.BLOCKED,
+            "bot can't initiate conversation with a user",
+        ),
+        (
+            BadRequest("Bad Request: message text is empty"),
+            DeliveryFailure.INVALID,
+            "Message text is empty",
+        ),
+        (TimedOut(), DeliveryFailure.UNAVAILABLE, "Timed out"),
+        (NetworkError("Bad Gateway (502)"), DeliveryFailure.UNAVAILABLE, "Bad Gateway (502)"),
+    ],
+)
+def test_api_errors_become_typed_failures(
+    error: TelegramError, failure: DeliveryFailure, detail: str
+) -> None:
+    receipt = failure_receipt(error)
+    assert (receipt.failure, receipt.detail) == (failure, detail)
+
+
+def test_flood_control_carries_the_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    receipt = failure_receipt(RetryAfter(7))
+    assert receipt.failure is DeliveryFailure.RATE_LIMITED
+    assert receipt.retry_after == 7.0
+
+
+def test_groups_count_against_the_per_minute_group_limit_too() -> None:
+    adapter = TelegramAdapter(Settings(), build_registry(), Renderer())
+    assert adapter.rate_keys(message(chat_id="4242", visibility=Visibility.PUBLIC)) == [
+        ("4242", PER_CHAT)
+    ]
+    assert adapter.rate_keys(message()) == [(GROUP, PER_CHAT), (GROUP, PER_GROUP)]
+    private = message(user_id="4242", visibility=Visibility.PRIVATE)
+    assert adapter.rate_keys(private) == [("4242", PER_CHAT)]
+
+
+def test_command_menu_hides_moderator_groups_from_members_and_translates() -> None:
+    adapter = TelegramAdapter(Settings(), build_registry(), Renderer())
+    member, everyone = adapter.bot_commands("zh-CN")
+    assert "faq" not in {c.command for c in member}
+    descriptions = {c.command: c.description for c in everyone}
+    assert descriptions["faq"] == "向知识库添加一条回答"
+    assert all(3 <= len(c.description) <= 256 for c in everyone)

@@ -1,0 +1,385 @@
+"""A loopback Discord: the REST routes and gateway websocket discord.py uses, on 127.0.0.1.
+
+It answers with the documented JSON shapes (Content-Type exactly ``application/json``, which
+discord.py insists on), records every REST call for assertions, and lets a test push gateway
+events, close a member's DMs (403 code 50007) or answer one call with a 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+APP_ID = "1400000000000000001"
+BOT_ID = APP_ID
+GUILD_ID = "1000000000000000001"
+OWNER_ID = "1200000000000000100"
+HELP_CHANNEL = "1100000000000000010"
+GENERAL_CHANNEL = "1100000000000000011"
+MOD_ROLE = "1000000000000000050"
+MANAGER_ROLE = "1000000000000000060"
+EVERYONE_PERMISSIONS = 104324673
+MANAGE_GUILD = 1 << 5
+
+BOT_USER = {
+    "id": BOT_ID,
+    "username": "townhall",
+    "global_name": "Townhall",
+    "discriminator": "0",
+    "avatar": None,
+    "bot": True,
+}
+
+
+def user(user_id: str, name: str) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "username": name,
+        "global_name": name.title(),
+        "discriminator": "0",
+        "avatar": None,
+    }
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: dict[str, Any]
+    status: int = 200
+
+
+@dataclass
+class FakeDiscord:
+    members: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    closed_dms: set[str] = field(default_factory=set)
+    calls: list[Call] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._ids = itertools.count(1_950_000_000_000_000_000)
+        self._sequence = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._dm_users: dict[str, str] = {}
+        self._rate_limits: dict[str, float] = {}
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # Lifecycle
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def new_id(self) -> str:
+        return str(next(self._ids))
+
+    # What tests configure and read
+
+    def rate_limit_once(self, path: str, retry_after: float) -> None:
+        """The next call whose path matches ``path`` (a regex) gets a 429."""
+        self._rate_limits[path] = retry_after
+
+    def calls_to(self, method: str, pattern: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method and re.fullmatch(pattern, c.path)]
+
+    async def wait_for(self, predicate: Callable[[], Any]) -> Any:
+        """Until ``predicate()`` is truthy (re-checked on every call), for at most 10 s."""
+        async with asyncio.timeout(10), self._changed:
+            while not (found := predicate()):
+                await self._changed.wait()
+            return found
+
+    async def _note(self, call: Call | None = None) -> None:
+        async with self._changed:
+            if call is not None:
+                self.calls.append(call)
+            self._changed.notify_all()
+
+    # Gateway
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        for socket in self._sockets:
+            await self._send_event(socket, event, data)
+
+    async def _send_event(self, socket: web.WebSocketResponse, event: str, data: Any) -> None:
+        await socket.send_str(
+            json.dumps({"op": 0, "t": event, "s": next(self._sequence), "d": data})
+        )
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45_000}}))
+        async for frame in socket:
+            message = json.loads(frame.data)
+            if message["op"] == 1:
+                await socket.send_str(json.dumps({"op": 11}))
+            elif message["op"] == 2:
+                shard = message["d"].get("shard")
+                ready: dict[str, Any] = {
+                    "v": 10,
+                    "user": BOT_USER,
+                    "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                    "session_id": "fake-session",
+                    "resume_gateway_url": self.gateway_url,
+                    "application": {"id": APP_ID, "flags": 0},
+                    "private_channels": [],
+                }
+                if shard is not None:
+                    ready["shard"] = shard
+                await self._send_event(socket, "READY", ready)
+                await self._send_event(socket, "GUILD_CREATE", self.guild())
+        self._sockets.remove(socket)
+        return socket
+
+    def guild(self) -> dict[str, Any]:
+        roles = [
+            self._role(GUILD_ID, "@everyone", EVERYONE_PERMISSIONS),
+            self._role(MOD_ROLE, "Moderators", EVERYONE_PERMISSIONS),
+            self._role(MANAGER_ROLE, "Managers", EVERYONE_PERMISSIONS | MANAGE_GUILD),
+        ]
+        channels = [
+            self._channel(HELP_CHANNEL, "help", 0),
+            self._channel(GENERAL_CHANNEL, "general", 1),
+        ]
+        members = [self.member_payload(user_id) for user_id in [*self.members, OWNER_ID, BOT_ID]]
+        return {
+            "id": GUILD_ID,
+            "name": "Townhall Test",
+            "icon": None,
+            "owner_id": OWNER_ID,
+            "unavailable": False,
+            "large": False,
+            "member_count": len(members),
+            "roles": roles,
+            "channels": channels,
+            "threads": [],
+            "members": members,
+            "presences": [],
+            "voice_states": [],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "system_channel_id": GENERAL_CHANNEL,
+            "preferred_locale": "en-US",
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "premium_tier": 0,
+            "afk_timeout": 300,
+            "joined_at": "2025-01-01T00:00:00+00:00",
+        }
+
+    @staticmethod
+    def _role(role_id: str, name: str, permissions: int) -> dict[str, Any]:
+        return {
+            "id": role_id,
+            "name": name,
+            "permissions": str(permissions),
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+
+    @staticmethod
+    def _channel(channel_id: str, name: str, position: int) -> dict[str, Any]:
+        return {
+            "id": channel_id,
+            "type": 0,
+            "name": name,
+            "position": position,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        }
+
+    def member_payload(self, user_id: str) -> dict[str, Any]:
+        if user_id == BOT_ID:
+            who, roles = BOT_USER, []
+        elif user_id == OWNER_ID:
+            who, roles = user(OWNER_ID, "owner"), []
+        else:
+            name, roles = self.members[user_id]
+            who = user(user_id, name)
+        return {
+            "user": who,
+            "roles": roles,
+            "nick": None,
+            "joined_at": "2025-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+        }
+
+    def permissions_of(self, user_id: str) -> int:
+        _, roles = self.members[user_id]
+        extra = MANAGE_GUILD if MANAGER_ROLE in roles else 0
+        return EVERYONE_PERMISSIONS | extra
+
+    # REST
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["path"]
+        body = await self._body(request)
+        response = self._limited(path) or self._answer(request.method, path, body)
+        await self._note(Call(request.method, path, body, response.status))
+        return response
+
+    def _limited(self, path: str) -> web.Response | None:
+        for pattern, retry_after in list(self._rate_limits.items()):
+            if re.fullmatch(pattern, path):
+                del self._rate_limits[pattern]
+                limited = {"message": "rate limited", "retry_after": retry_after, "global": False}
+                # discord.py treats a 429 without Via as a Cloudflare ban, not a rate limit.
+                return _json(limited, status=429, headers={"Via": "1.1 google"})
+        return None
+
+    @staticmethod
+    async def _body(request: web.Request) -> dict[str, Any]:
+        if not request.can_read_body:
+            return {}
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            found: dict[str, Any] = {"files": []}
+            async for part in reader:
+                if part.name == "payload_json":  # type: ignore[union-attr]
+                    found |= json.loads(await part.text())  # type: ignore[union-attr]
+                else:
+                    found["files"].append(part.filename)  # type: ignore[union-attr]
+            return found
+        loaded: dict[str, Any] = await request.json()
+        return loaded
+
+    def _answer(self, method: str, path: str, body: dict[str, Any]) -> web.Response:
+        if path == "/users/@me" and method == "GET":
+            return _json(BOT_USER)
+        if path == "/oauth2/applications/@me":
+            return _json(
+                {
+                    "id": APP_ID,
+                    "name": "townhall",
+                    "icon": None,
+                    "description": "",
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "verify_key": "0" * 64,
+                    "flags": 0,
+                    "owner": user(OWNER_ID, "owner"),
+                }
+            )
+        if path == "/gateway/bot":
+            return _json(
+                {
+                    "url": self.gateway_url,
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 1000,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
+                    },
+                }
+            )
+        if re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path) and method == "PUT":
+            return _json(
+                [
+                    command | {"id": self.new_id(), "application_id": APP_ID, "version": "1"}
+                    for command in body
+                ]
+            )  # type: ignore[operator]
+        if path == "/users/@me/channels" and method == "POST":
+            recipient = str(body["recipient_id"])
+            channel_id = self._dm_channel(recipient)
+            return _json({"id": channel_id, "type": 1, "recipients": [user(recipient, "dm")]})
+        match = re.fullmatch(r"/channels/(\d+)/messages(?:/(\d+))?", path)
+        if match and method in ("POST", "PATCH"):
+            channel_id = match.group(1)
+            if self._dm_users.get(channel_id) in self.closed_dms:
+                return _json(
+                    {"code": 50007, "message": "Cannot send messages to this user"}, status=403
+                )
+            return _json(self.message(channel_id, body, match.group(2)))
+        if re.fullmatch(r"/interactions/\d+/[^/]+/callback", path):
+            interaction_id = path.split("/")[2]
+            return _json({"interaction": {"id": interaction_id, "type": body.get("type")}})
+        if path.startswith("/webhooks/"):
+            if method == "DELETE":
+                return web.Response(status=204)
+            return _json(self.message(GENERAL_CHANNEL, body))
+        return _json({"code": 0, "message": f"fake has no {method} {path}"}, status=404)
+
+    def _dm_channel(self, user_id: str) -> str:
+        for channel_id, owner in self._dm_users.items():
+            if owner == user_id:
+                return channel_id
+        channel_id = self.new_id()
+        self._dm_users[channel_id] = user_id
+        return channel_id
+
+    def dm_user(self, channel_id: str) -> str | None:
+        return self._dm_users.get(channel_id)
+
+    def message(
+        self, channel_id: str, body: dict[str, Any], message_id: str | None = None
+    ) -> dict[str, Any]:
+        return {
+            "id": message_id or self.new_id(),
+            "channel_id": channel_id,
+            "type": 0,
+            "content": body.get("content") or "",
+            "author": BOT_USER,
+            "timestamp": "2025-11-20T10:00:00.000000+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "pinned": False,
+            "flags": body.get("flags", 0),
+            "components": body.get("components", []),
+        }
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        content_type="application/json",
+        headers=headers,
+    )
