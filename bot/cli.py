@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from adapters.console.adapter import Transcript
-from bot import config, kb_commands
+from bot import config, discord_cli, kb_commands
 from bot.console import run_console
 from bot.migrate import upgrade
 from core.settings import Settings
@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_upgrade.set_defaults(func=cmd_db_upgrade)
 
     kb_commands.add_parsers(sub, common, _settings)
+    discord_cli.add_parser(sub, common, _settings)
     return parser
 
 
