@@ -13,7 +13,6 @@ import logging
 import secrets
 import time
 import warnings
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -56,7 +55,6 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SEEN_UPDATES = 10_000
 POLL_TIMEOUT = 30
 MAX_INLINE_RETRY_AFTER = 30.0
 PER_CHAT = Limit(1, 1.0)
@@ -77,7 +75,6 @@ class TelegramAdapter:
         self._application: Application | None = None  # type: ignore[type-arg]
         self._handle: EventHandler | None = None
         self._me: translate.BotIdentity | None = None
-        self._seen: OrderedDict[int, None] = OrderedDict()
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
 
     @property
@@ -178,8 +175,6 @@ class TelegramAdapter:
                 await query.answer()
             except TelegramError as error:
                 log.warning("could not answer callback query: %s", error)
-        if self._is_duplicate(update.update_id):
-            return
         events = translate.to_events(update, self.me)
         for event in events:
             await self._process(update, event)
@@ -190,15 +185,6 @@ class TelegramAdapter:
             event = replace(event, actor=replace(event.actor, role=await self._role(update)))
         for message in await self._handle(event):
             await self._deliver_in_context(event, message)
-
-    def _is_duplicate(self, update_id: int) -> bool:
-        """Telegram resends an update it thinks was lost; the same one must not act twice."""
-        if update_id in self._seen:
-            return True
-        self._seen[update_id] = None
-        if len(self._seen) > SEEN_UPDATES:
-            self._seen.popitem(last=False)
-        return False
 
     async def _role(self, update: Update) -> Role:
         """A group's administrators moderate it; the router adds ids configured in [roles]."""
