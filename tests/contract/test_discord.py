@@ -122,24 +122,7 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
 
 
 def message_payload(author: str, text: str, channel: str, *, guild: bool = True) -> dict[str, Any]:
-    message_id = new_id()
-    payload: dict[str, Any] = {
-        "id": message_id,
-        "type": 0,
-        "channel_id": channel,
-        "author": fake_api.user(author, "someone"),
-        "content": text,
-        "timestamp": "2025-11-20T10:00:00.000000+00:00",
-        "edited_timestamp": None,
-        "tts": False,
-        "mention_everyone": False,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
-        "pinned": False,
-        "flags": 0,
-    }
+    payload = fake_api.message_payload(new_id(), channel, fake_api.user(author, "someone"), text)
     if guild:
         payload["guild_id"] = fake_api.GUILD_ID
         member = {k: v for k, v in _roster.member_payload(author).items() if k != "user"}

@@ -356,24 +356,44 @@ class FakeDiscord:
     def message(
         self, channel_id: str, body: dict[str, Any], message_id: str | None = None
     ) -> dict[str, Any]:
-        return {
-            "id": message_id or self.new_id(),
-            "channel_id": channel_id,
-            "type": 0,
-            "content": body.get("content") or "",
-            "author": BOT_USER,
-            "timestamp": "2025-11-20T10:00:00.000000+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": [],
-            "pinned": False,
-            "flags": body.get("flags", 0),
-            "components": body.get("components", []),
-        }
+        return message_payload(
+            message_id or self.new_id(),
+            channel_id,
+            BOT_USER,
+            body.get("content") or "",
+            flags=body.get("flags", 0),
+            components=body.get("components", []),
+        )
+
+
+def message_payload(
+    message_id: str,
+    channel_id: str,
+    author: dict[str, Any],
+    content: str,
+    *,
+    flags: int = 0,
+    components: list[Any] | None = None,
+) -> dict[str, Any]:
+    """The MESSAGE_CREATE shape discord.py parses, whether the bot or a member wrote it."""
+    return {
+        "id": message_id,
+        "channel_id": channel_id,
+        "type": 0,
+        "content": content,
+        "author": author,
+        "timestamp": "2025-11-20T10:00:00.000000+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "flags": flags,
+        "components": components or [],
+    }
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
