@@ -187,6 +187,23 @@ class FaqService:
     async def save(
         self, session: AsyncSession, entry: KBEntry, member_id: int, now: datetime
     ) -> None:
+        await self._store(session, entry, member_id, now, removed=False)
+
+    async def remove(
+        self, session: AsyncSession, entry: KBEntry, member_id: int, now: datetime
+    ) -> None:
+        """Kept as a removed row, so a file entry with the same id stays hidden too."""
+        await self._store(session, entry, member_id, now, removed=True)
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        entry: KBEntry,
+        member_id: int,
+        now: datetime,
+        *,
+        removed: bool,
+    ) -> None:
         stored = await session.get(StoredEntry, (entry.id, entry.locale))
         if stored is None:
             stored = StoredEntry(id=entry.id, locale=entry.locale)
@@ -196,17 +213,8 @@ class FaqService:
             list(entry.questions),
             entry.answer,
         )
-        stored.tags, stored.removed = list(entry.tags), False
+        stored.tags, stored.removed = list(entry.tags), removed
         stored.updated_by, stored.updated_at = member_id, now
-        await session.commit()
-        await self.reload()
-
-    async def remove(
-        self, session: AsyncSession, entry: KBEntry, member_id: int, now: datetime
-    ) -> None:
-        await self.save(session, entry, member_id, now)
-        stored = await session.get_one(StoredEntry, (entry.id, entry.locale))
-        stored.removed = True
         await session.commit()
         await self.reload()
 
