@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from sqlalchemy import or_, select
@@ -45,20 +46,26 @@ class Dispatcher:
         *,
         max_attempts: int = 8,
         batch_size: int = 100,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``clock`` schedules retries in business time; ``monotonic`` paces the platform
+        limits in real seconds (tests pass a hand-moved one)."""
         self._database = database
         self._clock = clock
         self._senders = dict(senders)
         self._max_attempts = max_attempts
         self._batch_size = batch_size
-        self._overall = {p: SlidingWindow(s.overall_limit) for p, s in self._senders.items()}
+        self._monotonic = monotonic
+        self._overall = {
+            p: SlidingWindow(s.overall_limit, monotonic) for p, s in self._senders.items()
+        }
         self._keyed: dict[tuple[Platform, Limit], KeyedWindows] = {}
         self._wake = asyncio.Event()
 
     def add(self, platform: Platform, sender: Sender) -> None:
         """Adapters are built after the core (they need its registry), then join here."""
         self._senders[platform] = sender
-        self._overall[platform] = SlidingWindow(sender.overall_limit)
+        self._overall[platform] = SlidingWindow(sender.overall_limit, self._monotonic)
 
     def kick(self) -> None:
         """New rows are waiting: don't wait for the next tick."""
@@ -116,7 +123,7 @@ class Dispatcher:
     def _window(self, platform: Platform, key: str, limit: Limit) -> SlidingWindow:
         keyed = self._keyed.get((platform, limit))
         if keyed is None:
-            keyed = self._keyed[(platform, limit)] = KeyedWindows(limit)
+            keyed = self._keyed[(platform, limit)] = KeyedWindows(limit, self._monotonic)
         return keyed.get(key)
 
     async def _claim(self) -> list[OutboxMessage]:
