@@ -26,7 +26,7 @@ class ActivityEvent(Base):
     __table_args__ = (Index("ix_activity_events_member_at", "member_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int | None] = mapped_column(index=False)
+    member_id: Mapped[int | None]
     platform: Mapped[str] = mapped_column(String(20))
     place_id: Mapped[str] = mapped_column(String(64))
     place_kind: Mapped[str] = mapped_column(String(20))

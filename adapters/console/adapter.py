@@ -24,11 +24,10 @@ class Transcript:
 
     out: TextIO
     as_json: bool = False
-    names: dict[str, str] = field(default_factory=dict)
     messages: list[dict[str, object]] = field(default_factory=list)
 
     def show(self, message: OutgoingMessage, *, place: str) -> dict[str, object]:
-        to = self.names.get(message.user_id or "", message.user_id or place)
+        to = message.user_id or place
         record: dict[str, object] = {
             "to": to,
             "place": place,

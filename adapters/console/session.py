@@ -142,7 +142,6 @@ class ConsoleSession:
     ) -> None:
         who = speaker or self._speaker
         self._counter += 1
-        self._transcript.names[who.name] = who.name
         event = IncomingEvent(
             event_id=str(self._counter),
             kind=kind,
