@@ -20,6 +20,7 @@ from core.events import IncomingEvent, OutgoingMessage, Platform
 from core.features.faq import handlers as faq_handlers
 from core.features.faq.service import FaqService
 from core.features.general import handlers as general_handlers
+from core.notifier import Notifier
 from core.outbox import Sender
 from core.registry import Registry
 from core.render import Renderer
@@ -65,17 +66,20 @@ async def build_app(
     if migrate:
         await upgrade(settings.database.url)
     registry = build_registry()
+    renderer = Renderer()
     faq = FaqService(database, Path(settings.knowledge.dir), settings.faq.min_confidence)
     services = Services(
         settings=settings,
         database=database,
         clock=clock,
-        renderer=Renderer(),
+        renderer=renderer,
         registry=registry,
         activity=ActivityLog(database),
         faq=faq,
+        notifier=Notifier(settings, renderer, clock),
     )
     await faq.reload()
     dispatcher = Dispatcher(database, clock, senders, max_attempts=settings.outbox.max_attempts)
-    router = Router(services, on_enqueued=dispatcher.kick)
+    services.notifier.on_enqueued(dispatcher.kick)
+    router = Router(services)
     return App(services, router, dispatcher, Sweeper(services, registry.sweeps))

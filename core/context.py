@@ -13,6 +13,7 @@ from core.clock import Clock
 from core.db.engine import Database
 from core.events import Actor, IncomingEvent, Place
 from core.features.members.models import Member
+from core.notifier import Notifier
 from core.render import Renderer
 from core.settings import Settings
 
@@ -32,6 +33,7 @@ class Services:
     registry: Registry
     activity: ActivityLog
     faq: FaqService
+    notifier: Notifier
 
 
 @dataclass

@@ -124,8 +124,9 @@ class Attachment:
 class Reply:
     """What a handler wants said; the core renders it for the recipient's platform and locale.
 
-    Without ``to_member`` the reply goes back where the event happened; with it, to that
-    member's DM on their preferred platform, through the outbox. ``locale`` overrides the
+    Without ``to_member`` or ``to_place`` the reply goes back where the event happened. With
+    ``to_member`` it goes to that member's DM on their preferred platform, with ``to_place``
+    to that channel, group or thread; both through the outbox. ``locale`` overrides the
     recipient's language, e.g. to answer a Chinese question in Chinese.
     """
 
@@ -134,6 +135,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     visibility: Visibility = Visibility.PUBLIC
     to_member: int | None = None
+    to_place: Place | None = None
     reply_to_id: str | None = None
     edit_message_id: str | None = None
     idempotency_key: str | None = None

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import args as argparse_
 from core import locale as locales
@@ -24,15 +22,12 @@ from core.events import (
     IncomingEvent,
     OutgoingMessage,
     PlaceKind,
-    Platform,
-    RenderedButton,
     Reply,
     Role,
     Visibility,
 )
 from core.features.members import service as members
 from core.features.members.models import Member
-from core.outbox import enqueue
 from core.registry import HandlerResult
 
 log = logging.getLogger(__name__)
@@ -41,10 +36,9 @@ SEEN_EVENTS = 10_000
 
 
 class Router:
-    def __init__(self, services: Services, on_enqueued: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, services: Services) -> None:
         self.services = services
         self._seen: OrderedDict[str, None] = OrderedDict()
-        self._on_enqueued = on_enqueued
 
     async def handle(self, event: IncomingEvent) -> list[OutgoingMessage]:
         if event.actor.is_bot or self._is_duplicate(event):
@@ -160,15 +154,20 @@ class Router:
     async def _deliver(self, ctx: Context, replies: Sequence[Reply]) -> list[OutgoingMessage]:
         direct: list[OutgoingMessage] = []
         queued = False
+        notifier = self.services.notifier
         for index, reply in enumerate(replies):
-            if reply.to_member is None:
-                direct.append(self.render_in_place(ctx, reply))
+            key = reply.idempotency_key or f"event:{ctx.event.event_id}:{index}"
+            if reply.to_member is not None:
+                queued = (
+                    await notifier.to_member(ctx.session, reply.to_member, reply, key) or queued
+                )
+            elif reply.to_place is not None:
+                queued = await notifier.to_place(ctx.session, reply.to_place, reply, key) or queued
             else:
-                key = reply.idempotency_key or f"event:{ctx.event.event_id}:{index}"
-                queued = await self.notify(ctx.session, reply.to_member, reply, key) or queued
+                direct.append(self.render_in_place(ctx, reply))
         await ctx.session.commit()
         if queued:
-            self._on_enqueued()
+            notifier.kick()
         return direct
 
     def render_in_place(self, ctx: Context, reply: Reply) -> OutgoingMessage:
@@ -185,51 +184,12 @@ class Router:
             chat_id=place.chat_id,
             user_id=ctx.actor.platform_user_id,
             thread_id=place.thread_id,
-            buttons=self.render_buttons(reply, locale),
+            buttons=self.services.notifier.buttons(reply, locale),
             visibility=reply.visibility,
             reply_to_id=reply_to,
             edit_message_id=reply.edit_message_id,
             attachments=reply.attachments,
         )
-
-    def render_buttons(self, reply: Reply, locale: str) -> tuple[RenderedButton, ...]:
-        renderer = self.services.renderer
-        return tuple(
-            RenderedButton(
-                label=renderer.string(b.label_key, locale) if b.label_key else b.label,
-                data=b.data,
-            )
-            for b in reply.buttons
-        )
-
-    async def notify(self, session: AsyncSession, member_id: int, reply: Reply, key: str) -> bool:
-        """Queue a DM to a member on their preferred, reachable platform, in their language.
-
-        Flushes only: the row commits with the caller's change, then the caller kicks the
-        dispatcher.
-        """
-        member = await session.get_one(Member, member_id)
-        identity = members.dm_identity(member)
-        if identity is None:
-            log.info("member %s has no reachable account; %s not queued", member_id, key)
-            return False
-        platform = Platform(identity.platform)
-        locale = reply.locale or member.locale or self.services.settings.locale.default
-        message = OutgoingMessage(
-            platform=platform,
-            text=self.services.renderer.render(
-                reply.template, reply.context, platform=platform, locale=locale
-            ),
-            chat_id=identity.dm_chat_id,
-            user_id=identity.platform_user_id,
-            buttons=self.render_buttons(reply, locale),
-            visibility=Visibility.PRIVATE,
-            attachments=reply.attachments,
-        )
-        added = await enqueue(
-            session, message, key=key, now=self.services.clock.now(), member_id=member_id
-        )
-        return added
 
 
 def _as_list(result: HandlerResult) -> list[Reply]:

@@ -24,10 +24,13 @@ class Sweeper:
 
     async def run(self, name: str) -> int:
         try:
-            return await self._sweeps[name].run(self._services)
+            done = await self._sweeps[name].run(self._services)
         except Exception:
             log.exception("sweep %s failed; it runs again at its next tick", name)
             return 0
+        if done:
+            self._services.notifier.kick()
+        return done
 
     async def run_all(self) -> dict[str, int]:
         """Every sweep once, in declaration order: what a moved clock triggers."""

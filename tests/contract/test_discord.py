@@ -268,7 +268,7 @@ async def test_dm_to_a_member_with_closed_dms_marks_them_unreachable(world: Worl
         identity = await session.scalar(select(Identity).where(Identity.platform_user_id == ERIN))
         assert identity is not None
         member_id = identity.member_id
-        queued = await world.app.router.notify(
+        queued = await world.app.services.notifier.to_member(
             session, member_id, Reply("general/start", {"name": "Erin"}), key="erin-hello"
         )
         await session.commit()

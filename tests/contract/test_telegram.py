@@ -222,7 +222,7 @@ async def _queue_dm(tg: Harness, user_id: int, key: str) -> int:
             select(Identity).where(Identity.platform_user_id == str(user_id))
         )
         assert identity is not None
-        await tg.app.router.notify(
+        await tg.app.services.notifier.to_member(
             session, identity.member_id, Reply("general/start", {"name": "you"}), key
         )
         await session.commit()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.app import App
 from core.clock import ManualClock
 from core.dispatcher import Dispatcher
-from core.events import Actor, DeliveryFailure, Platform, Reply
+from core.events import Actor, DeliveryFailure, Place, PlaceKind, Platform, Reply, Visibility
 from core.features.members import service as members
 from core.features.members.models import Identity
 from core.outbox import OutboxMessage
@@ -27,7 +27,9 @@ async def _member(app: App, user_id: str) -> int:
 
 async def _notify(app: App, member_id: int, key: str) -> bool:
     async with app.services.database.session() as session:
-        added = await app.router.notify(session, member_id, Reply("core/stale_button"), key)
+        added = await app.services.notifier.to_member(
+            session, member_id, Reply("core/stale_button"), key
+        )
         await session.commit()
         return added
 
@@ -113,3 +115,21 @@ async def test_gives_up_after_max_attempts_and_keeps_the_reason(
     (row,) = await _rows(app)
     assert row.status == "failed"
     assert "unavailable" in (row.last_error or "")
+
+
+async def test_a_post_to_a_place_reaches_that_thread_in_the_default_language(
+    app: App, fake: FakeAdapter
+) -> None:
+    staff = Place(Platform.TELEGRAM, "-100", PlaceKind.GROUP, thread_id="77")
+    async with app.services.database.session() as session:
+        assert await app.services.notifier.to_place(
+            session, staff, Reply("core/stale_button"), "staff:1"
+        )
+        await session.commit()
+    await app.dispatcher.dispatch_due()
+    (message,) = fake.sent
+    assert (message.chat_id, message.thread_id, message.user_id) == ("-100", "77", None)
+    assert message.visibility is Visibility.PUBLIC
+    assert message.text == app.services.renderer.render(
+        "core/stale_button", {}, platform=Platform.TELEGRAM, locale="en"
+    )

@@ -1,0 +1,92 @@
+"""Messages the core starts itself: a DM to a member, or a post to a known place.
+
+Handlers, sweeps and services all queue through here, so every such message is rendered in
+the recipient's language for their platform and lands in the outbox in the caller's
+transaction. The caller commits, then calls ``kick`` so the dispatcher sends without waiting
+for its next poll.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.events import OutgoingMessage, Place, Platform, RenderedButton, Reply, Visibility
+from core.features.members import service as members
+from core.features.members.models import Member
+from core.outbox import enqueue
+from core.render import Renderer
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Notifier:
+    def __init__(self, settings: Settings, renderer: Renderer, clock: Clock) -> None:
+        self._settings = settings
+        self._renderer = renderer
+        self._clock = clock
+        self._on_enqueued: Callable[[], None] = lambda: None
+
+    def on_enqueued(self, callback: Callable[[], None]) -> None:
+        """Who to wake once queued rows are committed (the dispatcher)."""
+        self._on_enqueued = callback
+
+    def kick(self) -> None:
+        self._on_enqueued()
+
+    def buttons(self, reply: Reply, locale: str) -> tuple[RenderedButton, ...]:
+        return tuple(
+            RenderedButton(
+                label=self._renderer.string(b.label_key, locale) if b.label_key else b.label,
+                data=b.data,
+            )
+            for b in reply.buttons
+        )
+
+    async def to_member(
+        self, session: AsyncSession, member_id: int, reply: Reply, key: str
+    ) -> bool:
+        """Queue a DM on the member's preferred, reachable platform, in their language.
+
+        False when nothing was queued: no reachable account, or ``key`` was queued before.
+        """
+        member = await session.get_one(Member, member_id)
+        identity = members.dm_identity(member)
+        if identity is None:
+            log.info("member %s has no reachable account; %s not queued", member_id, key)
+            return False
+        platform = Platform(identity.platform)
+        locale = reply.locale or member.locale or self._settings.locale.default
+        message = OutgoingMessage(
+            platform=platform,
+            text=self._renderer.render(
+                reply.template, reply.context, platform=platform, locale=locale
+            ),
+            chat_id=identity.dm_chat_id,
+            user_id=identity.platform_user_id,
+            buttons=self.buttons(reply, locale),
+            visibility=Visibility.PRIVATE,
+            attachments=reply.attachments,
+        )
+        return await enqueue(session, message, key=key, now=self._clock.now(), member_id=member_id)
+
+    async def to_place(self, session: AsyncSession, place: Place, reply: Reply, key: str) -> bool:
+        """Queue a public post in a channel, group or thread (a staff channel, a ticket thread)."""
+        locale = reply.locale or self._settings.locale.default
+        message = OutgoingMessage(
+            platform=place.platform,
+            text=self._renderer.render(
+                reply.template, reply.context, platform=place.platform, locale=locale
+            ),
+            chat_id=place.chat_id,
+            thread_id=place.thread_id,
+            buttons=self.buttons(reply, locale),
+            visibility=Visibility.PUBLIC,
+            reply_to_id=reply.reply_to_id,
+            attachments=reply.attachments,
+        )
+        return await enqueue(session, message, key=key, now=self._clock.now())
