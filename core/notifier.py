@@ -48,13 +48,26 @@ class Notifier:
         )
 
     async def to_member(
-        self, session: AsyncSession, member_id: int, reply: Reply, key: str
+        self,
+        session: AsyncSession,
+        member_id: int,
+        reply: Reply,
+        key: str,
+        *,
+        unsolicited: bool = False,
     ) -> bool:
         """Queue a DM on the member's preferred, reachable platform, in their language.
 
-        False when nothing was queued: no reachable account, or ``key`` was queued before.
+        ``unsolicited`` marks news the member did not ask for (a status change, a win-back);
+        members who opted out of DMs do not get those. Answers to their own requests (a staff
+        reply on their ticket) still go.
+
+        False when nothing was queued: opted out, no reachable account, or ``key`` was queued
+        before.
         """
         member = await session.get_one(Member, member_id)
+        if unsolicited and member.dm_opt_out:
+            return False
         identity = members.dm_identity(member)
         if identity is None:
             log.info("member %s has no reachable account; %s not queued", member_id, key)

@@ -11,7 +11,7 @@ from core.clock import ManualClock
 from core.dispatcher import Dispatcher
 from core.events import Actor, DeliveryFailure, Place, PlaceKind, Platform, Reply, Visibility
 from core.features.members import service as members
-from core.features.members.models import Identity
+from core.features.members.models import Identity, Member
 from core.outbox import OutboxMessage
 from tests.fakes.fake_adapter import FakeAdapter
 
@@ -133,3 +133,18 @@ async def test_a_post_to_a_place_reaches_that_thread_in_the_default_language(
     assert message.text == app.services.renderer.render(
         "core/stale_button", {}, platform=Platform.TELEGRAM, locale="en"
     )
+
+
+async def test_members_who_opted_out_get_requested_dms_but_no_unsolicited_ones(
+    app: App, fake: FakeAdapter
+) -> None:
+    member_id = await _member(app, "9")
+    async with app.services.database.session() as session:
+        (await session.get_one(Member, member_id)).dm_opt_out = True
+        notifier = app.services.notifier
+        news = Reply("core/stale_button")
+        assert not await notifier.to_member(session, member_id, news, "news:1", unsolicited=True)
+        assert await notifier.to_member(session, member_id, news, "ticket-reply:1")
+        await session.commit()
+    await app.dispatcher.dispatch_due()
+    assert [m.user_id for m in fake.sent] == ["9"]
