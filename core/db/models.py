@@ -2,7 +2,7 @@
 
 from core.activity import ActivityEvent
 from core.db.base import Base
-from core.features.faq.models import AnswerLog, StoredEntry
+from core.features.faq.models import AnswerLog, StoredEntry, Suggestion
 from core.features.members.models import Identity, Member
 from core.outbox import OutboxMessage
 
@@ -15,5 +15,6 @@ __all__ = [
     "Member",
     "OutboxMessage",
     "StoredEntry",
+    "Suggestion",
     "metadata",
 ]

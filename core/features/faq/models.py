@@ -1,10 +1,12 @@
-"""What the FAQ remembers: moderators' entries, and every answer given with its outcome."""
+"""What the FAQ remembers: moderators' entries, every answer given with its outcome, and
+the questions it missed, proposed back to moderators.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base
@@ -50,3 +52,31 @@ class AnswerLog(Base):
     escalated_at: Mapped[datetime | None]
     vote: Mapped[str | None] = mapped_column(String(4))
     voted_at: Mapped[datetime | None]
+
+
+class Suggestion(Base):
+    """A question the knowledge base missed, proposed to moderators as an entry or phrasing.
+
+    ``entry_id`` set: add ``question`` as a new phrasing of that entry. Unset: a new entry
+    with ``answer``. ``source`` and ``source_ref`` say where it came from (a ticket "T-12", an
+    answer log id) and keep one suggestion per origin however often it is proposed.
+    """
+
+    __tablename__ = "faq_suggestions"
+    __table_args__ = (
+        UniqueConstraint("source", "source_ref"),
+        Index("ix_faq_suggestions_status", "status", "proposed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(10))
+    entry_id: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(20))
+    source_ref: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
