@@ -104,33 +104,36 @@ async def capture_answer(
 ) -> tuple[Suggestion, bool]:
     """Propose the question behind ``log`` with the moderator's answer; True when new.
 
-    One suggestion per missed question: answering it again returns the first. Flushes.
+    A topic the member picked stands for the question they typed, so that question is the
+    one proposed. One suggestion per missed question: answering it again returns the first.
+    Flushes.
     """
     existing = await session.scalar(
         select(Suggestion).where(Suggestion.source == SOURCE, Suggestion.source_ref == str(log.id))
     )
     if existing is not None:
         return existing, False
+    asked = await session.get(AnswerLog, log.parent_id) if log.parent_id is not None else None
     suggestion = await learning.propose(
         session,
-        question=log.question,
-        locale=log.locale,
+        question=(asked or log).question,
+        locale=(asked or log).locale,
         source=SOURCE,
         source_ref=str(log.id),
         now=now,
         answer=text,
-        entry_id=_target_entry(faq, log, text),
+        entry_id=_target_entry(faq, log, (asked or log).question, text),
         proposed_by=moderator_id,
     )
     return suggestion, True
 
 
-def _target_entry(faq: FaqService, log: AnswerLog, text: str) -> str | None:
+def _target_entry(faq: FaqService, log: AnswerLog, question: str, text: str) -> str | None:
     for pointed in _POINTER.findall(text):
         entry = faq.find(pointed.lower(), log.locale)
         if entry is not None:
             return entry.id
-    result, _ = faq.search(log.question, limit=3)
+    result, _ = faq.search(question, limit=3)
     for candidate in result.candidates:
         entry = faq.public_entry(candidate.entry_id)
         if entry is None or (log.answered and entry.id == log.entry_id):

@@ -85,7 +85,10 @@ async def faq_answer(ctx: Context, question_id: int, answer: str) -> list[Reply]
         replies.append(
             Reply(
                 "faq/moderator_answer",
-                {"question": log.question, "answer": review.answer_for_member(faq, suggestion)},
+                {
+                    "question": suggestion.question,
+                    "answer": review.answer_for_member(faq, suggestion),
+                },
                 to_member=log.member_id,
                 idempotency_key=f"faq.answer:{log.id}",
                 locale=log.locale,

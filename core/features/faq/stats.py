@@ -64,8 +64,9 @@ class FaqStats:
 
 
 async def period_stats(session: AsyncSession, *, days: int, now: datetime) -> FaqStats:
-    """The last ``days`` days up to ``now``."""
-    return await compute(session, start=now - timedelta(days=days), end=now, now=now)
+    """The last ``days`` days, up to and including ``now``."""
+    end = now + timedelta.resolution
+    return await compute(session, start=now - timedelta(days=days), end=end, now=now)
 
 
 async def compute(
