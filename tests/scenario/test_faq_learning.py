@@ -64,6 +64,8 @@ async def test_a_disliked_answer_reaches_moderators_and_their_answer_reaches_the
         @press 2
         @as carol
         how do I get my money back for a ticket I bought
+        @as mod:bob
+        /faq health
         """,
         **LEARNING,
     )
@@ -73,7 +75,7 @@ async def test_a_disliked_answer_reaches_moderators_and_their_answer_reaches_the
     told = [m for m in _to(messages, "alice") if "A moderator answered" in m["text"]]
     assert len(told) == 1, "answering twice does not DM the member twice"
     assert "within 14 days" in told[0]["text"]
-    noted, again, listed, accepted = _to(messages, "bob")
+    noted, again, listed, accepted, health = _to(messages, "bob")
     assert "member gets your answer" in noted["text"]
     assert "already has suggestion #1" in again["text"]
     assert listed["buttons"][1] == "➕ 1"
@@ -81,6 +83,10 @@ async def test_a_disliked_answer_reaches_moderators_and_their_answer_reaches_the
     (answer,) = _to(messages, "carol")
     assert "within 14 days" in answer["text"]
     assert answer["buttons"] == ["👍 Helpful", "👎 Not helpful"]
+    assert (
+        "my-tickets answered 1 question(s) meant for how-do-i-get-my-money-back" in health["text"]
+    )
+    assert "waiting for a moderator" not in health["text"], "answered questions leave the list"
 
 
 async def test_rejecting_changes_nothing_and_a_second_press_is_harmless(
@@ -170,3 +176,36 @@ async def test_stats_after_a_mixed_day(run_script: RunScript) -> None:
     assert '2× "what\'s the airspeed velocity of an unladen swallow?"' in settled["text"]
     assert "not measured yet" in early["text"]
     assert "4 answer(s) are less than 24 h old" in early["text"]
+
+
+async def test_the_loop_in_chinese(run_script: RunScript) -> None:
+    question = "我在群里发消息机器人一直不理我"
+    messages = await run_script(
+        f"""
+        @as xiaoming
+        {question}
+        @as mod:laowang
+        /language zh-cn
+        /faq answer 1 这是 Telegram 的隐私模式，见 #telegram-group-no-reply
+        /faq answer 99 没有这个问题
+        /faq suggestions
+        @press 1
+        /faq stats
+        @as xiaohong
+        {question}
+        """,
+        **LEARNING,
+    )
+    declined, told = _to(messages, "xiaoming")
+    assert "不太确定" in declined["text"]
+    assert told["text"].startswith(f"管理员回答了你的问题“{question}”")
+    assert "#telegram" not in told["text"], "the pointer is for moderators, not the member"
+    _, noted, missing, listed, accepted, figures = _to(messages, "laowang")
+    assert "作为条目 telegram-group-no-reply 的新问法" in noted["text"]
+    assert "没有编号为 #99 的问题" in missing["text"]
+    assert "共 1 条建议待处理" in listed["text"]
+    assert accepted["text"].startswith("已采纳 #1")
+    assert "提问：1（已回答 0，未回答 1）" in figures["text"]
+    assert f"- 1×“{question}”" in figures["text"]
+    (answered,) = _to(messages, "xiaohong")
+    assert answered["text"].startswith("为什么机器人在 Telegram 群里不回复？")

@@ -74,7 +74,13 @@ async def faq_answer(ctx: Context, question_id: int, answer: str) -> list[Reply]
     """Answer a question the bot missed; the member gets it by DM."""
     log = await ctx.session.get(AnswerLog, question_id)
     if log is None:
-        return [Reply("faq/no_such_question", {"question_id": question_id})]
+        return [
+            Reply(
+                "faq/no_such_question",
+                {"question_id": question_id},
+                visibility=Visibility.PRIVATE,
+            )
+        ]
     faq = ctx.services.faq
     suggestion, created = await review.capture_answer(
         ctx.session, faq, log, text=answer.strip(), moderator_id=ctx.member.id, now=ctx.now

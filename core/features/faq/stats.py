@@ -15,15 +15,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.features.faq.learning import FOLLOW_UP_WINDOW, SAME_QUESTION, comparable
 from core.features.faq.models import AnswerLog
 
 TOP_UNANSWERED = 10
+_COLUMNS = (
+    AnswerLog.id,
+    AnswerLog.parent_id,
+    AnswerLog.answered,
+    AnswerLog.asked_at,
+    AnswerLog.escalated_at,
+    AnswerLog.repeated_at,
+    AnswerLog.vote,
+    AnswerLog.question,
+    AnswerLog.locale,
+)
+"""Plain rows, not ORM objects: a busy month is tens of thousands of them."""
+if TYPE_CHECKING:
+    _Log = Row[
+        int, int | None, bool, datetime, datetime | None, datetime | None, str | None, str, str
+    ]
 _GROUPED_AT_MOST = 2000
 """Most recent declined questions grouped; enough for a community, bounded for a flood."""
 
@@ -73,20 +90,20 @@ async def compute(
     session: AsyncSession, *, start: datetime, end: datetime, now: datetime
 ) -> FaqStats:
     """Questions asked in ``[start, end)``, judged by what had happened by ``now``."""
-    logs = list(
-        await session.scalars(
-            select(AnswerLog)
+    logs = (
+        await session.execute(
+            select(*_COLUMNS)
             .where(AnswerLog.asked_at >= start, AnswerLog.asked_at < end)
             .order_by(AnswerLog.asked_at, AnswerLog.id)
         )
-    )
-    children: dict[int, list[AnswerLog]] = {}
+    ).all()
+    children: dict[int, list[_Log]] = {}
     for log in logs:
         if log.parent_id is not None:
             children.setdefault(log.parent_id, []).append(log)
     questions = [log for log in logs if log.parent_id is None]
     answered = escalated = repeated = settled = deflected = 0
-    declined: list[AnswerLog] = []
+    declined: list[_Log] = []
     for question in questions:
         thread = [question, *children.get(question.id, [])]
         if not any(log.answered for log in thread):
@@ -118,7 +135,7 @@ async def compute(
     )
 
 
-def _within(log: AnswerLog, followed_at: datetime | None) -> bool:
+def _within(log: _Log, followed_at: datetime | None) -> bool:
     return followed_at is not None and followed_at - log.asked_at <= FOLLOW_UP_WINDOW
 
 
