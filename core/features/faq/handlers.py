@@ -142,7 +142,7 @@ async def topic(ctx: Context, arg: str) -> Reply:
 
 @registry.action("faq.human")
 async def ask_human(ctx: Context, arg: str) -> Reply:
-    """Until tickets exist, an escalated question is flagged for moderators in /faq unanswered."""
+    """Until tickets exist, an escalated question waits for a moderator in /faq health."""
     log = await _own_log(ctx, arg)
     if log is None:
         return Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)
