@@ -40,6 +40,7 @@ class FaqSettings(Section):
     auto_answer_min_confidence: float = Field(default=0.7, ge=0.0, le=1.0)
     help_channels: list[str] = Field(default_factory=list)
     max_question_length: int = Field(default=1000, ge=50, le=4000)
+    review_place: PlatformUser | None = None
 
 
 class LocaleSettings(Section):
