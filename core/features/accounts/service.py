@@ -13,8 +13,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.events import Platform
@@ -152,14 +153,15 @@ async def redeem(
     if source.id == identity.id:
         return LinkResult(Outcome.SAME_ACCOUNT)
     if source.member_id == identity.member_id:
-        code.used_at = now
+        await _claim(session, code.id, now)
         await session.commit()
         return LinkResult(Outcome.ALREADY_LINKED, member_id=identity.member_id, other=source)
     mine = {i.platform for i in await identities_of(session, identity.member_id)}
     theirs = {i.platform for i in await identities_of(session, source.member_id)}
     if mine & theirs:
         return LinkResult(Outcome.SAME_PLATFORM, other=source)
-    code.used_at = now
+    if not await _claim(session, code.id, now):
+        return LinkResult(Outcome.USED)
     both = [
         await session.get_one(Member, identity.member_id),
         await session.get_one(Member, source.member_id),
@@ -172,6 +174,17 @@ async def redeem(
     return LinkResult(
         Outcome.LINKED, member_id=keep.id, merged_id=drop.id, other=other, code_id=code_id
     )
+
+
+async def _claim(session: AsyncSession, code_id: int, now: datetime) -> bool:
+    """Mark the code used unless someone else just did: one statement, so one winner."""
+    claimed = await session.execute(
+        update(LinkCode)
+        .where(LinkCode.id == code_id, LinkCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return cast(CursorResult[Any], claimed).rowcount == 1
 
 
 def _refusal(code: LinkCode | None, now: datetime) -> Outcome | None:
