@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core.activity import ActivityEvent
 from core.events import Reply, Visibility
+from core.features.accounts.models import LinkCode, LinkFailure
 from core.features.faq.models import AnswerLog
 from core.features.members.models import Identity, Member
 from tests.unit.chat import DC, TG, Chat, code_in
@@ -174,3 +175,13 @@ async def test_unlink_detaches_an_account_and_keeps_the_history(chat: Chat) -> N
     assert "your only account" in only.text
     (none,) = await chat.say(DC, "alice", "/unlink telegram")
     assert "no Telegram account linked" in none.text
+
+
+async def test_spent_codes_and_old_wrong_guesses_are_cleared_away(chat: Chat) -> None:
+    await chat.code(TG, "alice")
+    await chat.say(DC, "mallory", "/link AAAA-BBBB")
+    chat.clock.advance(timedelta(days=2))
+    await chat.app.tick()
+    async with chat.app.services.database.session() as session:
+        assert list(await session.scalars(select(LinkCode))) == []
+        assert list(await session.scalars(select(LinkFailure))) == []

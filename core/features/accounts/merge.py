@@ -35,9 +35,9 @@ def member_columns(metadata: MetaData) -> list[Column[int]]:
     """Every column that holds a member's id, in dependency order of their tables."""
     found: list[Column[int]] = []
     for table in metadata.sorted_tables:
-        if table.name == MEMBERS:
-            continue
         for column in table.columns:
+            if table.name == MEMBERS and column.primary_key:
+                continue
             refers = any(fk.target_fullname == f"{MEMBERS}.id" for fk in column.foreign_keys)
             if refers or column.name == MEMBER_ID_NAME:
                 found.append(column)
