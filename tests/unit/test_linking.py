@@ -135,6 +135,9 @@ async def test_a_code_works_once(chat: Chat) -> None:
     assert done.text.startswith("Done")
     (again,) = await chat.say(DC, "bob", f"/link {code}")
     assert "already used" in again.text
+    fresh = await chat.code(TG, "alice")
+    (linked,) = await chat.say(DC, "alice", f"/link {fresh}")
+    assert "already linked" in linked.text
 
 
 async def test_a_new_code_replaces_the_previous_one(chat: Chat) -> None:
