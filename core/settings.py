@@ -78,6 +78,14 @@ class TelegramSettings(Section):
     admin_cache_seconds: int = Field(default=600, ge=0)
 
 
+class WelcomeSettings(Section):
+    """Where newcomers are greeted: where they joined, unless a channel is named here."""
+
+    enabled: bool = True
+    discord_channel_id: str = Field(default="", pattern=r"^\d*$")
+    telegram_chat_id: str = Field(default="", pattern=r"^-?\d*$")
+
+
 class OutboxSettings(Section):
     max_attempts: int = Field(default=8, ge=1, le=50)
 
@@ -91,3 +99,4 @@ class Settings(Section):
     discord: DiscordSettings = DiscordSettings()
     telegram: TelegramSettings = TelegramSettings()
     outbox: OutboxSettings = OutboxSettings()
+    welcome: WelcomeSettings = WelcomeSettings()
