@@ -19,6 +19,8 @@ from core.dispatcher import Dispatcher
 from core.events import IncomingEvent, OutgoingMessage, Platform
 from core.features.faq import handlers as faq_handlers
 from core.features.faq.service import FaqService
+from core.features.feedback import handlers as feedback_handlers
+from core.features.feedback.service import FeedbackService
 from core.features.general import handlers as general_handlers
 from core.notifier import Notifier
 from core.outbox import Sender
@@ -28,7 +30,7 @@ from core.router import Router
 from core.scheduler import Sweeper
 from core.settings import Settings
 
-FEATURES = (general_handlers.registry, faq_handlers.registry)
+FEATURES = (general_handlers.registry, faq_handlers.registry, feedback_handlers.registry)
 
 
 def build_registry() -> Registry:
@@ -77,6 +79,7 @@ async def build_app(
         activity=ActivityLog(database),
         faq=faq,
         notifier=Notifier(settings, renderer, clock),
+        feedback=FeedbackService(settings.feedback),
     )
     await faq.reload()
     dispatcher = Dispatcher(database, clock, senders, max_attempts=settings.outbox.max_attempts)

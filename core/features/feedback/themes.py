@@ -1,0 +1,235 @@
+"""What members keep raising: recent feedback and unanswered questions grouped into themes.
+
+Texts become TF-IDF vectors over the FAQ search's own normalisation (case, width, stems,
+synonyms), English stop words dropped, word unigrams and bigrams for alphabetic text and
+character 1-3-grams for Chinese, which has no spaces. Average-linkage agglomerative
+clustering on cosine distance then merges texts while a group stays closer than a threshold,
+so the number of themes follows the data and one-off texts stay out instead of being forced
+into a theme. There is no randomness anywhere, so the same texts always give the same themes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.features.faq.models import AnswerLog
+from core.features.faq.search import BUNDLED_SYNONYMS
+from core.features.faq.search_text import Normaliser, is_cjk, load_synonyms, word_features
+from core.features.feedback.models import FeedbackItem
+
+FloatArray = npt.NDArray[np.float64]
+
+FEEDBACK = "feedback"
+QUESTION = "question"
+
+LABEL_TERMS = 3
+MAX_LABEL_CHARS = 8
+EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Document:
+    """One text to group: a feedback item (``ref`` its id) or an unanswered question."""
+
+    text: str
+    source: str
+    ref: int
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A group of similar texts: ``label`` its top terms, ``examples`` its most typical texts."""
+
+    label: tuple[str, ...]
+    count: int
+    feedback: int
+    questions: int
+    examples: tuple[Document, ...]
+
+
+@dataclass(frozen=True)
+class ThemeReport:
+    """Themes of one window, largest first; ``unthemed`` texts resembled nothing else."""
+
+    since: datetime
+    until: datetime
+    texts: int
+    themes: tuple[Theme, ...]
+
+    @property
+    def unthemed(self) -> int:
+        return self.texts - sum(theme.count for theme in self.themes)
+
+
+class ThemeFinder:
+    def __init__(
+        self,
+        *,
+        max_distance: float,
+        min_size: int,
+        max_themes: int,
+        max_texts: int,
+    ) -> None:
+        self.max_distance = max_distance
+        self.min_size = min_size
+        self.max_themes = max_themes
+        self.max_texts = max_texts
+        self._normaliser = Normaliser(load_synonyms(BUNDLED_SYNONYMS))
+
+    async def report(self, session: AsyncSession, now: datetime, days: int) -> ThemeReport:
+        """Themes of the last ``days`` days; the most recent ``max_texts`` texts count."""
+        since = now - timedelta(days=days)
+        documents = await self._documents(session, since, now)
+        themes = await asyncio.to_thread(self.cluster, documents)
+        return ThemeReport(since, now, len(documents), themes)
+
+    async def _documents(
+        self, session: AsyncSession, since: datetime, until: datetime
+    ) -> list[Document]:
+        items = await session.execute(
+            select(FeedbackItem.id, FeedbackItem.title, FeedbackItem.description)
+            .where(
+                FeedbackItem.status != "draft",
+                FeedbackItem.created_at >= since,
+                FeedbackItem.created_at <= until,
+            )
+            .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
+            .limit(self.max_texts)
+        )
+        questions = await session.execute(
+            select(AnswerLog.id, AnswerLog.question)
+            .where(
+                AnswerLog.answered.is_(False),
+                AnswerLog.asked_at >= since,
+                AnswerLog.asked_at <= until,
+            )
+            .order_by(AnswerLog.asked_at.desc(), AnswerLog.id.desc())
+            .limit(self.max_texts)
+        )
+        documents = [
+            Document(" — ".join(part for part in (title, description) if part), FEEDBACK, ref)
+            for ref, title, description in items
+        ]
+        documents += [Document(text, QUESTION, ref) for ref, text in questions]
+        return documents[: self.max_texts]
+
+    def cluster(self, documents: Sequence[Document]) -> tuple[Theme, ...]:
+        """Group ``documents``; texts in no group of at least ``min_size`` are left out."""
+        documents = sorted(documents, key=lambda d: (d.source, d.ref))
+        if len(documents) < max(2, self.min_size):
+            return ()
+        vectoriser = TfidfVectorizer(analyzer=self._features, sublinear_tf=True, dtype=np.float64)
+        try:
+            vectors = vectoriser.fit_transform([d.text for d in documents])
+        except ValueError:  # nothing but stop words and punctuation
+            return ()
+        similarity = np.asarray((vectors @ vectors.T).todense())
+        distance = np.clip(1.0 - similarity, 0.0, 2.0)
+        labels = AgglomerativeClustering(
+            n_clusters=None,
+            metric="precomputed",
+            linkage="average",
+            distance_threshold=self.max_distance,
+        ).fit_predict(distance)
+        terms = vectoriser.get_feature_names_out()
+        themes = []
+        for label in np.unique(labels):
+            members = np.flatnonzero(labels == label)
+            if len(members) < self.min_size:
+                continue
+            rows = vectors[members]
+            centroid = np.asarray(rows.mean(axis=0)).ravel()
+            shared = np.asarray((rows > 0).sum(axis=0)).ravel() >= 2
+            typical = members[np.lexsort((members, -similarity[np.ix_(members, members)].sum(1)))]
+            themes.append(
+                Theme(
+                    label=_label(
+                        np.where(shared, centroid, 0.0),
+                        terms,
+                        [self._normaliser.clean(documents[i].text) for i in members],
+                    ),
+                    count=len(members),
+                    feedback=sum(documents[i].source == FEEDBACK for i in members),
+                    questions=sum(documents[i].source == QUESTION for i in members),
+                    examples=tuple(documents[i] for i in typical[:EXAMPLES]),
+                )
+            )
+        themes.sort(key=lambda t: (-t.count, t.label))
+        return tuple(themes[: self.max_themes])
+
+    def _features(self, text: str) -> list[str]:
+        tokens = [t for t in self._normaliser.tokens(text) if t not in ENGLISH_STOP_WORDS]
+        return word_features(" ".join(tokens))
+
+
+def _label(
+    centroid: FloatArray, terms: npt.NDArray[np.str_], texts: Sequence[str]
+) -> tuple[str, ...]:
+    """The heaviest terms, skipping single Chinese characters (too vague to name a theme) and
+    terms overlapping a heavier one; ``centroid`` is zero for terms only one text uses.
+
+    A Chinese n-gram is first grown to the longest run the same texts share ("暗黑" →
+    "暗黑模式"), since n-grams cut across words.
+    """
+    chosen: list[str] = []
+    for index in np.lexsort((terms, -centroid)):
+        if centroid[index] <= 0 or len(chosen) == LABEL_TERMS:
+            break
+        term = str(terms[index])
+        if is_cjk(term):
+            if len(term) == 1:
+                continue
+            term = _grow(term, texts)
+        if any(_overlap(term, other) for other in chosen):
+            continue
+        chosen.append(term)
+    return tuple(chosen)
+
+
+def _grow(term: str, texts: Sequence[str]) -> str:
+    """Extend a Chinese term one character at a time while every text containing it still
+    contains the longer run."""
+    holders = [text for text in texts if term in text]
+    while len(term) < MAX_LABEL_CHARS:
+        extensions = sorted(
+            {
+                text[i - 1 : i + len(term)] if side < 0 else text[i : i + len(term) + 1]
+                for text in holders
+                for side in (-1, 1)
+                for i in _occurrences(text, term)
+                if i + side >= 0 and i + len(term) + max(side, 0) <= len(text)
+            }
+        )
+        grown = next(
+            (
+                longer
+                for longer in extensions
+                if is_cjk(longer) and all(longer in text for text in holders)
+            ),
+            None,
+        )
+        if grown is None:
+            return term
+        term = grown
+    return term
+
+
+def _occurrences(text: str, term: str) -> list[int]:
+    return [i for i in range(len(text) - len(term) + 1) if text.startswith(term, i)]
+
+
+def _overlap(a: str, b: str) -> bool:
+    if is_cjk(a.replace(" ", "")) or is_cjk(b.replace(" ", "")):
+        return a in b or b in a
+    words_a, words_b = set(a.split()), set(b.split())
+    return words_a <= words_b or words_b <= words_a
