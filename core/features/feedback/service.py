@@ -225,7 +225,7 @@ class FeedbackService:
         else:
             order.append(FeedbackItem.id.asc())
         rows = await session.execute(query.order_by(*order).limit(limit))
-        return [_summary(item, count) for item, count in rows.tuples()]
+        return [_summary(item, count) for item, count in rows]
 
 
 def _summary(item: FeedbackItem, votes: int) -> Summary:

@@ -33,6 +33,7 @@ from core.features.feedback.status import OPEN
 FILLER = ENGLISH_STOP_WORDS | {
     *("add", "please", "pls", "plz", "feature", "option", "want", "need", "like", "make"),
     *("allow", "support", "request", "idea", "suggestion", "bug", "issue", "problem"),
+    *("thanks", "thank", "hi", "hello"),
 }
 _CJK_FILLER = re.compile(
     "希望|能不能|可不可以|可以|请|增加|添加|一个|什么时候|建议|支持|功能|谢谢|问题"
@@ -52,6 +53,8 @@ class SimilarFinder:
         self.min_score = min_score
         self.limit = limit
         self._normaliser = Normaliser(load_synonyms(BUNDLED_SYNONYMS))
+        # Tokens come stemmed ("issues" → "issu"), so the filler is compared stemmed too.
+        self._filler = FILLER | {t for word in FILLER for t in self._normaliser.tokens(word)}
         self._index: SearchIndex | None = None
         self._signature: Signature | None = None
         self._lock = asyncio.Lock()
@@ -78,7 +81,7 @@ class SimilarFinder:
         for token in self._normaliser.tokens(text):
             if is_cjk(token):
                 words.extend(_CJK_FILLER.sub(" ", token).split())
-            elif token not in FILLER:
+            elif token not in self._filler:
                 words.append(token)
         return " ".join(words)
 
@@ -101,7 +104,9 @@ class SimilarFinder:
                         open_items
                     )
                 )
-                self._index = await asyncio.to_thread(self._build, list(rows.tuples()))
+                self._index = await asyncio.to_thread(
+                    self._build, [(row[0], row[1], row[2]) for row in rows]
+                )
                 self._signature = signature
             return self._index
 
