@@ -197,3 +197,19 @@ async def test_moderators_get_the_allowed_moves_and_members_get_no_say(
     assert "which is final" in final
     (news,) = [t for t in _to(messages, "alice") if "declined" in t]
     assert "Duplicate of a known issue" in news
+
+
+async def test_an_overlong_item_is_refused_kindly_and_nothing_is_saved(
+    run_script: RunScript,
+) -> None:
+    long_title = "the app " * 30
+    messages = await run_script(
+        f"""
+        @as alice
+        /feedback bug {long_title}
+        /feedback list mine
+        """
+    )
+    refused, mine = _to(messages, "alice")
+    assert "under 200 characters" in refused and "Nothing was saved" in refused
+    assert "haven't submitted" in mine

@@ -51,7 +51,7 @@ def test_similar_texts_share_a_theme_named_by_their_common_words() -> None:
     assert grouped["dark"] == [0, 1, 2]
     assert grouped["暗黑模式"] == [6, 7, 8]
     assert grouped["登录"] == [9, 10]
-    assert grouped["log"] == [3, 4]
+    assert grouped["log in"] == [3, 4]
     assert all(5 not in refs for refs in grouped.values())
     dark = next(t for t in themes if t.label[0] == "dark")
     assert dark.label[:2] == ("dark", "mode") and dark.count == 3 and dark.feedback == 3

@@ -14,6 +14,9 @@ registry = Registry("feedback")
 
 ITEM = ArgSpec("item", ArgType.WORD, description="the item's number, e.g. 12")
 BUTTON_TITLE = 60
+TITLE_LIMIT = 200
+DESCRIPTION_LIMIT = 1500
+"""Room for the item's other lines within Discord's 2,000 characters when it is shown."""
 
 
 def _item_id(raw: str) -> int | None:
@@ -46,9 +49,16 @@ def _vote_button(item: Summary) -> Button:
 )
 async def submit(ctx: Context, category: str, title: str, description: str = "") -> Reply:
     """Suggest an idea or report a problem."""
+    title, description = title.strip(), description.strip()
+    if len(title) > TITLE_LIMIT or len(description) > DESCRIPTION_LIMIT:
+        return Reply(
+            "feedback/too_long",
+            {"title_limit": TITLE_LIMIT, "description_limit": DESCRIPTION_LIMIT},
+            visibility=Visibility.PRIVATE,
+        )
     feedback = ctx.services.feedback
     submission = await feedback.submit(
-        ctx.session, ctx.member.id, category, title.strip(), description.strip(), ctx.now
+        ctx.session, ctx.member.id, category, title, description, ctx.now
     )
     await ctx.session.commit()
     if not submission.similar:

@@ -35,6 +35,8 @@ FloatArray = npt.NDArray[np.float64]
 FEEDBACK = "feedback"
 QUESTION = "question"
 
+STOP_WORDS = ENGLISH_STOP_WORDS - {"in", "out", "up", "on", "off"}
+"""Particles stay: they are half of "log in", "sign up", the phrases synonyms fold to."""
 LABEL_TERMS = 3
 MAX_LABEL_CHARS = 8
 _BLOCK = 500
@@ -147,13 +149,14 @@ class ThemeFinder:
                 continue
             rows = vectors[members]
             centroid = np.asarray(rows.mean(axis=0)).ravel()
-            shared = np.asarray((rows > 0).sum(axis=0)).ravel() >= 2
+            coverage = np.asarray((rows > 0).sum(axis=0)).ravel()
             closeness = np.asarray(rows @ centroid).ravel()
             typical = members[np.lexsort((members, -closeness))]
             themes.append(
                 Theme(
                     label=_label(
-                        np.where(shared, centroid, 0.0),
+                        np.where(coverage >= 2, centroid, 0.0),
+                        coverage,
                         terms,
                         [self._normaliser.clean(documents[i].text) for i in members],
                     ),
@@ -167,7 +170,7 @@ class ThemeFinder:
         return tuple(themes[: self.max_themes])
 
     def _features(self, text: str) -> list[str]:
-        tokens = [t for t in self._normaliser.tokens(text) if t not in ENGLISH_STOP_WORDS]
+        tokens = [t for t in self._normaliser.tokens(text) if t not in STOP_WORDS]
         return word_features(" ".join(tokens))
 
 
@@ -192,26 +195,39 @@ def _condensed_cosine_distances(vectors: sp.csr_matrix) -> FloatArray:
 
 
 def _label(
-    centroid: FloatArray, terms: npt.NDArray[np.str_], texts: Sequence[str]
+    centroid: FloatArray,
+    coverage: npt.NDArray[np.intp],
+    terms: npt.NDArray[np.str_],
+    texts: Sequence[str],
 ) -> tuple[str, ...]:
     """The heaviest terms, skipping single Chinese characters (too vague to name a theme) and
     terms overlapping a heavier one; ``centroid`` is zero for terms only one text uses.
 
-    A Chinese n-gram is first grown to the longest run the same texts share ("暗黑" →
-    "暗黑模式"), since n-grams cut across words.
+    A term gives way to a longer one in as many texts ("log" to "log in"), and a Chinese
+    n-gram is first grown to the longest run the same texts share ("暗黑" → "暗黑模式"),
+    since n-grams cut across words.
     """
-    chosen: list[str] = []
+    chosen: dict[str, int] = {}  # term → texts using it, heaviest first
     for index in np.lexsort((terms, -centroid)):
-        if centroid[index] <= 0 or len(chosen) == LABEL_TERMS:
+        if centroid[index] <= 0:
             break
-        term = str(terms[index])
+        term, count = str(terms[index]), int(coverage[index])
+        if all(word in ENGLISH_STOP_WORDS for word in term.split()):
+            continue
         if is_cjk(term):
             if len(term) == 1:
                 continue
             term = _grow(term, texts)
-        if any(_overlap(term, other) for other in chosen):
-            continue
-        chosen.append(term)
+        shorter = next((other for other in chosen if _overlap(term, other)), None)
+        if shorter is None:
+            if len(chosen) < LABEL_TERMS:
+                chosen[term] = count
+        elif len(term.split()) > len(shorter.split()) and chosen[shorter] == count:
+            chosen = {
+                (term if other == shorter else other): n
+                for other, n in chosen.items()
+                if other == shorter or not _overlap(term, other)
+            }
     return tuple(chosen)
 
 
