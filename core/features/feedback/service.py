@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import locale as locales
@@ -151,8 +152,12 @@ class FeedbackService:
         )
         if existing is not None:
             return VoteOutcome.ALREADY, summary
-        session.add(FeedbackVote(item_id=item_id, member_id=member_id, created_at=now))
-        await session.flush()
+        try:
+            # A double press can arrive twice at once; the unique pair lets one through.
+            async with session.begin_nested():
+                session.add(FeedbackVote(item_id=item_id, member_id=member_id, created_at=now))
+        except IntegrityError:
+            return VoteOutcome.ALREADY, summary
         return VoteOutcome.COUNTED, await self.get(session, item_id)
 
     async def get(self, session: AsyncSession, item_id: int) -> Summary | None:
