@@ -87,6 +87,8 @@ async def test_a_similar_item_is_offered_and_backing_it_keeps_one_item(
         """
     )
     similar, counted, again, mine = _to(messages, "bob")
+    prompt = next(m for m in messages if m["text"] == similar)
+    assert prompt["button_data"] == ["fb.instead:2:1", "fb.submit:2"]
     assert "the same request" in similar
     assert "#1 Please add a dark mode" in similar
     assert "Your feature request is saved" not in similar
@@ -108,7 +110,7 @@ async def test_submitting_anyway_keeps_the_member_s_own_item(run_script: RunScri
         @as alice
         /feedback feature Please add a dark mode
         @as bob
-        /feedback ux Dark mode for the mobile app only
+        /feedback new ux Dark mode for the mobile app only
         @press 2
         /feedback list new
         """

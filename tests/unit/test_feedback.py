@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from discord import app_commands
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -203,3 +204,24 @@ def test_only_the_words_that_carry_a_request_are_compared() -> None:
     finder = FeedbackService(FeedbackSettings()).similar
     assert finder.essence("Please add a feature, thanks!") == ""
     assert finder.essence("Can I log in with my e-mail?") == "log email"
+
+
+def test_discord_offers_the_categories_and_statuses_as_pickers() -> None:
+    from adapters.discord.commands import build_commands
+    from bot.app import build_registry
+
+    (group,) = [c for c in build_commands(build_registry(), None) if c.name == "feedback"]
+    assert isinstance(group, app_commands.Group)
+    options = {
+        sub.name: {p.name: [c.value for c in p.choices] for p in sub.parameters}
+        for sub in group.commands
+        if isinstance(sub, app_commands.Command)
+    }
+    assert options["new"]["category"] == ["bug", "feature", "ux", "other"]
+    assert options["status"]["status"] == [
+        "in_review",
+        "planned",
+        "in_progress",
+        "completed",
+        "declined",
+    ]

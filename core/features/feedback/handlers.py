@@ -35,20 +35,20 @@ def _vote_button(item: Summary) -> Button:
     return Button("fb.vote", str(item.id), label_key="feedback.vote")
 
 
-@registry.command(
-    "feedback",
+SUBMISSION = (
     ArgSpec("category", ArgType.CHOICE, choices=CATEGORIES, description="bug, feature, ux, other"),
     ArgSpec("title", ArgType.TEXT, description="one line that sums it up"),
     ArgSpec("description", ArgType.TEXT, required=False, description="details, steps, why"),
 )
-@registry.command(
-    "feedback new",
-    ArgSpec("category", ArgType.CHOICE, choices=CATEGORIES, description="bug, feature, ux, other"),
-    ArgSpec("title", ArgType.TEXT, description="one line that sums it up"),
-    ArgSpec("description", ArgType.TEXT, required=False, description="details, steps, why"),
-)
+
+
+@registry.command("feedback", *SUBMISSION)
 async def submit(ctx: Context, category: str, title: str, description: str = "") -> Reply:
     """Suggest an idea or report a problem."""
+    return await _submit(ctx, category, title, description)
+
+
+async def _submit(ctx: Context, category: str, title: str, description: str) -> Reply:
     title, description = title.strip(), description.strip()
     if len(title) > TITLE_LIMIT or len(description) > DESCRIPTION_LIMIT:
         return Reply(
@@ -77,6 +77,15 @@ async def submit(ctx: Context, category: str, title: str, description: str = "")
         buttons=tuple(buttons),
         visibility=Visibility.PRIVATE,
     )
+
+
+@registry.command("feedback new", *SUBMISSION)
+async def submit_new(ctx: Context, category: str, title: str, description: str = "") -> Reply:
+    """Send feedback with a category picker (the same as /feedback).
+
+    Discord cannot run a command that also has subcommands, so there it is /feedback new.
+    """
+    return await _submit(ctx, category, title, description)
 
 
 @registry.action("fb.submit")
