@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.app import App
 from core.clock import ManualClock
@@ -82,44 +82,46 @@ def test_nothing_to_group_gives_no_themes() -> None:
     assert finder.cluster([Document("the", FEEDBACK, 1), Document("?!", QUESTION, 2)]) == ()
 
 
+def _item(title: str, when: datetime, status: str = "new") -> FeedbackItem:
+    return FeedbackItem(
+        category="feature",
+        title=title,
+        description="",
+        locale="en",
+        status=status,
+        created_at=when,
+        updated_at=when,
+    )
+
+
+def _question(text: str, answered: bool, when: datetime) -> AnswerLog:
+    return AnswerLog(
+        question=text,
+        locale="en",
+        score=0.1,
+        answered=answered,
+        platform="telegram",
+        asked_at=when,
+        suggestions=[],
+    )
+
+
 async def test_the_report_reads_recent_feedback_and_unanswered_questions(
     app: App, clock: ManualClock
 ) -> None:
     now = clock.now()
     old = now - timedelta(days=40)
 
-    def item(title: str, when: object, status: str = "new") -> FeedbackItem:
-        return FeedbackItem(
-            category="feature",
-            title=title,
-            description="",
-            locale="en",
-            status=status,
-            created_at=when,
-            updated_at=when,
-        )
-
-    def question(text: str, answered: bool, when: object = now) -> AnswerLog:
-        return AnswerLog(
-            question=text,
-            locale="en",
-            score=0.1,
-            answered=answered,
-            platform="telegram",
-            asked_at=when,
-            suggestions=[],
-        )
-
     async with app.services.database.session() as session:
         session.add_all(
             [
-                item("Dark mode please", now),
-                item("A dark mode for the app", now - timedelta(days=3)),
-                item("dark mode draft", now, status="draft"),
-                item("Dark mode, again", old),
-                question("when is dark mode coming?", answered=False),
-                question("dark mode?", answered=True),
-                question("is there a dark mode", answered=False, when=old),
+                _item("Dark mode please", now),
+                _item("A dark mode for the app", now - timedelta(days=3)),
+                _item("dark mode draft", now, status="draft"),
+                _item("Dark mode, again", old),
+                _question("when is dark mode coming?", answered=False, when=now),
+                _question("dark mode?", answered=True, when=now),
+                _question("is there a dark mode", answered=False, when=old),
             ]
         )
         await session.commit()
@@ -129,3 +131,21 @@ async def test_the_report_reads_recent_feedback_and_unanswered_questions(
     assert (theme.count, theme.feedback, theme.questions) == (3, 2, 1)
     assert report.unthemed == 0
     assert report.since == now - timedelta(days=30)
+
+
+async def test_the_newest_texts_count_whichever_kind_they_are(app: App, clock: ManualClock) -> None:
+    now = clock.now()
+    async with app.services.database.session() as session:
+        session.add_all(
+            [
+                _item("Dark mode please", now - timedelta(days=3)),
+                _item("A dark mode for the app", now - timedelta(days=2)),
+                _question("when is dark mode coming?", answered=False, when=now),
+                _question("any dark mode yet?", answered=False, when=now - timedelta(days=1)),
+            ]
+        )
+        await session.commit()
+        report = await _finder(max_texts=2).report(session, now, 30)
+    assert report.texts == 2
+    (theme,) = report.themes
+    assert (theme.feedback, theme.questions) == (0, 2)

@@ -102,8 +102,15 @@ class ThemeFinder:
     async def _documents(
         self, session: AsyncSession, since: datetime, until: datetime
     ) -> list[Document]:
+        """The newest ``max_texts`` of both kinds together, so neither crowds the other out
+        by coming first."""
         items = await session.execute(
-            select(FeedbackItem.id, FeedbackItem.title, FeedbackItem.description)
+            select(
+                FeedbackItem.created_at,
+                FeedbackItem.id,
+                FeedbackItem.title,
+                FeedbackItem.description,
+            )
             .where(
                 FeedbackItem.status != "draft",
                 FeedbackItem.created_at >= since,
@@ -113,7 +120,7 @@ class ThemeFinder:
             .limit(self.max_texts)
         )
         questions = await session.execute(
-            select(AnswerLog.id, AnswerLog.question)
+            select(AnswerLog.asked_at, AnswerLog.id, AnswerLog.question)
             .where(
                 AnswerLog.answered.is_(False),
                 AnswerLog.asked_at >= since,
@@ -122,12 +129,13 @@ class ThemeFinder:
             .order_by(AnswerLog.asked_at.desc(), AnswerLog.id.desc())
             .limit(self.max_texts)
         )
-        documents = [
-            Document(" — ".join(part for part in (title, description) if part), FEEDBACK, ref)
-            for ref, title, description in items
+        dated = [
+            (at, Document(" — ".join(p for p in (title, description) if p), FEEDBACK, ref))
+            for at, ref, title, description in items
         ]
-        documents += [Document(text, QUESTION, ref) for ref, text in questions]
-        return documents[: self.max_texts]
+        dated += [(at, Document(text, QUESTION, ref)) for at, ref, text in questions]
+        dated.sort(key=lambda pair: (pair[0], pair[1].ref), reverse=True)
+        return [document for _, document in dated[: self.max_texts]]
 
     def cluster(self, documents: Sequence[Document]) -> tuple[Theme, ...]:
         """Group ``documents``; texts in no group of at least ``min_size`` are left out."""
