@@ -22,6 +22,8 @@ from core.features.faq import handlers as faq_handlers
 from core.features.faq import review_handlers as faq_review_handlers
 from core.features.faq import stats_handlers as faq_stats_handlers
 from core.features.faq.service import FaqService
+from core.features.feedback import handlers as feedback_handlers
+from core.features.feedback.service import FeedbackService
 from core.features.general import handlers as general_handlers
 from core.features.lifecycle import handlers as lifecycle_handlers
 from core.notifier import Notifier
@@ -39,6 +41,7 @@ FEATURES = (
     faq_stats_handlers.registry,
     accounts_handlers.registry,
     lifecycle_handlers.registry,
+    feedback_handlers.registry,
 )
 
 
@@ -88,6 +91,7 @@ async def build_app(
         activity=ActivityLog(database),
         faq=faq,
         notifier=Notifier(settings, renderer, clock),
+        feedback=FeedbackService(settings.feedback),
     )
     await faq.reload()
     dispatcher = Dispatcher(database, clock, senders, max_attempts=settings.outbox.max_attempts)

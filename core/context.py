@@ -19,6 +19,7 @@ from core.settings import Settings
 
 if TYPE_CHECKING:
     from core.features.faq.service import FaqService
+    from core.features.feedback.service import FeedbackService
     from core.registry import Registry
 
 
@@ -34,6 +35,7 @@ class Services:
     activity: ActivityLog
     faq: FaqService
     notifier: Notifier
+    feedback: FeedbackService
 
 
 @dataclass

@@ -90,6 +90,17 @@ class OutboxSettings(Section):
     max_attempts: int = Field(default=8, ge=1, le=50)
 
 
+class FeedbackSettings(Section):
+    similar_limit: int = Field(default=3, ge=1, le=5)
+    similar_min_score: float = Field(default=0.5, ge=0.0, le=1.0)
+    list_limit: int = Field(default=10, ge=1, le=25)
+    themes_days: int = Field(default=30, ge=1, le=365)
+    themes_max_distance: float = Field(default=0.9, gt=0.0, lt=1.0)
+    themes_min_size: int = Field(default=2, ge=2, le=100)
+    max_themes: int = Field(default=10, ge=1, le=25)
+    themes_max_texts: int = Field(default=5000, ge=10, le=20000)
+
+
 class Settings(Section):
     database: DatabaseSettings = DatabaseSettings()
     knowledge: KnowledgeSettings = KnowledgeSettings()
@@ -100,3 +111,4 @@ class Settings(Section):
     telegram: TelegramSettings = TelegramSettings()
     outbox: OutboxSettings = OutboxSettings()
     welcome: WelcomeSettings = WelcomeSettings()
+    feedback: FeedbackSettings = FeedbackSettings()

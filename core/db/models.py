@@ -4,6 +4,7 @@ from core.activity import ActivityEvent
 from core.db.base import Base
 from core.features.accounts.models import LinkCode, LinkFailure
 from core.features.faq.models import AnswerLog, StoredEntry, Suggestion
+from core.features.feedback.models import FeedbackItem, FeedbackVote
 from core.features.members.models import Identity, Member
 from core.outbox import OutboxMessage
 
@@ -12,6 +13,8 @@ metadata = Base.metadata
 __all__ = [
     "ActivityEvent",
     "AnswerLog",
+    "FeedbackItem",
+    "FeedbackVote",
     "Identity",
     "LinkCode",
     "LinkFailure",

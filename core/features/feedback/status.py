@@ -1,0 +1,31 @@
+"""Where a feedback item stands, and the moves moderators may make."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+
+
+OPEN = (Status.NEW, Status.IN_REVIEW, Status.PLANNED, Status.IN_PROGRESS)
+"""Items members can still vote for and new submissions are compared with."""
+
+MOVES: dict[Status, tuple[Status, ...]] = {
+    Status.NEW: (Status.IN_REVIEW, Status.DECLINED),
+    Status.IN_REVIEW: (Status.PLANNED, Status.DECLINED),
+    Status.PLANNED: (Status.IN_PROGRESS, Status.DECLINED),
+    Status.IN_PROGRESS: (Status.COMPLETED, Status.DECLINED),
+    Status.COMPLETED: (),
+    Status.DECLINED: (),
+}
+"""One step forward, or declined; completed and declined are final."""
+
+SETTABLE = tuple(s.value for s in Status if s not in (Status.DRAFT, Status.NEW))
