@@ -65,7 +65,8 @@ START_PAYLOAD = "hello"
 
 class TelegramAdapter:
     platform = Platform.TELEGRAM
-    overall_limit = Limit(28, 1.0)
+    # Telegram's bulk limit is about 30/s; a little under it, spread evenly.
+    overall_limit = Limit(28, 1.0, even=True)
 
     def __init__(self, settings: Settings, registry: Registry, renderer: Renderer) -> None:
         self._settings = settings.telegram
