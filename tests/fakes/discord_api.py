@@ -61,11 +61,13 @@ class FakeDiscord:
     members: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     closed_dms: set[str] = field(default_factory=set)
     calls: list[Call] = field(default_factory=list)
+    identified: list[dict[str, Any]] = field(default_factory=list)
+    recommended_shards: int = 1
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_950_000_000_000_000_000)
         self._sequence = itertools.count(1)
-        self._sockets: list[web.WebSocketResponse] = []
+        self._sockets: dict[web.WebSocketResponse, tuple[int, int]] = {}
         self._dm_users: dict[str, str] = {}
         self._rate_limits: dict[str, float] = {}
         self._changed = asyncio.Condition()
@@ -85,7 +87,7 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
-        for socket in self._sockets:
+        for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -126,8 +128,11 @@ class FakeDiscord:
     # Gateway
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        for socket in self._sockets:
-            await self._send_event(socket, event, data)
+        """To the shard that owns the event's guild, as Discord routes it (DMs: shard 0)."""
+        guild_id = int(data.get("guild_id") or 0)
+        for socket, (shard_id, shard_count) in list(self._sockets.items()):
+            if (guild_id >> 22) % shard_count == shard_id:
+                await self._send_event(socket, event, data)
 
     async def _send_event(self, socket: web.WebSocketResponse, event: str, data: Any) -> None:
         await socket.send_str(
@@ -137,7 +142,6 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        self._sockets.append(socket)
         await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45_000}}))
         async for frame in socket:
             message = json.loads(frame.data)
@@ -145,6 +149,7 @@ class FakeDiscord:
                 await socket.send_str(json.dumps({"op": 11}))
             elif message["op"] == 2:
                 shard = message["d"].get("shard")
+                shard_id, shard_count = shard or (0, 1)
                 ready: dict[str, Any] = {
                     "v": 10,
                     "user": BOT_USER,
@@ -156,9 +161,16 @@ class FakeDiscord:
                 }
                 if shard is not None:
                     ready["shard"] = shard
+                    ready["guilds"] = [
+                        g for g in ready["guilds"] if (int(g["id"]) >> 22) % shard_count == shard_id
+                    ]
                 await self._send_event(socket, "READY", ready)
-                await self._send_event(socket, "GUILD_CREATE", self.guild())
-        self._sockets.remove(socket)
+                if ready["guilds"]:
+                    await self._send_event(socket, "GUILD_CREATE", self.guild())
+                self._sockets[socket] = (shard_id, shard_count)
+                self.identified.append(message["d"])
+                await self._note()
+        self._sockets.pop(socket, None)
         return socket
 
     def guild(self) -> dict[str, Any]:
@@ -305,7 +317,7 @@ class FakeDiscord:
             return _json(
                 {
                     "url": self.gateway_url,
-                    "shards": 1,
+                    "shards": self.recommended_shards,
                     "session_start_limit": {
                         "total": 1000,
                         "remaining": 1000,
