@@ -112,6 +112,13 @@ class DiscordAdapter:
         self._runner: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._raw_interactions: dict[str, Mapping[str, Any]] = {}
+        self.ack_within = ACK_WITHIN
+
+    @property
+    def client(self) -> discord.Client:
+        if self._client is None:
+            raise RuntimeError("the Discord adapter is not started")
+        return self._client
 
     def rate_keys(self, message: OutgoingMessage) -> list[tuple[str, Limit]]:
         key = message.thread_id or message.chat_id or f"dm:{message.user_id}"
@@ -299,7 +306,7 @@ class DiscordAdapter:
         work = asyncio.ensure_future(handle(event))
         try:
             try:
-                replies = await asyncio.wait_for(asyncio.shield(work), ACK_WITHIN)
+                replies = await asyncio.wait_for(asyncio.shield(work), self.ack_within)
             except TimeoutError:
                 await interaction.response.defer(
                     ephemeral=True, thinking=event.kind is EventKind.COMMAND
@@ -358,7 +365,7 @@ class DiscordAdapter:
     async def _send(self, message: OutgoingMessage) -> Receipt:
         if self._client is None:
             return Receipt(self.platform, failure=DeliveryFailure.UNAVAILABLE, detail="offline")
-        target: discord.abc.Messageable
+        target: discord.DMChannel | discord.PartialMessageable
         if message.visibility is Visibility.PRIVATE and message.user_id:
             target = await self._client.create_dm(discord.Object(int(message.user_id)))
         elif message.thread_id or message.chat_id:
@@ -367,11 +374,12 @@ class DiscordAdapter:
         else:
             return Receipt(self.platform, failure=DeliveryFailure.INVALID, detail="no address")
         calls = translate.send_kwargs(message)
-        if message.edit_message_id and isinstance(target, discord.PartialMessageable):
-            last = calls[-1]
-            last.pop("reference", None)
-            last.pop("files", None)
-            edited = await target.get_partial_message(int(message.edit_message_id)).edit(**last)
+        if message.edit_message_id:
+            # An edit replaces one message: its text (the first part) and its buttons.
+            first = calls[0] | {"view": calls[-1].get("view")}
+            first.pop("reference", None)
+            first.pop("files", None)
+            edited = await target.get_partial_message(int(message.edit_message_id)).edit(**first)
             return Receipt(self.platform, message_id=str(edited.id))
         sent: discord.Message | None = None
         for kwargs in calls:

@@ -291,7 +291,10 @@ class FakeDiscord:
                 if part.name == "payload_json":  # type: ignore[union-attr]
                     found |= json.loads(await part.text())  # type: ignore[union-attr]
                 else:
-                    found["files"].append(part.filename)  # type: ignore[union-attr]
+                    content = await part.read()  # type: ignore[union-attr]
+                    found["files"].append(
+                        {"filename": part.filename, "size": len(content)}  # type: ignore[union-attr]
+                    )
             return found
         loaded: dict[str, Any] = await request.json()
         return loaded
