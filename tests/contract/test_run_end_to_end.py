@@ -146,12 +146,11 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
                     started.set()
 
         reader = asyncio.create_task(read())
+        running = asyncio.create_task(started.wait())
         try:
             async with asyncio.timeout(START_SECONDS):
-                await asyncio.wait(
-                    [asyncio.create_task(started.wait()), reader],
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
+                await asyncio.wait([running, reader], return_when=asyncio.FIRST_COMPLETED)
+            running.cancel()
             assert started.is_set(), "\n".join(output)
             yield Running(telegram, discord, process, url, output)
         finally:

@@ -376,3 +376,27 @@ async def test_a_group_upgraded_to_a_supergroup_is_written_to_at_its_new_id(tg: 
         (NEW_GROUP, "first", 200),
         (NEW_GROUP, "second", 200),
     ]
+
+
+async def test_an_upgrade_seen_in_the_group_moves_sends_before_any_is_refused(
+    tg: Harness,
+) -> None:
+    old, new = OLD_GROUP - 1, NEW_GROUP - 1
+    tg.fake.migrated[old] = new
+    tg.fake.push(
+        {
+            "message": {
+                "message_id": 4,
+                "date": 1795000000,
+                "chat": {"id": old, "type": "group", "title": "help"},
+                "from": user(1006),
+                "migrate_to_chat_id": new,
+            }
+        }
+    )
+    # Updates are handled in order: once this is answered, the upgrade has been seen.
+    tg.fake.push_message("/help", chat_id=1006, sender=user(1006))
+    await tg.reply_to(1006)
+    receipt = await tg.adapter.send(OutgoingMessage(Platform.TELEGRAM, "hi", chat_id=str(old)))
+    assert receipt.ok
+    assert [c.params["chat_id"] for c in tg.fake.calls if c.params.get("text") == "hi"] == [new]

@@ -146,6 +146,9 @@ class TelegramFake:
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (an update_id is given if missing) and wake the long poll."""
         update = {"update_id": next(self._update_ids), **update}
+        # Telegram's ids only grow, and the bot asks for ids above the last it saw: an id
+        # given by a test moves the counter past it, or later pushes would never arrive.
+        self._update_ids = itertools.count(max(next(self._update_ids), update["update_id"] + 1))
         self._updates.append(update)
         self._has_updates.set()
         return update
