@@ -33,6 +33,8 @@ LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=30)
 # A row held back only because its chat already had a message in this pass.
 NEXT_PASS = 0.05
+# Longer than pacing ever waits: only a platform's "retry after" blocks a window this long.
+LONG_PAUSE = 5.0
 
 
 def backoff(attempts: int, base: float = 2.0) -> timedelta:
@@ -127,8 +129,14 @@ class Dispatcher:
                     taken.update(key for key, _ in keys)
                     retry_in = min(retry_in, chat_wait or NEXT_PASS)
                     continue
-                if not await self._paced(self._overall[platform]):
+                pause = await self._paced(self._overall[platform])
+                if self._stopping.is_set():
                     break
+                if pause:
+                    # The platform asked for a pause: leave its rows for a later pass rather
+                    # than hold their leases through it.
+                    retry_in = min(retry_in, pause)
+                    continue
                 for window in (self._overall[platform], *windows):
                     window.take()
                 taken.update(key for key, _ in keys)
@@ -141,16 +149,20 @@ class Dispatcher:
                 await self._release(unsent)
         return sum(r is True for r in results), retry_in
 
-    async def _paced(self, overall: SlidingWindow) -> bool:
-        """Wait for a free slot and the platform's overall window; False once stopping."""
+    async def _paced(self, overall: SlidingWindow) -> float:
+        """Wait for a free slot and the platform's overall window; 0.0 when the caller may
+        send and holds the slot. Otherwise (stopping, or the platform paused for longer than
+        pacing ever waits) the slot is given back and the pause is returned."""
         await self._slots.acquire()
         while (wait := overall.wait_time()) > 0 and not self._stopping.is_set():
+            if wait > LONG_PAUSE:
+                self._slots.release()
+                return wait
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=wait)
         if self._stopping.is_set():
             self._slots.release()
-            return False
-        return True
+        return 0.0
 
     async def _deliver(
         self,

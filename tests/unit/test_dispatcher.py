@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from core.dispatcher import Dispatcher
-from core.events import OutgoingMessage, Platform, Receipt, Visibility
+from core.events import DeliveryFailure, OutgoingMessage, Platform, Receipt, Visibility
 from core.outbox import OutboxMessage, enqueue
 from core.ratelimit import Limit, SlidingWindow
 from tests.fakes.fake_adapter import FakeAdapter
@@ -123,3 +123,24 @@ def test_an_even_limit_spaces_events_and_keeps_its_beat_when_one_is_late() -> No
         assert uneven.wait_time() == 0.0
         uneven.take()
     assert uneven.wait_time() == 1.0
+
+
+async def test_rows_behind_a_429_are_left_unlocked_until_the_pause_ends(
+    app: App, fake: FakeAdapter
+) -> None:
+    now = [0.0]
+    dispatcher = Dispatcher(
+        app.services.database,
+        app.services.clock,
+        {Platform.TELEGRAM: fake},
+        concurrency=1,
+        monotonic=lambda: now[0],
+    )
+    fake.fail_next(DeliveryFailure.RATE_LIMITED, retry_after=30)
+    await _queue(app, "a", "b", "c")
+    sent, retry_in = await dispatcher.dispatch_due()
+    assert (sent, retry_in) == (0, 30), "no send waits 30 s inside a pass"
+    rows = await _rows(app)
+    assert [(r.status, r.attempts, r.locked_until) for r in rows[1:]] == [("pending", 0, None)] * 2
+    now[0] = 30
+    assert (await dispatcher.dispatch_due())[0] == 2
