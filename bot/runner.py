@@ -81,7 +81,8 @@ async def run_bot(settings: Settings) -> int:
         await stop.wait()
         log.info("stopping: no new events; finishing handlers in flight")
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
         app.dispatcher.stop()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(SHUTDOWN_SECONDS):
