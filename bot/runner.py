@@ -1,7 +1,8 @@
 """``townhall run``: the enabled platforms, the scheduler and the outbox in one event loop.
 
-SIGINT/SIGTERM stop intake first, let handlers in flight finish, and leave unsent outbox
-rows pending for the next start; the process is down within ten seconds.
+SIGINT/SIGTERM stop intake first, let handlers and sends in flight finish, and leave unsent
+outbox rows pending for the next start; the process is down within ten seconds (eight for a
+graceful stop, the rest to close).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SHUTDOWN_SECONDS = 10.0
+SHUTDOWN_SECONDS = 8.0
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def build_adapters(settings: Settings, app: App) -> list[Adapter]:
@@ -63,29 +65,38 @@ async def run_bot(settings: Settings) -> int:
         app.dispatcher.add(adapter.platform, adapter)
     scheduler = AsyncIOScheduler(timezone="UTC")
     app.sweeper.schedule(scheduler)
-    background = [
-        asyncio.create_task(app.dispatcher.run(), name="outbox"),
-        asyncio.create_task(app.services.activity.run(), name="activity"),
-    ]
+    activity = asyncio.create_task(app.services.activity.run(), name="activity")
+    outbox: asyncio.Task[None] | None = None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in SIGNALS:
         loop.add_signal_handler(signum, stop.set)
     try:
         for adapter in adapters:
             await adapter.start(app.handle)
+        # Adapters send only once connected: rows queued before are sent from here on.
+        outbox = asyncio.create_task(app.dispatcher.run(), name="outbox")
         scheduler.start()
         log.info("townhall is running on %s", ", ".join(a.platform.value for a in adapters))
         await stop.wait()
         log.info("stopping: no new events; finishing handlers in flight")
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        app.dispatcher.stop()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(SHUTDOWN_SECONDS):
+                # Sends in flight finish while their adapter is still connected.
+                if outbox is not None:
+                    await outbox
                 for adapter in adapters:
                     await adapter.stop()
+        background = [task for task in (outbox, activity) if task is not None]
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
+        for signum in SIGNALS:
+            loop.remove_signal_handler(signum)
         await app.close()
+    log.info("stopped; unsent messages stay queued for the next start")
     return 0

@@ -14,13 +14,15 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.engine import Database
-from core.events import DeliveryFailure, Platform, Receipt
+from core.events import DeliveryFailure, OutgoingMessage, Platform, Receipt
 from core.features.members.service import mark_unreachable
 from core.outbox import OutboxMessage, OutboxStatus, Sender, from_row
 from core.ratelimit import KeyedWindows, Limit, SlidingWindow
@@ -29,6 +31,10 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=30)
+# A row held back only because its chat already had a message in this pass.
+NEXT_PASS = 0.05
+# Longer than pacing ever waits: only a platform's "retry after" blocks a window this long.
+LONG_PAUSE = 5.0
 
 
 def backoff(attempts: int, base: float = 2.0) -> timedelta:
@@ -45,22 +51,30 @@ class Dispatcher:
         senders: Mapping[Platform, Sender],
         *,
         max_attempts: int = 8,
-        batch_size: int = 100,
+        batch_size: int = 500,
+        concurrency: int = 8,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         """``clock`` schedules retries in business time; ``monotonic`` paces the platform
-        limits in real seconds (tests pass a hand-moved one)."""
+        limits in real seconds (tests pass a hand-moved one).
+
+        Up to ``concurrency`` sends are in flight at once: one round trip and one commit per
+        message take longer than a platform's overall limit allows between messages, so one
+        at a time would leave most of the limit unused.
+        """
         self._database = database
         self._clock = clock
         self._senders = dict(senders)
         self._max_attempts = max_attempts
         self._batch_size = batch_size
+        self._slots = asyncio.Semaphore(concurrency)
         self._monotonic = monotonic
         self._overall = {
             p: SlidingWindow(s.overall_limit, monotonic) for p, s in self._senders.items()
         }
         self._keyed: dict[tuple[Platform, Limit], KeyedWindows] = {}
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
 
     def add(self, platform: Platform, sender: Sender) -> None:
         """Adapters are built after the core (they need its registry), then join here."""
@@ -71,8 +85,14 @@ class Dispatcher:
         """New rows are waiting: don't wait for the next tick."""
         self._wake.set()
 
+    def stop(self) -> None:
+        """Claim nothing more and start no new send; ``run`` returns once sends in flight are
+        recorded. Rows not yet sent stay pending, unlocked, for the next start."""
+        self._stopping.set()
+        self._wake.set()
+
     async def run(self, idle_interval: float = 1.0) -> None:
-        while True:
+        while not self._stopping.is_set():
             self._wake.clear()
             try:
                 sent, retry_in = await self.dispatch_due()
@@ -85,27 +105,74 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), timeout=min(retry_in, idle_interval))
 
     async def dispatch_due(self) -> tuple[int, float]:
-        """One pass over due rows; returns how many went out and when a skipped row may go."""
+        """One pass over due rows; returns how many went out and when a skipped row may go.
+
+        Rows start in id order, each once its windows allow it, so the limits hold however
+        many are in flight. A chat gets at most one message per pass and its later rows wait
+        while an earlier one is held back, so one chat's messages never overtake each other.
+        Rows not started (held back, or stopped) are unlocked for the next pass.
+        """
         rows = await self._claim()
-        sent = 0
         retry_in = float("inf")
-        for row in rows:
-            platform = Platform(row.platform)
-            sender = self._senders[platform]
-            message = from_row(row)
-            windows = [self._overall[platform]] + [
-                self._window(platform, key, limit) for key, limit in sender.rate_keys(message)
-            ]
-            chat_wait = max((w.wait_time() for w in windows[1:]), default=0.0)
-            if chat_wait > 0:
-                retry_in = min(retry_in, chat_wait)
-                await self._release(row.id)
-                continue
-            overall_wait = windows[0].wait_time()
-            if overall_wait > 0:
-                await asyncio.sleep(overall_wait)
-            for window in windows:
-                window.take()
+        taken: set[tuple[Platform, str]] = set()
+        started: set[int] = set()
+        deliveries: list[asyncio.Task[bool]] = []
+        try:
+            for row in rows:
+                platform = Platform(row.platform)
+                sender = self._senders[platform]
+                message = from_row(row)
+                keys = [((platform, key), limit) for key, limit in sender.rate_keys(message)]
+                windows = [self._window(platform, key, limit) for (_, key), limit in keys]
+                chat_wait = max((w.wait_time() for w in windows), default=0.0)
+                if chat_wait > 0 or any(key in taken for key, _ in keys):
+                    taken.update(key for key, _ in keys)
+                    retry_in = min(retry_in, chat_wait or NEXT_PASS)
+                    continue
+                pause = await self._paced(self._overall[platform])
+                if self._stopping.is_set():
+                    break
+                if pause:
+                    # The platform asked for a pause: leave its rows for a later pass rather
+                    # than hold their leases through it.
+                    retry_in = min(retry_in, pause)
+                    continue
+                for window in (self._overall[platform], *windows):
+                    window.take()
+                taken.update(key for key, _ in keys)
+                started.add(row.id)
+                deliveries.append(asyncio.create_task(self._deliver(row, sender, message, windows)))
+        finally:
+            results = await asyncio.gather(*deliveries, return_exceptions=True)
+            unsent = [row.id for row in rows if row.id not in started]
+            if unsent:
+                await self._release(unsent)
+        return sum(r is True for r in results), retry_in
+
+    async def _paced(self, overall: SlidingWindow) -> float:
+        """Wait for a free slot and the platform's overall window; 0.0 when the caller may
+        send and holds the slot. Otherwise (stopping, or the platform paused for longer than
+        pacing ever waits) the slot is given back and the pause is returned."""
+        await self._slots.acquire()
+        while (wait := overall.wait_time()) > 0 and not self._stopping.is_set():
+            if wait > LONG_PAUSE:
+                self._slots.release()
+                return wait
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=wait)
+        if self._stopping.is_set():
+            self._slots.release()
+        return 0.0
+
+    async def _deliver(
+        self,
+        row: OutboxMessage,
+        sender: Sender,
+        message: OutgoingMessage,
+        windows: list[SlidingWindow],
+    ) -> bool:
+        platform = sender.platform
+        try:
             try:
                 receipt = await sender.send(message)
             except Exception as error:
@@ -114,11 +181,12 @@ class Dispatcher:
                     platform, failure=DeliveryFailure.UNAVAILABLE, detail=type(error).__name__
                 )
             if receipt.failure is DeliveryFailure.RATE_LIMITED:
-                for window in windows:
+                for window in (self._overall[platform], *windows):
                     window.block_for(receipt.retry_after or 1.0)
-            await self._record(row.id, receipt)
-            sent += receipt.ok
-        return sent, retry_in
+            await self._record(row, receipt)
+            return receipt.ok
+        finally:
+            self._slots.release()
 
     def _window(self, platform: Platform, key: str, limit: Limit) -> SlidingWindow:
         keyed = self._keyed.get((platform, limit))
@@ -146,44 +214,65 @@ class Dispatcher:
                     .with_for_update(skip_locked=True)
                 )
             )
-            for row in rows:
-                row.locked_until = now + LEASE
+            await self._lock(session, [row.id for row in rows], now + LEASE)
             await session.commit()
         return rows
 
-    async def _release(self, row_id: int) -> None:
+    async def _release(self, row_ids: list[int]) -> None:
         async with self._database.session() as session:
-            row = await session.get_one(OutboxMessage, row_id)
-            row.locked_until = None
+            await self._lock(session, row_ids, None)
             await session.commit()
 
-    async def _record(self, row_id: int, receipt: Receipt) -> None:
+    @staticmethod
+    async def _lock(session: AsyncSession, row_ids: list[int], until: datetime | None) -> None:
+        """One statement per batch, not one per row: claiming must not stall the sending."""
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(row_ids))
+            .values(locked_until=until)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _record(self, row: OutboxMessage, receipt: Receipt) -> None:
+        """One UPDATE from the claimed row's values: the lease means nobody else changed it."""
         now = self._clock.now()
+        attempts = row.attempts + 1
+        values: dict[str, Any] = {"locked_until": None, "attempts": attempts}
+        unreachable = False
+        if receipt.ok:
+            values |= {
+                "status": OutboxStatus.SENT.value,
+                "sent_at": now,
+                "message_id": receipt.message_id,
+                "last_error": None,
+            }
+        elif receipt.failure in (DeliveryFailure.BLOCKED, DeliveryFailure.FORBIDDEN):
+            values |= {
+                "status": OutboxStatus.FAILED.value,
+                "last_error": f"{receipt.failure.value}: {receipt.detail}",
+            }
+            unreachable = row.user_id is not None
+        elif receipt.failure is DeliveryFailure.RATE_LIMITED:
+            values |= {
+                "next_attempt_at": now + timedelta(seconds=receipt.retry_after or 1.0),
+                "last_error": f"rate limited: retry after {receipt.retry_after}s",
+            }
+        elif receipt.failure is DeliveryFailure.UNAVAILABLE and attempts < self._max_attempts:
+            values |= {
+                "next_attempt_at": now + backoff(attempts),
+                "last_error": f"unavailable: {receipt.detail}",
+            }
+        else:
+            values |= {
+                "status": OutboxStatus.FAILED.value,
+                "last_error": f"{receipt.failure}: {receipt.detail}",
+            }
         async with self._database.session() as session:
-            row = await session.get_one(OutboxMessage, row_id)
-            row.locked_until = None
-            row.attempts += 1
-            if receipt.ok:
-                row.status = OutboxStatus.SENT.value
-                row.sent_at = now
-                row.message_id = receipt.message_id
-                row.last_error = None
-            elif receipt.failure in (DeliveryFailure.BLOCKED, DeliveryFailure.FORBIDDEN):
-                row.status = OutboxStatus.FAILED.value
-                row.last_error = f"{receipt.failure.value}: {receipt.detail}"
-                if row.user_id:
-                    await mark_unreachable(
-                        session, receipt.platform, row.user_id, row.last_error, now
-                    )
-            elif receipt.failure is DeliveryFailure.RATE_LIMITED:
-                row.next_attempt_at = now + timedelta(seconds=receipt.retry_after or 1.0)
-                row.last_error = f"rate limited: retry after {receipt.retry_after}s"
-            elif (
-                receipt.failure is DeliveryFailure.UNAVAILABLE and row.attempts < self._max_attempts
-            ):
-                row.next_attempt_at = now + backoff(row.attempts)
-                row.last_error = f"unavailable: {receipt.detail}"
-            else:
-                row.status = OutboxStatus.FAILED.value
-                row.last_error = f"{receipt.failure}: {receipt.detail}"
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values)
+            )
+            if unreachable and row.user_id is not None:
+                await mark_unreachable(
+                    session, receipt.platform, row.user_id, values["last_error"], now
+                )
             await session.commit()

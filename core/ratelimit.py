@@ -10,8 +10,20 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Limit:
+    """``count`` events in any ``per_seconds``; ``even`` also spaces them one
+    ``per_seconds / count`` apart.
+
+    A bulk limit wants ``even``: two full bursts a window apart look like twice the limit to
+    a server that counts arrivals, once network or load delays the first burst a little.
+    """
+
     count: int
     per_seconds: float
+    even: bool = False
+
+    @property
+    def interval(self) -> float:
+        return self.per_seconds / self.count if self.even else 0.0
 
 
 class SlidingWindow:
@@ -26,19 +38,26 @@ class SlidingWindow:
         self._now = now
         self._stamps: deque[float] = deque()
         self._blocked_until = 0.0
+        self._due = 0.0
 
     def wait_time(self) -> float:
         """Seconds until one more event is allowed (0 when it is allowed now)."""
         now = self._now()
         while self._stamps and now - self._stamps[0] >= self.limit.per_seconds:
             self._stamps.popleft()
-        wait = max(0.0, self._blocked_until - now)
+        wait = max(0.0, self._blocked_until - now, self._due - now)
         if len(self._stamps) >= self.limit.count:
             wait = max(wait, self._stamps[0] + self.limit.per_seconds - now)
         return wait
 
     def take(self) -> None:
-        self._stamps.append(self._now())
+        """Count one event. An even schedule keeps its own beat: an event a little late does
+        not push every later one back, so the rate stays at the limit."""
+        now = self._now()
+        self._stamps.append(now)
+        interval = self.limit.interval
+        if interval:
+            self._due = max(self._due, now - interval) + interval
 
     def block_for(self, seconds: float) -> None:
         """The platform said "retry after": nothing goes out before then."""

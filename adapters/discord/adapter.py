@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Coroutine, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 import discord
-import yarl
 from discord import app_commands
 
 from adapters.base import EventHandler
 from adapters.discord import translate
+from adapters.discord.client import failure_of, intents, log_end, point_at, tap
 from adapters.discord.commands import Autocomplete, CatalogTranslator, build_commands
 from core.events import (
     DeliveryFailure,
@@ -34,61 +34,14 @@ from core.events import (
 from core.ratelimit import Limit
 from core.registry import Registry
 from core.render import Renderer
-from core.settings import DiscordSettings, Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 # Discord drops an interaction not acknowledged within 3 s; answer directly when the core is
 # quicker than this, else defer and follow up.
 ACK_WITHIN = 2.0
-CANNOT_DM_USER = 50007
 CHANNEL_LIMIT = Limit(5, 5.0)
-
-
-def point_at(settings: DiscordSettings) -> None:
-    """discord.py reads its endpoints from class attributes; set them from settings so a proxy
-    (or the test fake) can stand in for Discord."""
-    discord.http.Route.BASE = settings.api_base_url.rstrip("/")
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
-
-
-def intents() -> discord.Intents:
-    chosen = discord.Intents.none()
-    chosen.guilds = True
-    chosen.guild_messages = True
-    chosen.dm_messages = True
-    chosen.message_content = True
-    chosen.members = True
-    return chosen
-
-
-def failure_of(error: Exception) -> Receipt:
-    """What Discord's answer means for the outbox: give up, wait, retry later, or fix a bug."""
-    if isinstance(error, discord.RateLimited):
-        return Receipt(
-            Platform.DISCORD,
-            failure=DeliveryFailure.RATE_LIMITED,
-            retry_after=error.retry_after,
-            detail="rate limited",
-        )
-    if isinstance(error, discord.Forbidden):
-        failure = (
-            DeliveryFailure.BLOCKED if error.code == CANNOT_DM_USER else DeliveryFailure.FORBIDDEN
-        )
-        return Receipt(Platform.DISCORD, failure=failure, detail=f"{error.code} {error.text}")
-    if isinstance(error, discord.HTTPException):
-        if error.status == 429:
-            failure = DeliveryFailure.RATE_LIMITED
-        elif error.status >= 500:
-            failure = DeliveryFailure.UNAVAILABLE
-        else:
-            failure = DeliveryFailure.INVALID
-        return Receipt(
-            Platform.DISCORD, failure=failure, detail=f"{error.status} {error.code} {error.text}"
-        )
-    return Receipt(
-        Platform.DISCORD, failure=DeliveryFailure.UNAVAILABLE, detail=type(error).__name__
-    )
 
 
 class DiscordAdapter:
@@ -112,6 +65,13 @@ class DiscordAdapter:
         self._runner: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._raw_interactions: dict[str, Mapping[str, Any]] = {}
+        self.ack_within = ACK_WITHIN
+
+    @property
+    def client(self) -> discord.Client:
+        if self._client is None:
+            raise RuntimeError("the Discord adapter is not started")
+        return self._client
 
     def rate_keys(self, message: OutgoingMessage) -> list[tuple[str, Limit]]:
         key = message.thread_id or message.chat_id or f"dm:{message.user_id}"
@@ -148,21 +108,14 @@ class DiscordAdapter:
         return client, tree
 
     def _tap(self, client: discord.Client) -> None:
-        """Hand the raw payloads to translation once discord.py has updated its cache.
-
-        discord.py dispatches model objects only; translation reads the documented JSON so it
-        can be tested on recorded payloads.
-        """
-        parsers: dict[str, Callable[[Any], None]] = client._connection.parsers
-        handlers: dict[str, Callable[[dict[str, Any]], None]] = {
-            "MESSAGE_CREATE": self._on_message_payload,
-            "GUILD_MEMBER_ADD": lambda d: self._on_member_payload(d, EventKind.MEMBER_JOINED),
-            "GUILD_MEMBER_REMOVE": lambda d: self._on_member_payload(d, EventKind.MEMBER_LEFT),
-        }
-        for name, handler in handlers.items():
-            parsers[name] = _after(parsers[name], handler)
-        parsers["INTERACTION_CREATE"] = _before(
-            parsers["INTERACTION_CREATE"], self._keep_interaction
+        tap(
+            client,
+            after_parse={
+                "MESSAGE_CREATE": self._on_message_payload,
+                "GUILD_MEMBER_ADD": lambda d: self._on_member_payload(d, EventKind.MEMBER_JOINED),
+                "GUILD_MEMBER_REMOVE": lambda d: self._on_member_payload(d, EventKind.MEMBER_LEFT),
+            },
+            before_parse={"INTERACTION_CREATE": self._keep_interaction},
         )
 
     async def start(self, handle: EventHandler) -> None:
@@ -170,7 +123,7 @@ class DiscordAdapter:
         self._handle = handle
         client = await self._client_logged_in()
         self._runner = asyncio.create_task(client.connect(reconnect=True))
-        self._runner.add_done_callback(_log_end)
+        self._runner.add_done_callback(log_end)
         ready = asyncio.create_task(client.wait_until_ready())
         done, _ = await asyncio.wait({self._runner, ready}, return_when=asyncio.FIRST_COMPLETED)
         if self._runner in done:
@@ -299,7 +252,7 @@ class DiscordAdapter:
         work = asyncio.ensure_future(handle(event))
         try:
             try:
-                replies = await asyncio.wait_for(asyncio.shield(work), ACK_WITHIN)
+                replies = await asyncio.wait_for(asyncio.shield(work), self.ack_within)
             except TimeoutError:
                 await interaction.response.defer(
                     ephemeral=True, thinking=event.kind is EventKind.COMMAND
@@ -358,7 +311,7 @@ class DiscordAdapter:
     async def _send(self, message: OutgoingMessage) -> Receipt:
         if self._client is None:
             return Receipt(self.platform, failure=DeliveryFailure.UNAVAILABLE, detail="offline")
-        target: discord.abc.Messageable
+        target: discord.DMChannel | discord.PartialMessageable
         if message.visibility is Visibility.PRIVATE and message.user_id:
             target = await self._client.create_dm(discord.Object(int(message.user_id)))
         elif message.thread_id or message.chat_id:
@@ -367,46 +320,14 @@ class DiscordAdapter:
         else:
             return Receipt(self.platform, failure=DeliveryFailure.INVALID, detail="no address")
         calls = translate.send_kwargs(message)
-        if message.edit_message_id and isinstance(target, discord.PartialMessageable):
-            last = calls[-1]
-            last.pop("reference", None)
-            last.pop("files", None)
-            edited = await target.get_partial_message(int(message.edit_message_id)).edit(**last)
+        if message.edit_message_id:
+            # An edit replaces one message: its text (the first part) and its buttons.
+            first = calls[0] | {"view": calls[-1].get("view")}
+            first.pop("reference", None)
+            first.pop("files", None)
+            edited = await target.get_partial_message(int(message.edit_message_id)).edit(**first)
             return Receipt(self.platform, message_id=str(edited.id))
         sent: discord.Message | None = None
         for kwargs in calls:
             sent = await target.send(**kwargs)
         return Receipt(self.platform, message_id=str(sent.id) if sent else None)
-
-
-def _log_end(runner: asyncio.Task[None]) -> None:
-    if not runner.cancelled() and runner.exception() is not None:
-        log.error("discord connection ended", exc_info=runner.exception())
-
-
-def _after(
-    parser: Callable[[Any], None], handler: Callable[[dict[str, Any]], None]
-) -> Callable[[Any], None]:
-    def parse(data: Any) -> None:
-        parser(data)
-        _safely(handler, data)
-
-    return parse
-
-
-def _before(
-    parser: Callable[[Any], None], handler: Callable[[dict[str, Any]], None]
-) -> Callable[[Any], None]:
-    def parse(data: Any) -> None:
-        _safely(handler, data)
-        parser(data)
-
-    return parse
-
-
-def _safely(handler: Callable[[dict[str, Any]], None], data: dict[str, Any]) -> None:
-    """A payload translation cannot read must not end the gateway connection."""
-    try:
-        handler(data)
-    except Exception:
-        log.exception("discord payload not understood")

@@ -27,6 +27,7 @@ from telegram import (
 )
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Forbidden,
     NetworkError,
     RetryAfter,
@@ -65,7 +66,8 @@ START_PAYLOAD = "hello"
 
 class TelegramAdapter:
     platform = Platform.TELEGRAM
-    overall_limit = Limit(28, 1.0)
+    # Telegram's bulk limit is about 30/s; a little under it, spread evenly.
+    overall_limit = Limit(28, 1.0, even=True)
 
     def __init__(self, settings: Settings, registry: Registry, renderer: Renderer) -> None:
         self._settings = settings.telegram
@@ -76,6 +78,8 @@ class TelegramAdapter:
         self._handle: EventHandler | None = None
         self._me: translate.BotIdentity | None = None
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
+        # Groups upgraded to supergroups get a new id; every send to the old one is refused.
+        self._migrated: dict[str, str] = {}
 
     @property
     def application(self) -> Application:  # type: ignore[type-arg]
@@ -175,6 +179,9 @@ class TelegramAdapter:
                 await query.answer()
             except TelegramError as error:
                 log.warning("could not answer callback query: %s", error)
+        message = update.effective_message
+        if message is not None and message.migrate_to_chat_id is not None:
+            self._moved(message.chat.id, message.migrate_to_chat_id)
         events = translate.to_events(update, self.me)
         for event in events:
             await self._process(update, event)
@@ -245,7 +252,7 @@ class TelegramAdapter:
         )
 
     def rate_keys(self, message: OutgoingMessage) -> Sequence[tuple[str, Limit]]:
-        chat = translate.target_chat(message)
+        chat = translate.target_chat(self._current(message))
         keys = [(chat, PER_CHAT)]
         if chat.startswith("-"):
             keys.append((chat, PER_GROUP))
@@ -256,13 +263,35 @@ class TelegramAdapter:
         bot = self.application.bot
         message_id: str | None = None
         try:
-            for call in translate.to_api_calls(message):
-                sent = await getattr(bot, call.method)(**call.kwargs)
+            for call in translate.to_api_calls(self._current(message)):
+                try:
+                    sent = await getattr(bot, call.method)(**call.kwargs)
+                except ChatMigrated as moved:
+                    moved_to = self._moved(call.kwargs["chat_id"], moved.new_chat_id)
+                    sent = await getattr(bot, call.method)(**call.kwargs | {"chat_id": moved_to})
                 if isinstance(sent, Message):
                     message_id = str(sent.message_id)
         except TelegramError as error:
             return failure_receipt(error)
         return Receipt(Platform.TELEGRAM, message_id=message_id)
+
+    def _current(self, message: OutgoingMessage) -> OutgoingMessage:
+        """Addressed to where a migrated group now lives."""
+        moved_to = self._migrated.get(message.chat_id or "")
+        return message if moved_to is None else replace(message, chat_id=moved_to)
+
+    def _moved(self, old: str | int, new: str | int) -> str:
+        old, new = str(old), str(new)
+        if self._migrated.get(old) != new:
+            self._migrated[old] = new
+            log.warning(
+                "telegram group %s is now supergroup %s: sending there; update any "
+                "configuration that names telegram:%s",
+                old,
+                new,
+                old,
+            )
+        return new
 
 
 def failure_receipt(error: TelegramError) -> Receipt:

@@ -19,6 +19,7 @@ from telegram import (
     ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     MessageEntity,
@@ -45,6 +46,9 @@ from core.events import (
 log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+# What Telegram shows inline as a photo; anything else goes as a document.
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 CALLBACK_DATA_LIMIT = 64
 _SPACES = re.compile(r"[ \t]{2,}")
 _GROUP_KINDS = {ChatType.GROUP, ChatType.SUPERGROUP}
@@ -302,32 +306,57 @@ def target_chat(message: OutgoingMessage) -> str:
 
 
 def to_api_calls(message: OutgoingMessage) -> list[ApiCall]:
-    """The calls that deliver ``message``: split past 4,096 characters, buttons on the last part.
+    """The calls that deliver ``message``: split past 4,096 characters, files as photos or
+    documents (the text as their caption when it fits), buttons on the last call.
 
     A private message goes to the user's DM, so the group's thread and reply do not apply.
     """
     chat = target_chat(message)
     in_place = chat == message.chat_id
-    parts = split_text(message.text, MESSAGE_LIMIT)
+    files = [] if message.edit_message_id is not None else list(message.attachments)
+    caption = message.text if files and len(message.text) <= CAPTION_LIMIT else None
+    calls = [] if caption is not None else _text_calls(message, chat)
+    for index, attachment in enumerate(files):
+        method, field_name = (
+            ("send_photo", "photo")
+            if attachment.mime_type in PHOTO_TYPES
+            else ("send_document", "document")
+        )
+        kwargs: dict[str, Any] = {
+            "chat_id": chat,
+            field_name: InputFile(attachment.content, filename=attachment.filename),
+        }
+        if index == 0 and caption:
+            kwargs |= {"caption": caption, "parse_mode": ParseMode.HTML}
+        calls.append(ApiCall(method, kwargs))
+    if not calls:
+        return []
     markup = keyboard(message.buttons)
+    if markup is not None:
+        calls[-1].kwargs["reply_markup"] = markup
+    for index, call in enumerate(calls):
+        if call.method == "edit_message_text":
+            continue
+        if in_place and message.thread_id is not None:
+            call.kwargs["message_thread_id"] = int(message.thread_id)
+        if in_place and index == 0 and message.reply_to_id is not None:
+            call.kwargs["reply_parameters"] = ReplyParameters(
+                message_id=int(message.reply_to_id), allow_sending_without_reply=True
+            )
+    return calls
+
+
+def _text_calls(message: OutgoingMessage, chat: str) -> list[ApiCall]:
     common: dict[str, Any] = {
         "parse_mode": ParseMode.HTML,
         "link_preview_options": LinkPreviewOptions(is_disabled=True),
     }
     calls = []
-    for index, part in enumerate(parts):
+    for index, part in enumerate(split_text(message.text, MESSAGE_LIMIT)):
         kwargs: dict[str, Any] = {"chat_id": chat, "text": part, **common}
-        if index == len(parts) - 1 and markup is not None:
-            kwargs["reply_markup"] = markup
         if index == 0 and message.edit_message_id is not None:
             kwargs["message_id"] = int(message.edit_message_id)
             calls.append(ApiCall("edit_message_text", kwargs))
-            continue
-        if in_place and message.thread_id is not None:
-            kwargs["message_thread_id"] = int(message.thread_id)
-        if in_place and index == 0 and message.reply_to_id is not None:
-            kwargs["reply_parameters"] = ReplyParameters(
-                message_id=int(message.reply_to_id), allow_sending_without_reply=True
-            )
-        calls.append(ApiCall("send_message", kwargs))
+        else:
+            calls.append(ApiCall("send_message", kwargs))
     return calls

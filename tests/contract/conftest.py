@@ -40,8 +40,13 @@ class Recorder:
     seen: list[tuple[IncomingEvent, list[OutgoingMessage]]] = field(default_factory=list)
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     also_wake: list[asyncio.Event] = field(default_factory=list)
+    gates: dict[str, asyncio.Event] = field(default_factory=dict)
 
     async def __call__(self, event: IncomingEvent) -> list[OutgoingMessage]:
+        """A gated event (by event id) waits for its gate: a handler as slow as a test wants."""
+        gate = self.gates.get(event.event_id)
+        if gate is not None:
+            await gate.wait()
         replies: list[OutgoingMessage] = await self.handle(event)
         async with self.changed:
             self.seen.append((event, replies))

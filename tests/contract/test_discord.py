@@ -3,87 +3,43 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from adapters.discord.adapter import DiscordAdapter
-from bot.app import App
 from core.events import OutgoingMessage, Platform, RenderedButton, Reply
 from core.features.faq.models import AnswerLog
 from core.features.members.models import Identity
 from core.outbox import OutboxMessage
-from core.render import Renderer
-from tests.contract.conftest import Recorder, interact, new_id, posted, running
-from tests.contract.conftest import interaction_payload as payload_from
+from tests.contract.conftest import interact, new_id, posted
 from tests.contract.conftest import slash as command
+from tests.contract.discord_world import (
+    ADA,
+    BOB,
+    CAROL,
+    DAVE,
+    ERIN,
+    FRANK,
+    MALLORY,
+    NEWCOMER,
+    NO_PINGS,
+    World,
+    interaction_payload,
+    message_payload,
+    open_world,
+    renderer_text,
+)
 from tests.fakes import discord_api as fake_api
-from tests.fakes.discord_api import FakeDiscord
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-ADA = "1200000000000000001"  # a member
-BOB = "1200000000000000002"  # a member who presses buttons
-CAROL = "1200000000000000003"  # has Manage Server through a role
-DAVE = "1200000000000000004"  # has the configured moderator role
-ERIN = "1200000000000000005"  # closed her DMs
-MALLORY = "1200000000000000006"  # writes pings into her nickname
-FRANK = "1200000000000000007"  # switches to Chinese
-NEWCOMER = "1200000000000000009"
-NO_PINGS = {"parse": []}
-MEMBERS = {
-    ADA: ("ada", []),
-    BOB: ("bob", []),
-    CAROL: ("carol", [fake_api.MANAGER_ROLE]),
-    DAVE: ("dave", [fake_api.MOD_ROLE]),
-    ERIN: ("erin", []),
-    MALLORY: ("mallory", []),
-    FRANK: ("frank", []),
-}
-_roster = FakeDiscord(members=MEMBERS)
-
-
-@dataclass
-class World:
-    fake: FakeDiscord
-    adapter: DiscordAdapter
-    app: App
-    recorder: Recorder
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
-    fake = FakeDiscord(members=MEMBERS, closed_dms={ERIN})
-    await fake.start()
-    folder = tmp_path_factory.mktemp("discord")
-    try:
-        help_channels = {"help_channels": [f"discord:{fake_api.HELP_CHANNEL}"]}
-        async with running(folder, discord=fake, faq=help_channels) as app:
-            assert app.discord is not None
-            yield World(fake, app.discord, app.app, app.recorder)
-    finally:
-        await fake.stop()
-
-
-def message_payload(author: str, text: str, channel: str, *, guild: bool = True) -> dict[str, Any]:
-    payload = fake_api.message_payload(new_id(), channel, fake_api.user(author, "someone"), text)
-    if guild:
-        payload["guild_id"] = fake_api.GUILD_ID
-        member = {k: v for k, v in _roster.member_payload(author).items() if k != "user"}
-        payload["member"] = member
-    return payload
-
-
-interaction_payload = functools.partial(payload_from, _roster)
-
-
-def renderer_text(template: str, context: dict[str, Any], locale: str = "en") -> str:
-    return Renderer().render(template, context, platform=Platform.DISCORD, locale=locale)
+    async with open_world(tmp_path_factory.mktemp("discord")) as opened:
+        yield opened
 
 
 async def test_question_in_a_help_channel_is_answered_in_place(world: World) -> None:

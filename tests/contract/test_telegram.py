@@ -15,7 +15,14 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from core.events import EventKind, OutgoingMessage, Platform, Reply
+from core.events import (
+    Attachment,
+    EventKind,
+    OutgoingMessage,
+    Platform,
+    RenderedButton,
+    Reply,
+)
 from core.features.faq.models import AnswerLog
 from core.features.members.models import Identity, Member
 from core.outbox import OutboxMessage
@@ -27,6 +34,11 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 HELP_GROUP = -1001000000001
 MOD_GROUP = -1001000000002
 NEWS_GROUP = -1001000000003
+FILES_GROUP = -1001000000004
+OLD_GROUP = -4000000001
+NEW_GROUP = -1001000000005
+# The PNG signature and some padding: a file upload that is recognisably a PNG.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 QUESTION = "how do i link my telegram account?"
 
 
@@ -250,3 +262,83 @@ async def test_an_update_delivered_twice_is_answered_once(tg: Harness) -> None:
     help_reply, start_reply = await tg.reply_to(6001, 2)
     assert "Here is what I can do" in help_reply["text"]
     assert start_reply["text"].startswith("Hi "), "the resent /help got no second answer"
+
+
+async def test_a_chart_goes_as_a_photo_with_the_text_as_its_caption(tg: Harness) -> None:
+    chart = Attachment("chart.png", PNG, "image/png")
+    receipt = await tg.adapter.send(
+        OutgoingMessage(
+            Platform.TELEGRAM,
+            "<b>This week</b>: 42 answers",
+            chat_id=str(FILES_GROUP),
+            attachments=(chart,),
+            buttons=(RenderedButton("More", "stats:week"),),
+        )
+    )
+    (photo,) = tg.fake.called("sendPhoto")
+    assert receipt.ok and receipt.message_id
+    assert photo["chat_id"] == FILES_GROUP
+    assert (photo["photo"]["filename"], photo["photo"]["bytes"]) == ("chart.png", PNG)
+    assert (photo["caption"], photo["parse_mode"]) == ("<b>This week</b>: 42 answers", "HTML")
+    assert photo["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "stats:week"
+    assert tg.sent_to(FILES_GROUP) == []
+
+
+async def test_text_too_long_for_a_caption_goes_first_then_the_file(tg: Harness) -> None:
+    report = Attachment("answers.csv", b"question,answer\n", "text/csv")
+    text = "word " * 300
+    receipt = await tg.adapter.send(
+        OutgoingMessage(Platform.TELEGRAM, text, chat_id=str(FILES_GROUP), attachments=(report,))
+    )
+    (document,) = tg.fake.called("sendDocument")
+    assert receipt.ok
+    assert [m["text"] for m in tg.sent_to(FILES_GROUP)] == [text]
+    assert document["document"]["filename"] == "answers.csv"
+    assert "caption" not in document
+    methods = [c.method for c in tg.fake.calls if c.params.get("chat_id") == FILES_GROUP]
+    assert methods[-2:] == ["sendMessage", "sendDocument"]
+
+
+async def test_a_group_upgraded_to_a_supergroup_is_written_to_at_its_new_id(tg: Harness) -> None:
+    tg.fake.migrated[OLD_GROUP] = NEW_GROUP
+    first = await tg.adapter.send(
+        OutgoingMessage(Platform.TELEGRAM, "first", chat_id=str(OLD_GROUP))
+    )
+    second = await tg.adapter.send(
+        OutgoingMessage(Platform.TELEGRAM, "second", chat_id=str(OLD_GROUP))
+    )
+    assert first.ok and second.ok
+    tried = [
+        (c.params["chat_id"], c.params["text"], c.status)
+        for c in tg.fake.calls
+        if c.method == "sendMessage" and c.params["chat_id"] in (OLD_GROUP, NEW_GROUP)
+    ]
+    assert tried == [
+        (OLD_GROUP, "first", 400),
+        (NEW_GROUP, "first", 200),
+        (NEW_GROUP, "second", 200),
+    ]
+
+
+async def test_an_upgrade_seen_in_the_group_moves_sends_before_any_is_refused(
+    tg: Harness,
+) -> None:
+    old, new = OLD_GROUP - 1, NEW_GROUP - 1
+    tg.fake.migrated[old] = new
+    tg.fake.push(
+        {
+            "message": {
+                "message_id": 4,
+                "date": 1795000000,
+                "chat": {"id": old, "type": "group", "title": "help"},
+                "from": user(1006),
+                "migrate_to_chat_id": new,
+            }
+        }
+    )
+    # Updates are handled in order: once this is answered, the upgrade has been seen.
+    tg.fake.push_message("/help", chat_id=1006, sender=user(1006))
+    await tg.reply_to(1006)
+    receipt = await tg.adapter.send(OutgoingMessage(Platform.TELEGRAM, "hi", chat_id=str(old)))
+    assert receipt.ok
+    assert [c.params["chat_id"] for c in tg.fake.calls if c.params.get("text") == "hi"] == [new]

@@ -2,7 +2,8 @@
 
 It answers with the documented JSON shapes (Content-Type exactly ``application/json``, which
 discord.py insists on), records every REST call for assertions, and lets a test push gateway
-events, close a member's DMs (403 code 50007) or answer one call with a 429.
+events (to the shard that owns the guild), close a member's DMs (403 code 50007) or answer
+one call with a 429. The payload shapes live in discord_payloads.py.
 """
 
 from __future__ import annotations
@@ -17,35 +18,35 @@ from typing import Any
 
 from aiohttp import web
 
-APP_ID = "1400000000000000001"
-BOT_ID = APP_ID
-GUILD_ID = "1000000000000000001"
-OWNER_ID = "1200000000000000100"
-HELP_CHANNEL = "1100000000000000010"
-GENERAL_CHANNEL = "1100000000000000011"
-MOD_ROLE = "1000000000000000050"
-MANAGER_ROLE = "1000000000000000060"
-EVERYONE_PERMISSIONS = 104324673
-MANAGE_GUILD = 1 << 5
+from tests.fakes.discord_payloads import (
+    APP_ID,
+    BOT_ID,
+    BOT_USER,
+    EVERYONE_PERMISSIONS,
+    GENERAL_CHANNEL,
+    GUILD_ID,
+    HELP_CHANNEL,
+    MANAGE_GUILD,
+    MANAGER_ROLE,
+    MOD_ROLE,
+    OWNER_ID,
+    guild_payload,
+    message_payload,
+    user,
+)
 
-BOT_USER = {
-    "id": BOT_ID,
-    "username": "townhall",
-    "global_name": "Townhall",
-    "discriminator": "0",
-    "avatar": None,
-    "bot": True,
-}
-
-
-def user(user_id: str, name: str) -> dict[str, Any]:
-    return {
-        "id": user_id,
-        "username": name,
-        "global_name": name.title(),
-        "discriminator": "0",
-        "avatar": None,
-    }
+__all__ = [
+    "APP_ID",
+    "GENERAL_CHANNEL",
+    "GUILD_ID",
+    "HELP_CHANNEL",
+    "MANAGER_ROLE",
+    "MOD_ROLE",
+    "Call",
+    "FakeDiscord",
+    "message_payload",
+    "user",
+]
 
 
 @dataclass
@@ -61,11 +62,13 @@ class FakeDiscord:
     members: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     closed_dms: set[str] = field(default_factory=set)
     calls: list[Call] = field(default_factory=list)
+    identified: list[dict[str, Any]] = field(default_factory=list)
+    recommended_shards: int = 1
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_950_000_000_000_000_000)
         self._sequence = itertools.count(1)
-        self._sockets: list[web.WebSocketResponse] = []
+        self._sockets: dict[web.WebSocketResponse, tuple[int, int]] = {}
         self._dm_users: dict[str, str] = {}
         self._rate_limits: dict[str, float] = {}
         self._changed = asyncio.Condition()
@@ -85,7 +88,7 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
-        for socket in self._sockets:
+        for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -126,8 +129,11 @@ class FakeDiscord:
     # Gateway
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        for socket in self._sockets:
-            await self._send_event(socket, event, data)
+        """To the shard that owns the event's guild, as Discord routes it (DMs: shard 0)."""
+        guild_id = int(data.get("guild_id") or 0)
+        for socket, (shard_id, shard_count) in list(self._sockets.items()):
+            if (guild_id >> 22) % shard_count == shard_id:
+                await self._send_event(socket, event, data)
 
     async def _send_event(self, socket: web.WebSocketResponse, event: str, data: Any) -> None:
         await socket.send_str(
@@ -137,7 +143,6 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        self._sockets.append(socket)
         await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45_000}}))
         async for frame in socket:
             message = json.loads(frame.data)
@@ -145,6 +150,7 @@ class FakeDiscord:
                 await socket.send_str(json.dumps({"op": 11}))
             elif message["op"] == 2:
                 shard = message["d"].get("shard")
+                shard_id, shard_count = shard or (0, 1)
                 ready: dict[str, Any] = {
                     "v": 10,
                     "user": BOT_USER,
@@ -156,76 +162,21 @@ class FakeDiscord:
                 }
                 if shard is not None:
                     ready["shard"] = shard
+                    ready["guilds"] = [
+                        g for g in ready["guilds"] if (int(g["id"]) >> 22) % shard_count == shard_id
+                    ]
                 await self._send_event(socket, "READY", ready)
-                await self._send_event(socket, "GUILD_CREATE", self.guild())
-        self._sockets.remove(socket)
+                if ready["guilds"]:
+                    await self._send_event(socket, "GUILD_CREATE", self.guild())
+                self._sockets[socket] = (shard_id, shard_count)
+                self.identified.append(message["d"])
+                await self._note()
+        self._sockets.pop(socket, None)
         return socket
 
     def guild(self) -> dict[str, Any]:
-        roles = [
-            self._role(GUILD_ID, "@everyone", EVERYONE_PERMISSIONS),
-            self._role(MOD_ROLE, "Moderators", EVERYONE_PERMISSIONS),
-            self._role(MANAGER_ROLE, "Managers", EVERYONE_PERMISSIONS | MANAGE_GUILD),
-        ]
-        channels = [
-            self._channel(HELP_CHANNEL, "help", 0),
-            self._channel(GENERAL_CHANNEL, "general", 1),
-        ]
         members = [self.member_payload(user_id) for user_id in [*self.members, OWNER_ID, BOT_ID]]
-        return {
-            "id": GUILD_ID,
-            "name": "Townhall Test",
-            "icon": None,
-            "owner_id": OWNER_ID,
-            "unavailable": False,
-            "large": False,
-            "member_count": len(members),
-            "roles": roles,
-            "channels": channels,
-            "threads": [],
-            "members": members,
-            "presences": [],
-            "voice_states": [],
-            "emojis": [],
-            "stickers": [],
-            "features": [],
-            "system_channel_id": GENERAL_CHANNEL,
-            "preferred_locale": "en-US",
-            "verification_level": 0,
-            "default_message_notifications": 0,
-            "explicit_content_filter": 0,
-            "mfa_level": 0,
-            "nsfw_level": 0,
-            "premium_tier": 0,
-            "afk_timeout": 300,
-            "joined_at": "2025-01-01T00:00:00+00:00",
-        }
-
-    @staticmethod
-    def _role(role_id: str, name: str, permissions: int) -> dict[str, Any]:
-        return {
-            "id": role_id,
-            "name": name,
-            "permissions": str(permissions),
-            "position": 0,
-            "color": 0,
-            "hoist": False,
-            "managed": False,
-            "mentionable": False,
-            "flags": 0,
-        }
-
-    @staticmethod
-    def _channel(channel_id: str, name: str, position: int) -> dict[str, Any]:
-        return {
-            "id": channel_id,
-            "type": 0,
-            "name": name,
-            "position": position,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-        }
+        return guild_payload(members)
 
     def member_payload(self, user_id: str) -> dict[str, Any]:
         if user_id == BOT_ID:
@@ -279,7 +230,10 @@ class FakeDiscord:
                 if part.name == "payload_json":  # type: ignore[union-attr]
                     found |= json.loads(await part.text())  # type: ignore[union-attr]
                 else:
-                    found["files"].append(part.filename)  # type: ignore[union-attr]
+                    content = await part.read()  # type: ignore[union-attr]
+                    found["files"].append(
+                        {"filename": part.filename, "size": len(content)}  # type: ignore[union-attr]
+                    )
             return found
         loaded: dict[str, Any] = await request.json()
         return loaded
@@ -305,7 +259,7 @@ class FakeDiscord:
             return _json(
                 {
                     "url": self.gateway_url,
-                    "shards": 1,
+                    "shards": self.recommended_shards,
                     "session_start_limit": {
                         "total": 1000,
                         "remaining": 1000,
@@ -364,36 +318,6 @@ class FakeDiscord:
             flags=body.get("flags", 0),
             components=body.get("components", []),
         )
-
-
-def message_payload(
-    message_id: str,
-    channel_id: str,
-    author: dict[str, Any],
-    content: str,
-    *,
-    flags: int = 0,
-    components: list[Any] | None = None,
-) -> dict[str, Any]:
-    """The MESSAGE_CREATE shape discord.py parses, whether the bot or a member wrote it."""
-    return {
-        "id": message_id,
-        "channel_id": channel_id,
-        "type": 0,
-        "content": content,
-        "author": author,
-        "timestamp": "2025-11-20T10:00:00.000000+00:00",
-        "edited_timestamp": None,
-        "tts": False,
-        "mention_everyone": False,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
-        "pinned": False,
-        "flags": flags,
-        "components": components or [],
-    }
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

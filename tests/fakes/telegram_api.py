@@ -1,9 +1,10 @@
 """A loopback Telegram Bot API for driving the real python-telegram-bot in tests.
 
 It answers ``POST /bot<token>/<method>`` on 127.0.0.1 the way Telegram does for the calls
-Townhall makes, records every call, and can be told to misbehave: users who blocked the bot,
-a one-shot 429, or Telegram's bulk limit (``rate_limit_per_second``) enforced with 429s
-counted in ``count_429`` — the benchmark's measure of whether the core keeps under it.
+Townhall makes (form-encoded, or multipart with files), records every call, and can be told
+to misbehave: users who blocked the bot, groups upgraded to supergroups, a one-shot 429, or
+Telegram's bulk limit (``rate_limit_per_second``) enforced with 429s counted in
+``count_429`` — the benchmark's measure of whether the core keeps under it.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class TelegramFake:
         self.blocked: set[int] = set()
         self.not_started: set[int] = set()
         self.administrators: dict[int, list[int]] = {}
+        self.migrated: dict[int, int] = {}
         self.count_429 = 0
         self.changed = asyncio.Event()
         self._retry_after_next: list[int] = []
@@ -144,6 +146,9 @@ class TelegramFake:
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (an update_id is given if missing) and wake the long poll."""
         update = {"update_id": next(self._update_ids), **update}
+        # Telegram's ids only grow, and the bot asks for ids above the last it saw: an id
+        # given by a test moves the counter past it, or later pushes would never arrive.
+        self._update_ids = itertools.count(max(next(self._update_ids), update["update_id"] + 1))
         self._updates.append(update)
         self._has_updates.set()
         return update
@@ -246,6 +251,12 @@ class TelegramFake:
                 return self._too_many(1)
             self._recent_sends.append(now)
         chat_id = params.get("chat_id")
+        if chat_id in self.migrated:
+            return _error(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                parameters={"migrate_to_chat_id": self.migrated[chat_id]},
+            )
         if chat_id in self.blocked:
             return _error(403, BLOCKED)
         if chat_id in self.not_started:
@@ -267,6 +278,9 @@ class TelegramFake:
     def _api_setMyCommands(self, _: dict[str, Any]) -> bool:
         return True
 
+    def _api_setWebhook(self, _: dict[str, Any]) -> bool:
+        return True
+
     def _api_answerCallbackQuery(self, _: dict[str, Any]) -> bool:
         return True
 
@@ -280,6 +294,28 @@ class TelegramFake:
         }
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
+        return message
+
+    def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        upload = params["photo"]
+        size = {"file_unique_id": "p1", "width": 64, "height": 64, "file_size": upload["size"]}
+        return self._file_message(params, photo=[{"file_id": "photo-1", **size}])
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        upload = params["document"]
+        document = {"file_id": "doc-1", "file_unique_id": "d1", "file_name": upload["filename"]}
+        return self._file_message(params, document=document)
+
+    def _file_message(self, params: dict[str, Any], **media: Any) -> dict[str, Any]:
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat(params["chat_id"]),
+            "from": self.bot,
+            **media,
+        }
+        if "caption" in params:
+            message["caption"] = params["caption"]
         return message
 
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -302,10 +338,14 @@ class TelegramFake:
 
 
 def _decode(form: Any) -> dict[str, Any]:
-    """PTB sends strings as-is and everything else as JSON inside the form field."""
+    """PTB sends strings as-is and everything else as JSON inside the form field; files come
+    as multipart parts, recorded by name and content."""
     params: dict[str, Any] = {}
     for key, value in form.items():
-        if not isinstance(value, str):
+        if isinstance(value, web.FileField):
+            content = value.file.read()
+            params[key] = {"filename": value.filename, "size": len(content), "bytes": content}
+        elif not isinstance(value, str):
             params[key] = value
         elif key in JSON_FIELDS:
             params[key] = json.loads(value)
