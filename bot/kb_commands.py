@@ -106,10 +106,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
         f"{report.answered_correct:.3f}, answered-but-wrong {report.answered_wrong:.3f}, "
         f"out-of-scope declined {report.oos_declined:.3f}"
     )
-    if report.confusions:
-        print("entries that steal from each other (expected → answered: count):")
-        for expected, predicted, count in report.confusions:
-            print(f"  {expected} → {predicted}: {count}")
+    if report.pairs:
+        print("entries that steal from each other (reword or merge these first):")
+        for a, b, a_lost, b_lost in report.pairs:
+            print(
+                f"  {a} ⇄ {b}: {a_lost + b_lost} questions "
+                f"({a_lost} meant for {a}, {b_lost} meant for {b})"
+            )
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
