@@ -255,11 +255,13 @@ def main() -> None:
     elif args.sweep:
         sweep()
     else:
+        # Scale first: a child process starts with its parent's peak RSS, so running it after
+        # the encoders are loaded here would inflate the children's memory figures.
+        if not args.no_scale:
+            scale()
         quality(args.split, retrieval_only=False)
         if args.retrieval:
             quality(args.split, retrieval_only=True)
-        if not args.no_scale:
-            scale()
 
 
 if __name__ == "__main__":
