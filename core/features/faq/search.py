@@ -4,7 +4,10 @@ Every question is matched against every phrasing of every entry (title and quest
 TF-IDF vectors: word unigrams and bigrams, character n-grams inside words for typos, and
 character 1-3-grams for Chinese, which has no spaces. For a knowledge base of up to a few
 hundred entries, a softmax classifier trained on the phrasings then ranks the entries, since
-it learns which words set them apart. Bigger knowledge bases skip the classifier and the
+it learns which words set them apart; when a sentence encoder for the question's script is
+installed, its embedding similarities join the TF-IDF ones in the classifier's space (see
+``search_semantic``), which matches paraphrases that share no words. Bigger knowledge bases
+skip the classifier, the embeddings and the
 in-word n-grams, which do not scale, and rank by nearest phrasing. The twenty leading
 entries are re-scored with rapidfuzz and the signals are turned into a calibrated probability
 (see ``search_calibration``), so one threshold means the same for every question, language
