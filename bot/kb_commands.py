@@ -7,14 +7,16 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from core import locale as locales
 from core.db.engine import Database
 from core.features.faq import files
 from core.features.faq.search import SearchIndex
 from core.features.faq.search_eval import evaluate
-from core.features.faq.service import FaqService
+from core.features.faq.service import FaqService, index_key
 from core.settings import Settings
 
 SettingsLoader = Callable[[argparse.Namespace], Settings]
@@ -28,6 +30,9 @@ def _load_index(source: Path, synonyms: Path) -> SearchIndex:
         entries, problems = files.import_records(source)
     for problem in problems:
         print(problem, file=sys.stderr)
+    if len({entry.locale for entry in entries}) > 1:
+        # Ids are unique per locale; the bot indexes them as "locale/id", and so do we.
+        entries = [replace(e, id=index_key(e.id, e.locale)) for e in entries]
     return SearchIndex.build(entries, synonyms)
 
 
@@ -62,7 +67,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> None:
         question = line.strip()
         if not question:
             continue
-        result = index.search(question, limit=3)
+        result = index.search(question, limit=3, locale=locales.of_text(question) or "en")
         best = result.confident(threshold)
         if args.json:
             record: dict[str, Any] = {
@@ -106,10 +111,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
         f"{report.answered_correct:.3f}, answered-but-wrong {report.answered_wrong:.3f}, "
         f"out-of-scope declined {report.oos_declined:.3f}"
     )
-    if report.confusions:
-        print("entries that steal from each other (expected → answered: count):")
-        for expected, predicted, count in report.confusions:
-            print(f"  {expected} → {predicted}: {count}")
+    if report.pairs:
+        print("entries that steal from each other (reword or merge these first):")
+        for a, b, a_lost, b_lost in report.pairs:
+            print(
+                f"  {a} ⇄ {b}: {a_lost + b_lost} questions "
+                f"({a_lost} meant for {a}, {b_lost} meant for {b})"
+            )
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:

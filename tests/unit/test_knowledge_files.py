@@ -91,3 +91,43 @@ def test_kb_cli_imports_checks_and_answers(tmp_path: Path) -> None:
     answer = json.loads(asked.stdout)
     assert answer["answered"] is True and answer["entry_id"] == "pay"
     assert answer["candidates"][0] == {"entry_id": "pay", "score": answer["score"]}
+
+
+def test_kb_eval_names_entries_that_steal_from_each_other(tmp_path: Path) -> None:
+    kb = tmp_path / "kb.jsonl"
+    entries = [
+        ("pay", "How can I pay?", ["payment methods", "pay by card"]),
+        ("refund", "Getting a refund", ["money back", "refund my order"]),
+        ("hours", "Opening hours", ["when are you open", "closing time"]),
+    ]
+    kb.write_text(
+        "\n".join(
+            json.dumps({"id": i, "title": t, "questions": q, "answer": "x", "locale": "en"})
+            for i, t, q in entries
+        ),
+        encoding="utf-8",
+    )
+    queries = tmp_path / "queries.jsonl"
+    labelled = [
+        ("can I pay by card", "refund"),
+        ("I want my money back", "pay"),
+        ("I want my money back please", "pay"),
+        ("when do you open", "hours"),
+    ]
+    queries.write_text(
+        "\n".join(json.dumps({"question": q, "expected": e, "split": "val"}) for q, e in labelled),
+        encoding="utf-8",
+    )
+    result = _townhall("kb", "eval", "--kb", str(kb), "--queries", str(queries))
+    assert result.returncode == 0, result.stderr
+    assert "top-1 0.250" in result.stdout
+    assert "pay ⇄ refund: 3 questions (2 meant for pay, 1 meant for refund)" in result.stdout
+
+
+def test_kb_ask_on_the_bilingual_knowledge_base_answers_in_the_question_language() -> None:
+    questions = "how do I link my telegram and discord accounts?\n怎么绑定两个平台的账号？\n"
+    result = _townhall("kb", "ask", "--kb", str(KNOWLEDGE), "--json", stdin=questions)
+    assert result.returncode == 0, result.stderr
+    english, chinese = (json.loads(line) for line in result.stdout.splitlines())
+    assert english["entry_id"] == "en/link-accounts"
+    assert chinese["entry_id"] == "zh-CN/link-accounts"

@@ -191,3 +191,17 @@ def test_evaluate_counts_answers_and_declines(index: SearchIndex) -> None:
     assert report.oos_declined == 1.0
     assert report.answered_wrong == 0.0
     assert report.confusions == []
+    assert report.pairs == []
+
+
+def test_evaluate_lists_entries_that_steal_from_each_other(index: SearchIndex) -> None:
+    report = evaluate(
+        index,
+        [
+            ("I forgot my password", "refund"),
+            ("how do refunds work", "reset-password"),
+            ("I want a refund for my order", "reset-password"),
+            ("how long does shipping take", "shipping-time"),
+        ],
+    )
+    assert report.pairs == [("refund", "reset-password", 1, 2)]

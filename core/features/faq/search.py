@@ -4,7 +4,10 @@ Every question is matched against every phrasing of every entry (title and quest
 TF-IDF vectors: word unigrams and bigrams, character n-grams inside words for typos, and
 character 1-3-grams for Chinese, which has no spaces. For a knowledge base of up to a few
 hundred entries, a softmax classifier trained on the phrasings then ranks the entries, since
-it learns which words set them apart. Bigger knowledge bases skip the classifier and the
+it learns which words set them apart; when a sentence encoder for the question's script is
+installed, its embedding similarities join the TF-IDF ones in the classifier's space (see
+``search_semantic``), which matches paraphrases that share no words. Bigger knowledge bases
+skip the classifier, the embeddings and the
 in-word n-grams, which do not scale, and rank by nearest phrasing. The twenty leading
 entries are re-scored with rapidfuzz and the signals are turned into a calibrated probability
 (see ``search_calibration``), so one threshold means the same for every question, language
@@ -35,12 +38,14 @@ from core.features.faq.search_calibration import (
     locale_family,
 )
 from core.features.faq.search_classifier import PhrasingClassifier
+from core.features.faq.search_semantic import SemanticView
 from core.features.faq.search_text import (
     Normaliser,
     char_features,
     load_synonyms,
     word_features,
 )
+from core.features.faq.semantic_cache import Embedder, shared_embedders
 
 __all__ = ["DEFAULT_MIN_CONFIDENCE", "Candidate", "SearchIndex", "SearchResult"]
 
@@ -62,6 +67,17 @@ _SHORTLIST = 20
 """Entries re-scored with rapidfuzz and calibrated; the rest cannot outrank them."""
 _RETRIEVAL_PHRASINGS = 200
 """Nearest phrasings considered in retrieval mode: enough to fill the shortlist."""
+SEMANTIC_WEIGHTS = {"latin": 16.0, "cjk": 32.0}
+"""Weight of the sentence-embedding dot products beside the TF-IDF ones in the classifier's
+joint space, per script family (chosen on the val splits)."""
+
+
+class _Shared:
+    """Type of :data:`SHARED`."""
+
+
+SHARED = _Shared()
+"""``build``'s default embedders: the process's shared ones, for the models installed."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +127,7 @@ class SearchIndex:
         phrasing_entry: IntArray,
         phrasing_texts: list[str],
         classifier: PhrasingClassifier | None,
+        semantic: SemanticView | None = None,
     ) -> None:
         self._entries = list(entries)
         self._by_id = MappingProxyType({e.id: e for e in self._entries})
@@ -123,6 +140,7 @@ class SearchIndex:
         self._entry_start = np.searchsorted(phrasing_entry, np.arange(len(self._entries)))
         self._phrasing_texts = phrasing_texts
         self._classifier = classifier
+        self._semantic = semantic
 
     @classmethod
     def build(
@@ -131,11 +149,16 @@ class SearchIndex:
         synonyms_dir: Path | None = None,
         *,
         max_classifier_phrasings: int = CLASSIFIER_MAX_PHRASINGS,
+        embedders: Mapping[str, Embedder] | _Shared = SHARED,
     ) -> SearchIndex:
         """Index ``entries``; ``synonyms_dir`` defaults to the lists shipped with Townhall.
 
         ``max_classifier_phrasings`` exists so calibration and tests can exercise the
-        retrieval mode that large knowledge bases get without building one.
+        retrieval mode that large knowledge bases get without building one. ``embedders``
+        (by script family) add the semantic view to knowledge bases small enough for the
+        classifier; at
+        retrieval sizes, embedding every phrasing would take minutes and every question
+        tens of milliseconds, so those stay lexical.
         """
         if len({e.id for e in entries}) != len(entries):
             raise ValueError("knowledge-base entry ids must be unique")
@@ -176,10 +199,21 @@ class SearchIndex:
         del blocks
         phrasing_entry = np.asarray(owner, dtype=np.intp)
         classifier = None
+        semantic = None
         if small and entries:
             gram = (vectors_t.T @ vectors_t).toarray().astype(np.float64)
+            semantic = SemanticView.build(
+                shared_embedders() if isinstance(embedders, _Shared) else embedders,
+                [p for e in entries for p in e.phrasings],
+                [locale_family(e.locale) for e in entries for _ in e.phrasings],
+                SEMANTIC_WEIGHTS,
+            )
+            if semantic is not None:
+                gram += semantic.gram()
             classifier = PhrasingClassifier.fit(gram, phrasing_entry, len(entries), _CLASSIFIER_C)
-        return cls(entries, normaliser, vectorisers, vectors_t, phrasing_entry, texts, classifier)
+        return cls(
+            entries, normaliser, vectorisers, vectors_t, phrasing_entry, texts, classifier, semantic
+        )
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -213,7 +247,7 @@ class SearchIndex:
             return None
         query = self._vectorise(tokens)
         if self._classifier is not None:
-            return self._classifier_features(query, tokens, allowed)
+            return self._classifier_features(question, query, tokens, allowed)
         return self._retrieval_features(query, tokens, allowed)
 
     def _vectorise(self, tokens: list[str]) -> sp.csr_matrix:
@@ -244,28 +278,40 @@ class SearchIndex:
         )
 
     def _classifier_features(
-        self, query: sp.csr_matrix, tokens: list[str], allowed: npt.NDArray[np.bool_]
+        self,
+        question: str,
+        query: sp.csr_matrix,
+        tokens: list[str],
+        allowed: npt.NDArray[np.bool_],
     ) -> _Features:
         assert self._classifier is not None
         sims = np.asarray((query @ self._vectors_t).todense(), dtype=np.float64).ravel()
         cosine = np.maximum.reduceat(sims, self._entry_start)
-        logits = self._classifier.logits(sims[None, :]).ravel()
+        view = self._semantic.similarities(question) if self._semantic is not None else None
+        meaning = None
+        joint = sims
+        if view is not None:
+            meaning, weight = view
+            joint = sims + weight * meaning
+        logits = self._classifier.logits(joint[None, :]).ravel()
         logits[~allowed] = -np.inf
         logits -= logits[allowed].max()
         prob = np.exp(logits)
         prob /= prob.sum()
         shortlist = _top(np.where(allowed, prob, -1.0), _SHORTLIST, int(allowed.sum()))
         margin = logits[shortlist] - _best_other(logits, shortlist)
-        values = np.column_stack(
-            [
-                cosine[shortlist],
-                cosine[shortlist] - _best_other(np.where(allowed, cosine, 0.0), shortlist),
-                self._fuzz(tokens, shortlist),
-                prob[shortlist],
-                np.clip(margin, -20.0, 20.0) / 10.0,
-            ]
-        )
-        return _Features(entries=shortlist, mode="classifier", values=values)
+        columns = [
+            cosine[shortlist],
+            _margin(cosine, shortlist, allowed),
+            self._fuzz(tokens, shortlist),
+            prob[shortlist],
+            np.clip(margin, -20.0, 20.0) / 10.0,
+        ]
+        if meaning is None:
+            return _Features(shortlist, "classifier", np.column_stack(columns))
+        closest = np.maximum.reduceat(meaning, self._entry_start)
+        columns += [closest[shortlist], _margin(closest, shortlist, allowed)]
+        return _Features(shortlist, "semantic", np.column_stack(columns))
 
     def _retrieval_features(
         self, query: sp.csr_matrix, tokens: list[str], allowed: npt.NDArray[np.bool_]
@@ -330,6 +376,12 @@ def _top(values: FloatArray, k: int, available: int) -> IntArray:
     order = np.lexsort((part, -values[part]))
     result: IntArray = part[order]
     return result
+
+
+def _margin(values: FloatArray, shortlist: IntArray, allowed: npt.NDArray[np.bool_]) -> FloatArray:
+    """How far each shortlisted entry's value is above the best other allowed entry's."""
+    out: FloatArray = values[shortlist] - _best_other(np.where(allowed, values, 0.0), shortlist)
+    return out
 
 
 def _best_other(values: FloatArray, shortlist: IntArray) -> FloatArray:

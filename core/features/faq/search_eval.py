@@ -40,6 +40,10 @@ class EvalReport:
     n_oos: int
     min_confidence: float
     confusions: list[tuple[str, str, int]]
+    """(expected, ranked first instead, count), most frequent first."""
+    pairs: list[tuple[str, str, int, int]]
+    """Entries that steal from each other: (a, b, questions for a that b won, for b that a
+    won), most entangled first. Rewording or merging these helps most."""
 
 
 def evaluate(
@@ -77,7 +81,18 @@ def evaluate(
         n_oos=n_oos,
         min_confidence=threshold,
         confusions=[(e, p, n) for (e, p), n in confused.most_common(_TOP_CONFUSIONS)],
+        pairs=_pairs(confused),
     )
+
+
+def _pairs(confused: Counter[tuple[str, str]]) -> list[tuple[str, str, int, int]]:
+    together: Counter[tuple[str, str]] = Counter()
+    for (expected, predicted), count in confused.items():
+        together[(min(expected, predicted), max(expected, predicted))] += count
+    return [
+        (a, b, confused[(a, b)], confused[(b, a)])
+        for (a, b), _ in together.most_common(_TOP_CONFUSIONS)
+    ]
 
 
 def calibration_rows(

@@ -69,8 +69,8 @@ class Normaliser:
 
     def __init__(self, synonyms: Mapping[str, str] | None = None) -> None:
         self._synonyms = dict(synonyms or {})
-        words = sorted((v for v in self._synonyms if not _has_cjk(v)), key=len, reverse=True)
-        cjk = sorted((v for v in self._synonyms if _has_cjk(v)), key=len, reverse=True)
+        words = sorted((v for v in self._synonyms if not has_cjk(v)), key=len, reverse=True)
+        cjk = sorted((v for v in self._synonyms if has_cjk(v)), key=len, reverse=True)
         self._word_re = (
             re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
             if words
@@ -156,8 +156,9 @@ def _char_ngrams(text: str, low: int, high: int) -> list[str]:
     return [text[i : i + n] for n in range(low, high + 1) for i in range(len(text) - n + 1)]
 
 
-def _has_cjk(text: str) -> bool:
-    return any(is_cjk(ch) for ch in text)
+def has_cjk(text: str) -> bool:
+    """Whether any character of ``text`` is CJK."""
+    return bool(_CJK_ANY_RE.search(text))
 
 
 def load_synonyms(directory: Path) -> dict[str, str]:

@@ -86,7 +86,7 @@ class FaqService:
                         merged.pop((stored.locale, stored.id), None)
                     else:
                         merged[(stored.locale, stored.id)] = _from_stored(stored)
-            indexed = [replace(e, id=_key(e.id, e.locale)) for e in merged.values()]
+            indexed = [replace(e, id=index_key(e.id, e.locale)) for e in merged.values()]
             self._index = (
                 await asyncio.to_thread(SearchIndex.build, indexed, self._synonyms_dir)
                 if indexed
@@ -236,7 +236,7 @@ class FaqService:
     def free_id(self, title: str, locale: str) -> str:
         base = slugify(title)
         candidate, n = base, 2
-        while _key(candidate, locale) in self._indexed:
+        while index_key(candidate, locale) in self._indexed:
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
@@ -247,8 +247,8 @@ class FaqService:
     def find(self, entry_id: str, locale: str) -> KBEntry | None:
         """By the id a moderator types, preferring their language."""
         for candidate in (
-            _key(entry_id, locale),
-            *(_key(entry_id, other) for other in locales.SUPPORTED),
+            index_key(entry_id, locale),
+            *(index_key(entry_id, other) for other in locales.SUPPORTED),
         ):
             entry = self._indexed.get(candidate)
             if entry is not None:
@@ -260,7 +260,7 @@ class FaqService:
         return [_from_stored(row) for row in rows]
 
 
-def _key(entry_id: str, locale: str | None) -> str:
+def index_key(entry_id: str, locale: str | None) -> str:
     """Ids are unique per locale; the index needs them unique overall."""
     return f"{locale}/{entry_id}"
 
