@@ -20,6 +20,7 @@ from core.events import IncomingEvent, OutgoingMessage, Platform
 from core.features.faq import handlers as faq_handlers
 from core.features.faq.service import FaqService
 from core.features.general import handlers as general_handlers
+from core.features.tickets import handlers as tickets_handlers
 from core.notifier import Notifier
 from core.outbox import Sender
 from core.registry import Registry
@@ -28,7 +29,7 @@ from core.router import Router
 from core.scheduler import Sweeper
 from core.settings import Settings
 
-FEATURES = (general_handlers.registry, faq_handlers.registry)
+FEATURES = (general_handlers.registry, tickets_handlers.registry, faq_handlers.registry)
 
 
 def build_registry() -> Registry:
@@ -78,6 +79,8 @@ async def build_app(
         faq=faq,
         notifier=Notifier(settings, renderer, clock),
     )
+    for platform, sender in senders.items():
+        services.places.add(platform, sender)
     await faq.reload()
     dispatcher = Dispatcher(database, clock, senders, max_attempts=settings.outbox.max_attempts)
     services.notifier.on_enqueued(dispatcher.kick)

@@ -4,6 +4,7 @@ from core.activity import ActivityEvent
 from core.db.base import Base
 from core.features.faq.models import AnswerLog, StoredEntry, Suggestion
 from core.features.members.models import Identity, Member
+from core.features.tickets.models import Ticket, TicketChange, TicketDraft, TicketMessage
 from core.outbox import OutboxMessage
 
 metadata = Base.metadata
@@ -16,5 +17,9 @@ __all__ = [
     "OutboxMessage",
     "StoredEntry",
     "Suggestion",
+    "Ticket",
+    "TicketChange",
+    "TicketDraft",
+    "TicketMessage",
     "metadata",
 ]
