@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 import discord
@@ -27,10 +27,13 @@ from core.events import (
     EventKind,
     IncomingEvent,
     OutgoingMessage,
+    Place,
+    PlaceKind,
     Platform,
     Receipt,
     Visibility,
 )
+from core.places import PlaceRequest, PrivatePlace
 from core.ratelimit import Limit
 from core.registry import Registry
 from core.render import Renderer
@@ -43,6 +46,7 @@ log = logging.getLogger(__name__)
 ACK_WITHIN = 2.0
 CANNOT_DM_USER = 50007
 CHANNEL_LIMIT = Limit(5, 5.0)
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
 
 
 def point_at(settings: DiscordSettings) -> None:
@@ -348,6 +352,39 @@ class DiscordAdapter:
             await interaction.delete_original_response()
 
     # Outgoing
+
+    async def open_private_place(self, request: PlaceRequest) -> PrivatePlace | None:
+        """A private thread in the support channel with the member added: they and staff talk
+        there directly. None (the caller falls back) if the channel cannot hold one."""
+        if self._client is None:
+            return None
+        try:
+            parent_id = int(request.parent.chat_id)
+            channel = self._client.get_channel(parent_id) or await self._client.fetch_channel(
+                parent_id
+            )
+            if not isinstance(channel, discord.TextChannel):
+                log.warning("support channel %s cannot hold private threads", parent_id)
+                return None
+            thread = await channel.create_thread(
+                name=request.title,
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            )
+            if request.member_user_id is not None:
+                await thread.add_user(discord.Object(int(request.member_user_id)))
+        except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as error:
+            log.warning("could not open a private thread for %s: %s", request.key, error)
+            return None
+        place = Place(
+            Platform.DISCORD,
+            str(parent_id),
+            PlaceKind.THREAD,
+            guild_id=str(channel.guild.id),
+            thread_id=str(thread.id),
+        )
+        return PrivatePlace(place, member_inside=request.member_user_id is not None)
 
     async def send(self, message: OutgoingMessage) -> Receipt:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ REPO = Path(__file__).resolve().parents[2]
 HELP_GROUP = -1001000000001
 MOD_GROUP = -1001000000002
 NEWS_GROUP = -1001000000003
+STAFF_GROUP = -1001000000004
 QUESTION = "how do i link my telegram account?"
 WAIT = 15.0
 
@@ -81,6 +83,7 @@ async def tg(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]
                 "database": {"url": f"sqlite+aiosqlite:///{folder}/t.db"},
                 "knowledge": {"dir": str(REPO / "knowledge")},
                 "faq": {"help_channels": [f"telegram:{HELP_GROUP}"]},
+                "tickets": {"staff_places": [f"telegram:{STAFF_GROUP}"]},
                 "telegram": {"enabled": True, "token": TOKEN, "base_url": fake.base_url},
             }
         )
@@ -307,3 +310,86 @@ async def test_an_update_delivered_twice_is_answered_once(tg: Harness) -> None:
     help_reply, start_reply = await tg.reply_to(6001, 2)
     assert "Here is what I can do" in help_reply["text"]
     assert start_reply["text"].startswith("Hi "), "the resent /help got no second answer"
+
+
+async def _handled(tg: Harness, update: dict[str, Any]) -> None:
+    message_id = str(update["message"]["message_id"])
+    await tg.until(lambda: any(e.message_id == message_id for e, _ in tg.handled))
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def outbox(tg: Harness) -> AsyncIterator[None]:
+    """The dispatcher at work, as in production: relays wait out the group's rate window."""
+    runner = asyncio.create_task(tg.app.dispatcher.run(idle_interval=0.1))
+    yield
+    runner.cancel()
+    await asyncio.gather(runner, return_exceptions=True)
+
+
+def _in_topic(tg: Harness, thread: int) -> list[dict[str, Any]]:
+    return [m for m in tg.sent_to(STAFF_GROUP) if m.get("message_thread_id") == thread]
+
+
+@pytest.mark.usefixtures("outbox")
+async def test_ticket_relays_between_the_dm_and_its_forum_topic(tg: Harness) -> None:
+    tg.fake.forums.add(STAFF_GROUP)
+    member = 4101
+    opened = tg.fake.push_message(
+        "/ticket Payment failed | My card was charged twice", chat_id=member, sender=user(member)
+    )
+    confirmation = await tg.reply_to(member)
+    assert "T-" in confirmation[0]["text"]
+    await _handled(tg, opened)
+    (topic,) = [c.result for c in tg.fake.calls if c.method == "createForumTopic"]
+    thread = topic["message_thread_id"]
+    (announcement,) = await tg.until(lambda: _in_topic(tg, thread))
+    assert "charged twice" in announcement["text"]
+
+    answer = tg.fake.push_message(
+        "The refund is on its way",
+        chat_id=STAFF_GROUP,
+        sender=user(2001, "Sam"),
+        message_thread_id=thread,
+        is_topic_message=True,
+    )
+    await _handled(tg, answer)
+    relayed = (await tg.reply_to(member, 2))[-1]
+    assert "Support team" in relayed["text"] and "Sam" not in relayed["text"]
+    assert "The refund is on its way" in relayed["text"]
+
+    thanks = tg.fake.push_message("Got it, thanks", chat_id=member, sender=user(member))
+    await _handled(tg, thanks)
+    back = await tg.until(lambda: len(_in_topic(tg, thread)) == 2 and _in_topic(tg, thread))
+    assert "Got it, thanks" in back[-1]["text"]
+    assert len(tg.sent_to(member)) == 2, "a member's message during a ticket is not an FAQ question"
+
+
+@pytest.mark.usefixtures("outbox")
+async def test_without_topics_staff_answer_by_replying_to_the_relayed_message(
+    tg: Harness,
+) -> None:
+    tg.fake.forums.discard(STAFF_GROUP)
+    member = 4102
+    before = len(tg.sent_to(STAFF_GROUP))
+    opened = tg.fake.push_message(
+        "/ticket The CSV export is empty | It has headers only", chat_id=member, sender=user(member)
+    )
+    await tg.reply_to(member)
+    await _handled(tg, opened)
+    (announcement,) = await tg.until(lambda: tg.sent_to(STAFF_GROUP)[before:])
+    assert "message_thread_id" not in announcement
+    posted = next(
+        c.result for c in tg.fake.calls if c.method == "sendMessage" and c.params is announcement
+    )
+    found = re.search(r"T-\d+", announcement["text"])
+    assert found is not None
+    ref = found.group()
+    answer = tg.fake.push_message(
+        "Fixed, please try again",
+        chat_id=STAFF_GROUP,
+        sender=user(2002, "Kim"),
+        reply_to_message=posted,
+    )
+    await _handled(tg, answer)
+    relayed = (await tg.reply_to(member, 2))[-1]
+    assert ref in relayed["text"] and "Fixed, please try again" in relayed["text"]

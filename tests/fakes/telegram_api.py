@@ -96,6 +96,8 @@ class TelegramFake:
         self.blocked: set[int] = set()
         self.not_started: set[int] = set()
         self.administrators: dict[int, list[int]] = {}
+        self.forums: set[int] = set()
+        self._topic_ids = itertools.count(500)
         self.count_429 = 0
         self.changed = asyncio.Event()
         self._retry_after_next: list[int] = []
@@ -144,6 +146,8 @@ class TelegramFake:
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (an update_id is given if missing) and wake the long poll."""
         update = {"update_id": next(self._update_ids), **update}
+        # Later updates must follow one pushed with its own (higher) id, as on Telegram.
+        self._update_ids = itertools.count(max(next(self._update_ids), update["update_id"] + 1))
         self._updates.append(update)
         self._has_updates.set()
         return update
@@ -298,7 +302,13 @@ class TelegramFake:
         ]
 
     def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {**chat(params["chat_id"]), "accent_color_id": 0, "max_reaction_count": 11}
+        found = {**chat(params["chat_id"]), "accent_color_id": 0, "max_reaction_count": 11}
+        if params["chat_id"] in self.forums:
+            found["is_forum"] = True
+        return found
+
+    def _api_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"message_thread_id": next(self._topic_ids), "name": params["name"], "icon_color": 0}
 
 
 def _decode(form: Any) -> dict[str, Any]:
