@@ -52,6 +52,8 @@ async def test_full_ticket_life_from_a_declined_answer(
         @press 4
         Very quick help
         /ticket transcript
+        @as mod:bob
+        /ticket stats
         """,
         **DESK,
     )
@@ -68,6 +70,9 @@ async def test_full_ticket_life_from_a_declined_answer(
     csat = next(m for m in to_alice if m["buttons"] == ["1", "2", "3", "4", "5"])
     assert "How did we do" in csat["text"]
     assert to_alice[-1]["attachments"] == ["T-1.md"]
+    stats = messages[-1]["text"]
+    assert "Opened 1 · resolved 1 · backlog 0 · SLA breached 1" in stats
+    assert "4.0/5" in stats and "bob: 4.0/5 over 1" in stats
     ticket = await _ticket(database_url)
     assert (ticket.status, ticket.csat_score, ticket.csat_comment) == (
         "resolved",

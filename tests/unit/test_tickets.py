@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -9,12 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot import cli
 from bot.app import App, build_app
 from bot.config import load
 from core.clock import ManualClock
 from core.events import Actor, Place, PlaceKind, Platform, Reply
+from core.features.faq.models import AnswerLog
 from core.features.members import service as members
 from core.features.tickets import service, sweeps
+from core.features.tickets.figures import support_figures
 from core.features.tickets.models import Ticket, TicketChange
 from core.outbox import OutboxMessage
 from core.places import PlaceRequest, Places, PrivatePlace
@@ -250,3 +254,69 @@ async def test_a_place_that_cannot_be_opened_falls_back_to_the_parent() -> None:
 def test_the_example_config_documents_the_ticket_defaults() -> None:
     example = Path(__file__).resolve().parents[2] / "config.example.toml"
     assert load(example, environ={}).tickets == TicketSettings()
+
+
+async def test_figures_give_medians_per_priority_ratings_and_deflection(
+    desk: App, clock: ManualClock
+) -> None:
+    start = clock.now()
+    member_id = await _member(desk, "1", clock)
+    staff_id = await _member(desk, "2", clock)
+    for hours, score in ((1, 5), (3, 3)):
+        ticket_id = await _open(desk, member_id, clock)
+        async with desk.services.database.session() as session:
+            ticket = await session.get_one(Ticket, ticket_id)
+            ticket.first_response_at = clock.now() + timedelta(hours=hours)
+            await service.resolve(session, ticket, staff_id, clock.now() + timedelta(hours=hours))
+            await service.rate(session, ticket, score, clock.now())
+            await session.commit()
+    await _open(desk, member_id, clock, subject="site is down")
+    async with desk.services.database.session() as session:
+        for escalated in (clock.now(), None):
+            session.add(
+                AnswerLog(
+                    member_id=member_id,
+                    question="q",
+                    locale="en",
+                    entry_id="e",
+                    score=0.9,
+                    answered=True,
+                    platform="telegram",
+                    asked_at=clock.now(),
+                    suggestions=[],
+                    escalated_at=escalated,
+                )
+            )
+        await session.commit()
+        figures = await support_figures(session, start, start + timedelta(days=1))
+    medium = next(t for t in figures.times if t.priority == "medium")
+    assert (figures.opened, figures.resolved, figures.backlog) == (3, 2, 1)
+    assert medium.median_first_response == timedelta(hours=2)
+    assert figures.csat_average == 4.0
+    assert figures.csat_distribution == {1: 0, 2: 0, 3: 1, 4: 0, 5: 1}
+    assert [(r.member_id, r.average, r.count) for r in figures.csat_by_moderator] == [
+        (staff_id, 4.0, 2)
+    ]
+    assert figures.deflection == 0.5
+
+
+async def test_cli_exports_tickets_and_closed_transcripts(
+    desk: App, clock: ManualClock, database_url: str, tmp_path: Path
+) -> None:
+    member_id = await _member(desk, "1", clock)
+    closed_id = await _open(desk, member_id, clock, subject="Closed one")
+    await _open(desk, member_id, clock, subject="Open one")
+    async with desk.services.database.session() as session:
+        await service.close(
+            session, await session.get_one(Ticket, closed_id), None, None, clock.now()
+        )
+        await session.commit()
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "{database_url}"\n', encoding="utf-8")
+    out, transcripts = tmp_path / "tickets.csv", tmp_path / "transcripts"
+    argv = ["tickets", "export", "--config", str(config), "--out", str(out)]
+    await asyncio.to_thread(cli.main, [*argv, "--transcripts", str(transcripts)])
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("ref,status,priority,subject")
+    assert [r.split(",")[:2] for r in rows[1:]] == [["T-1", "closed"], ["T-2", "open"]]
+    assert [p.name for p in transcripts.iterdir()] == ["T-1.md"]

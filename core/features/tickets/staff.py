@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from core.context import Context
 from core.events import Attachment, Button, Reply, Role, Visibility
 from core.features.tickets import service
-from core.features.tickets.chat import TICKET, find, member_named, not_found, registry, split_ref
+from core.features.tickets.chat import (
+    TICKET,
+    find,
+    member_named,
+    names,
+    not_found,
+    registry,
+    split_ref,
+)
 from core.features.tickets.desk import csat_reply
 from core.features.tickets.export import tickets_csv
+from core.features.tickets.figures import support_figures
 from core.features.tickets.models import Status, Ticket
 from core.registry import ArgSpec, ArgType
 from core.settings import PRIORITIES
 
 MOD = Role.MODERATOR
+STATS_DAYS = 7
 
 
 def _updated(ticket: Ticket, change: str, **context: object) -> Reply:
@@ -138,5 +150,20 @@ async def ticket_export(ctx: Context) -> Reply:
         "tickets/export",
         {"count": len(tickets)},
         attachments=(Attachment("tickets.csv", tickets_csv(tickets).encode(), "text/csv"),),
+        visibility=Visibility.PRIVATE,
+    )
+
+
+@registry.command("ticket stats", ArgSpec("days", ArgType.INTEGER, required=False), min_role=MOD)
+async def ticket_stats(ctx: Context, days: int = STATS_DAYS) -> Reply:
+    """Support figures for the last days: volume, speed, breaches, ratings, deflection."""
+    days = min(max(days, 1), 365)
+    # Periods are half-open; what happened this very moment belongs to "the last days".
+    end = ctx.now + timedelta(microseconds=1)
+    figures = await support_figures(ctx.session, end - timedelta(days=days), end)
+    who = await names(ctx, *(r.member_id for r in figures.csat_by_moderator))
+    return Reply(
+        "tickets/stats",
+        {"figures": figures, "days": days, "moderators": who},
         visibility=Visibility.PRIVATE,
     )
