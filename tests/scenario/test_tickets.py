@@ -173,3 +173,36 @@ async def test_guided_exchange_opens_a_ticket_on_telegram(
     assert "T-1" in opened["text"]
     ticket = await _ticket(database_url)
     assert (ticket.subject, ticket.priority) == ("无法登录", "high")
+
+
+async def test_staff_open_a_ticket_for_a_member_and_work_it(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as gina
+        hello
+        @as carol
+        hi
+        @as mod:bob
+        /ticket for gina Refund request | She asked on the phone
+        /ticket claim T-1
+        /ticket priority urgent T-1
+        /ticket tag billing T-1
+        /ticket assign carol T-1
+        /ticket list
+        @as gina
+        /ticket show T-1
+        /ticket show T-2
+        """,
+        **DESK,
+    )
+    told = next(m for m in messages if m["to"] == "gina" and "T-1" in m["text"])
+    assert "opened ticket" in told["text"] and "Refund request" in told["text"]
+    listing = next(m for m in messages if m["text"].startswith("- T-1"))
+    assert "urgent" in listing["text"] and "carol" in listing["text"]
+    shown, missing = messages[-2:]
+    assert "billing" in shown["text"] and "She asked on the phone" in shown["text"]
+    assert "can't find ticket T-2" in missing["text"]
+    ticket = await _ticket(database_url)
+    assert (ticket.status, ticket.priority, ticket.tags) == ("in_progress", "urgent", ["billing"])

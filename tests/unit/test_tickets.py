@@ -17,7 +17,7 @@ from core.clock import ManualClock
 from core.events import Actor, Place, PlaceKind, Platform, Reply
 from core.features.faq.models import AnswerLog
 from core.features.members import service as members
-from core.features.tickets import service, sweeps
+from core.features.tickets import lookup, service, sweeps
 from core.features.tickets.figures import support_figures
 from core.features.tickets.models import Ticket, TicketChange
 from core.outbox import OutboxMessage
@@ -164,9 +164,9 @@ async def test_a_member_reply_reopens_only_within_the_window(desk: App, clock: M
         await service.close(session, ticket, None, None, clock.now())
         await session.commit()
         later = clock.now() + timedelta(days=6)
-        assert await service.member_conversation(session, member_id, later, WEEK) is ticket
+        assert await lookup.member_conversation(session, member_id, later, WEEK) is ticket
         too_late = clock.now() + timedelta(days=8)
-        assert await service.member_conversation(session, member_id, too_late, WEEK) is None
+        assert await lookup.member_conversation(session, member_id, too_late, WEEK) is None
 
 
 async def test_sla_breach_is_told_once_per_level_even_when_the_sweep_runs_late(
@@ -232,9 +232,9 @@ async def test_a_staff_reply_to_a_relayed_message_finds_its_ticket(
     await desk.dispatcher.dispatch_due()
     message_id = str(len(fake.sent))
     async with desk.services.database.session() as session:
-        found = await service.relayed_to(session, root, message_id)
+        found = await lookup.relayed_to(session, root, message_id)
         assert found is not None and found.id == ticket_id
-        assert await service.relayed_to(session, root, "999") is None
+        assert await lookup.relayed_to(session, root, "999") is None
 
 
 class _Failing:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core.context import Context
 from core.events import Reply, Role, Visibility
 from core.features.members.models import Identity, Member
-from core.features.tickets import service
+from core.features.tickets import lookup, service
 from core.features.tickets.models import Ticket
 from core.registry import ArgSpec, ArgType, Registry
 
@@ -28,11 +28,11 @@ def reopen_within(ctx: Context) -> timedelta:
 
 async def find(ctx: Context, ref: str | None) -> Ticket | None:
     """The ticket named, else the one whose thread or DM this is; members see only theirs."""
-    ticket = await service.get(ctx.session, service.parse_ref(ref))
+    ticket = await lookup.get(ctx.session, service.parse_ref(ref))
     if ticket is None and not ref:
-        ticket = await service.at_place(ctx.session, ctx.place)
+        ticket = await lookup.at_place(ctx.session, ctx.place)
     if ticket is None and not ref and ctx.place.is_dm:
-        ticket = await service.member_conversation(
+        ticket = await lookup.member_conversation(
             ctx.session, ctx.member.id, ctx.now, reopen_within(ctx)
         )
     if ticket is None or (ticket.member_id != ctx.member.id and not is_staff(ctx)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.context import Context
 from core.events import Attachment, Button, Reply, Visibility
-from core.features.tickets import service
+from core.features.tickets import lookup, service
 from core.features.tickets.chat import (
     TICKET,
     find,
@@ -29,7 +29,7 @@ async def ticket_list(ctx: Context, which: str | None = None) -> Reply:
     """List tickets: your own, or for staff the open queue (mine, open, breached)."""
     staff = is_staff(ctx)
     chosen = which or ("open" if staff else "mine")
-    tickets = await service.listing(ctx.session, chosen, ctx.member.id, staff=staff)
+    tickets = await lookup.listing(ctx.session, chosen, ctx.member.id, staff=staff)
     who = await names(ctx, *(t.assignee_id for t in tickets))
     return Reply(
         "tickets/list",
@@ -125,7 +125,7 @@ def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
 @registry.action("tickets.rate")
 async def rate(ctx: Context, arg: str) -> Reply:
     raw_id, _, raw_score = arg.partition(":")
-    ticket = await service.get(ctx.session, service.parse_ref(raw_id))
+    ticket = await lookup.get(ctx.session, service.parse_ref(raw_id))
     if ticket is None or ticket.member_id != ctx.member.id or not raw_score.isdigit():
         return Reply("tickets/not_found", {"ref": raw_id}, visibility=Visibility.PRIVATE)
     score = min(max(int(raw_score), RATINGS[0]), RATINGS[-1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core.context import Context
 from core.events import EventKind, Reply, Role, Visibility
-from core.features.tickets import opening, service
+from core.features.tickets import lookup, opening, service
 from core.features.tickets.chat import find, not_found, registry, reopen_within, staff_label
 from core.features.tickets.models import Status, Ticket
 from core.features.tickets.places import is_staff_root, staff_place
@@ -23,7 +23,7 @@ async def on_message(ctx: Context) -> list[Reply] | None:
         drafted = await opening.continue_draft(ctx)
         if drafted is not None:
             return drafted
-        ticket = await service.member_conversation(
+        ticket = await lookup.member_conversation(
             ctx.session, ctx.member.id, ctx.now, reopen_within(ctx)
         )
         if ticket is None:
@@ -43,10 +43,10 @@ async def on_message(ctx: Context) -> list[Reply] | None:
 
 
 async def _ticket_here(ctx: Context) -> Ticket | None:
-    ticket = await service.at_place(ctx.session, ctx.place)
+    ticket = await lookup.at_place(ctx.session, ctx.place)
     settings = ctx.services.settings.tickets
     if ticket is None and ctx.event.reply_to_id and is_staff_root(settings, ctx.place):
-        ticket = await service.relayed_to(ctx.session, ctx.place, ctx.event.reply_to_id)
+        ticket = await lookup.relayed_to(ctx.session, ctx.place, ctx.event.reply_to_id)
     return ticket
 
 
@@ -134,7 +134,7 @@ async def _comment(ctx: Context, ticket: Ticket, text: str) -> list[Reply]:
 @registry.command("ticket comment", ArgSpec("text", ArgType.TEXT))
 async def ticket_comment(ctx: Context, text: str) -> list[Reply]:
     """Add a comment to your rating of a resolved ticket."""
-    found = await service.latest_rated(ctx.session, ctx.member.id)
+    found = await lookup.latest_rated(ctx.session, ctx.member.id)
     if found is None:
         return [Reply("tickets/nothing_to_comment", visibility=Visibility.PRIVATE)]
     return await _comment(ctx, found, text)

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.events import Place
 from core.features.faq import learning
 from core.features.tickets.models import (
     ACTIVE,
@@ -23,7 +22,6 @@ from core.features.tickets.models import (
     TicketChange,
     TicketMessage,
 )
-from core.outbox import OutboxMessage
 from core.places import PrivatePlace
 from core.settings import PRIORITIES, TicketSettings
 
@@ -184,7 +182,7 @@ def _working_status(ticket: Ticket) -> Status:
 
 
 def can_reopen(ticket: Ticket, now: datetime, within: timedelta) -> bool:
-    ended = ticket.closed_at or ticket.resolved_at
+    ended = ticket.resolved_at or ticket.closed_at
     return ended is not None and now - ended <= within
 
 
@@ -250,7 +248,6 @@ async def reopen(session: AsyncSession, ticket: Ticket, actor_id: int, now: date
     await _set_status(session, ticket, _working_status(ticket), actor_id, now)
     ticket.resolved_at = ticket.resolved_by = ticket.closed_at = None
     ticket.csat_score = ticket.csat_comment = ticket.csat_at = None
-    ticket.response_escalation = ticket.resolution_escalation = 0
     ticket.awaiting_comment = False
     await session.flush()
 
@@ -322,89 +319,3 @@ async def propose_to_knowledge_base(
     )
     await record(session, ticket, "proposed_to_kb", proposed_by, now)
     return True
-
-
-async def get(session: AsyncSession, ticket_id: int | None) -> Ticket | None:
-    return await session.get(Ticket, ticket_id) if ticket_id is not None else None
-
-
-async def at_place(session: AsyncSession, place: Place) -> Ticket | None:
-    """The ticket whose own thread or topic this is (not a shared staff group)."""
-    if place.thread_id is None:
-        return None
-    return await session.scalar(
-        select(Ticket)
-        .where(
-            Ticket.staff_platform == place.platform.value,
-            Ticket.staff_chat_id == place.chat_id,
-            Ticket.staff_thread_id == place.thread_id,
-        )
-        .order_by(Ticket.id.desc())
-        .limit(1)
-    )
-
-
-async def relayed_to(session: AsyncSession, place: Place, message_id: str) -> Ticket | None:
-    """The ticket a message in the staff group replies to, from the relayed copy's key."""
-    key = await session.scalar(
-        select(OutboxMessage.idempotency_key).where(
-            OutboxMessage.platform == place.platform.value,
-            OutboxMessage.chat_id == place.chat_id,
-            OutboxMessage.message_id == message_id,
-            OutboxMessage.idempotency_key.startswith(KEY_PREFIX),
-        )
-    )
-    if key is None:
-        return None
-    return await get(session, int(key.removeprefix(KEY_PREFIX).split(":", 1)[0]))
-
-
-async def member_conversation(
-    session: AsyncSession, member_id: int, now: datetime, reopen_within: timedelta
-) -> Ticket | None:
-    """The ticket a member's DM belongs to: their latest live one, relayed to staff."""
-    candidates = await session.scalars(
-        select(Ticket)
-        .where(
-            Ticket.member_id == member_id,
-            Ticket.member_inside.is_(False),
-            or_(
-                Ticket.status.in_([s.value for s in ACTIVE]),
-                Ticket.awaiting_comment.is_(True),
-                Ticket.resolved_at >= now - reopen_within,
-                Ticket.closed_at >= now - reopen_within,
-            ),
-        )
-        .order_by(Ticket.id.desc())
-    )
-    for ticket in candidates:
-        if ticket.status in {s.value for s in ACTIVE} or ticket.awaiting_comment:
-            return ticket
-        if can_reopen(ticket, now, reopen_within):
-            return ticket
-    return None
-
-
-async def listing(
-    session: AsyncSession, which: str, member_id: int, *, staff: bool, limit: int = 25
-) -> Sequence[Ticket]:
-    """Staff see the queue; members only ever their own tickets."""
-    query = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
-    if not staff:
-        query = query.where(Ticket.member_id == member_id)
-    elif which == "mine":
-        query = query.where(Ticket.assignee_id == member_id)
-    if which in ("open", "breached") or (staff and which != "mine"):
-        query = query.where(Ticket.status.in_([s.value for s in ACTIVE]))
-    if which == "breached":
-        query = query.where(or_(Ticket.response_escalation > 0, Ticket.resolution_escalation > 0))
-    return (await session.scalars(query)).all()
-
-
-async def latest_rated(session: AsyncSession, member_id: int) -> Ticket | None:
-    return await session.scalar(
-        select(Ticket)
-        .where(Ticket.member_id == member_id, Ticket.csat_score.is_not(None))
-        .order_by(Ticket.csat_at.desc(), Ticket.id.desc())
-        .limit(1)
-    )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.context import Context
 from core.events import Attachment, Button, Reply, Role, Visibility
-from core.features.tickets import service
+from core.features.tickets import lookup, service
 from core.features.tickets.chat import (
     TICKET,
     find,
@@ -50,7 +50,7 @@ async def _claim(ctx: Context, ticket: Ticket) -> Reply:
 
 @registry.action("tickets.claim", min_role=MOD)
 async def claim_button(ctx: Context, arg: str) -> Reply:
-    found = await service.get(ctx.session, service.parse_ref(arg))
+    found = await lookup.get(ctx.session, service.parse_ref(arg))
     if found is None:
         return not_found(arg)
     return await _claim(ctx, found)
@@ -118,7 +118,7 @@ async def ticket_resolve(ctx: Context, ticket: str | None = None) -> list[Reply]
 @registry.action("tickets.kb", min_role=MOD)
 async def add_to_knowledge_base(ctx: Context, arg: str) -> Reply:
     """A solved ticket's question and staff answer, proposed as a knowledge-base draft."""
-    found = await service.get(ctx.session, service.parse_ref(arg))
+    found = await lookup.get(ctx.session, service.parse_ref(arg))
     if found is None:
         return not_found(arg)
     proposed = await service.propose_to_knowledge_base(ctx.session, found, ctx.member.id, ctx.now)
