@@ -79,4 +79,4 @@ async def names(ctx: Context, *member_ids: int | None) -> dict[int, str]:
     rows = await ctx.session.execute(
         select(Member.id, Member.display_name).where(Member.id.in_(wanted))
     )
-    return {member_id: name for member_id, name in rows.tuples()}
+    return {member_id: name for member_id, name in rows}
