@@ -19,6 +19,7 @@ from telegram import (
     ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     MessageEntity,
@@ -302,7 +303,8 @@ def target_chat(message: OutgoingMessage) -> str:
 
 
 def to_api_calls(message: OutgoingMessage) -> list[ApiCall]:
-    """The calls that deliver ``message``: split past 4,096 characters, buttons on the last part.
+    """The calls that deliver ``message``: split past 4,096 characters, buttons on the last part,
+    then one document per attachment.
 
     A private message goes to the user's DM, so the group's thread and reply do not apply.
     """
@@ -330,4 +332,12 @@ def to_api_calls(message: OutgoingMessage) -> list[ApiCall]:
                 message_id=int(message.reply_to_id), allow_sending_without_reply=True
             )
         calls.append(ApiCall("send_message", kwargs))
+    for attachment in message.attachments:
+        document: dict[str, Any] = {
+            "chat_id": chat,
+            "document": InputFile(attachment.content, filename=attachment.filename),
+        }
+        if in_place and message.thread_id is not None:
+            document["message_thread_id"] = int(message.thread_id)
+        calls.append(ApiCall("send_document", document))
     return calls

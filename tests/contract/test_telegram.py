@@ -363,6 +363,14 @@ async def test_ticket_relays_between_the_dm_and_its_forum_topic(tg: Harness) -> 
     assert "Got it, thanks" in back[-1]["text"]
     assert len(tg.sent_to(member)) == 2, "a member's message during a ticket is not an FAQ question"
 
+    tg.fake.push_message("/ticket transcript", chat_id=member, sender=user(member))
+    (document,) = await tg.until(
+        lambda: [d for d in tg.fake.called("sendDocument") if d["chat_id"] == member]
+    )
+    assert document["document"].filename == "T-1.md"
+    transcript = document["document"].content.decode()
+    assert "The refund is on its way" in transcript and "Got it, thanks" in transcript
+
 
 @pytest.mark.usefixtures("outbox")
 async def test_without_topics_staff_answer_by_replying_to_the_relayed_message(

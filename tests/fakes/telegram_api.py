@@ -286,6 +286,20 @@ class TelegramFake:
             message["reply_markup"] = params["reply_markup"]
         return message
 
+    def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        document = params["document"]
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat(params["chat_id"]),
+            "from": self.bot,
+            "document": {
+                "file_id": f"doc-{document.filename}",
+                "file_unique_id": document.filename,
+                "file_name": document.filename,
+            },
+        }
+
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
             "message_id": params["message_id"],
@@ -311,11 +325,21 @@ class TelegramFake:
         return {"message_thread_id": next(self._topic_ids), "name": params["name"], "icon_color": 0}
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot sent (sendDocument), read while the request was open."""
+
+    filename: str
+    content: bytes
+
+
 def _decode(form: Any) -> dict[str, Any]:
     """PTB sends strings as-is and everything else as JSON inside the form field."""
     params: dict[str, Any] = {}
     for key, value in form.items():
-        if not isinstance(value, str):
+        if isinstance(value, web.FileField):
+            params[key] = Upload(value.filename, value.file.read())
+        elif not isinstance(value, str):
             params[key] = value
         elif key in JSON_FIELDS:
             params[key] = json.loads(value)
