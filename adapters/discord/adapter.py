@@ -22,6 +22,7 @@ from discord import app_commands
 from adapters.base import EventHandler
 from adapters.discord import translate
 from adapters.discord.commands import Autocomplete, CatalogTranslator, build_commands
+from core import locale as locales
 from core.events import (
     DeliveryFailure,
     EventKind,
@@ -35,7 +36,7 @@ from core.events import (
 )
 from core.places import PlaceRequest, PrivatePlace
 from core.ratelimit import Limit
-from core.registry import Registry
+from core.registry import ArgType, Registry
 from core.render import Renderer
 from core.settings import DiscordSettings, Settings
 
@@ -107,6 +108,7 @@ class DiscordAdapter:
         autocomplete: Autocomplete | None = None,
     ) -> None:
         self._settings = settings.discord
+        self._default_locale = settings.locale.default
         self._registry = registry
         self._renderer = renderer
         self._autocomplete = autocomplete
@@ -293,9 +295,38 @@ class DiscordAdapter:
         )
         if event is None:
             return
+        form = self._form(event)
+        if form is not None:
+            self._spawn(self._ask_with_form(interaction, form))
+            return
         task = asyncio.create_task(self._answer_interaction(interaction, event, self._handle))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _form(self, event: IncomingEvent) -> discord.ui.Modal | None:
+        """A form command called without any of its text: ask for it in a modal first."""
+        if event.kind is not EventKind.COMMAND or event.args is None:
+            return None
+        spec, _ = self._registry.resolve(event.command or "", event.arg_text)
+        if (
+            spec is None
+            or not spec.form
+            or any(event.args.get(a.name) for a in spec.args if a.type is ArgType.TEXT)
+        ):
+            return None
+        locale = locales.normalize(event.actor.locale) or self._default_locale
+        title = self._renderer.command_description(
+            spec.feature, spec.name, spec.description, locale
+        )
+        return translate.form_for(spec, title)
+
+    async def _ask_with_form(
+        self, interaction: discord.Interaction, form: discord.ui.Modal
+    ) -> None:
+        try:
+            await interaction.response.send_modal(form)
+        except (discord.DiscordException, aiohttp.ClientError, OSError):
+            log.exception("could not show the form for interaction %s", interaction.id)
 
     async def _answer_interaction(
         self, interaction: discord.Interaction, event: IncomingEvent, handle: EventHandler

@@ -385,3 +385,23 @@ async def test_a_ticket_opens_a_private_thread_the_member_shares_with_staff(worl
     (rating,) = await posted(world, dm)
     labels = [b["label"] for b in rating["components"][0]["components"]]
     assert labels == ["1", "2", "3", "4", "5"]
+
+
+async def test_opening_a_ticket_without_its_text_asks_for_it_in_a_modal(world: World) -> None:
+    body = await interact(world, interaction_payload(BOB, command("ticket", sub="open")))
+    assert body["type"] == 9
+    form = body["data"]
+    assert form["custom_id"] == "form:ticket open"
+    fields = [c["components"][0] for c in form["components"]]
+    assert [(f["custom_id"], f["style"]) for f in fields] == [("subject", 1), ("description", 2)]
+
+    filled = [
+        {"type": 1, "components": [{"type": 4, "custom_id": "subject", "value": "Avatar upload"}]},
+        {"type": 1, "components": [{"type": 4, "custom_id": "description", "value": "It hangs"}]},
+    ]
+    submit = {"custom_id": form["custom_id"], "components": filled}
+    answered = await interact(world, interaction_payload(BOB, submit, kind=5))
+    assert answered["type"] == 4 and "Avatar upload" in answered["data"]["content"]
+    async with world.app.services.database.session() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.subject == "Avatar upload"))
+    assert ticket is not None and ticket.description == "It hangs"

@@ -22,8 +22,10 @@ from core.registry import ArgSpec, ArgType
 DRAFT_LIFETIME = timedelta(hours=1)
 TITLE_LIMIT = 90
 
-SUBJECT = ArgSpec("subject", ArgType.TEXT, required=False)
-DESCRIPTION = ArgSpec("description", ArgType.TEXT, required=False)
+SUBJECT = ArgSpec("subject", ArgType.TEXT, required=False, description="In a few words")
+DESCRIPTION = ArgSpec(
+    "description", ArgType.TEXT, required=False, description="What happened, what you expected"
+)
 
 
 async def open_for(
@@ -151,7 +153,7 @@ async def ticket_command(
     return await _open_or_ask(ctx, subject, description)
 
 
-@registry.command("ticket open", SUBJECT, DESCRIPTION)
+@registry.command("ticket open", SUBJECT, DESCRIPTION, form=True)
 async def ticket_open(
     ctx: Context, subject: str | None = None, description: str | None = None
 ) -> list[Reply]:
