@@ -320,3 +320,22 @@ async def test_cli_exports_tickets_and_closed_transcripts(
     assert rows[0].startswith("ref,status,priority,subject")
     assert [r.split(",")[:2] for r in rows[1:]] == [["T-1", "closed"], ["T-2", "open"]]
     assert [p.name for p in transcripts.iterdir()] == ["T-1.md"]
+
+
+async def test_resolved_tickets_are_archived_after_the_reopen_window(
+    desk: App, clock: ManualClock
+) -> None:
+    member_id = await _member(desk, "1", clock)
+    ticket_id = await _open(desk, member_id, clock)
+    async with desk.services.database.session() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+        await service.resolve(session, ticket, member_id, clock.now())
+        await session.commit()
+    clock.advance(timedelta(days=6))
+    assert await sweeps.close_resolved(desk.services) == 0
+    clock.advance(timedelta(days=1))
+    assert await sweeps.close_resolved(desk.services) == 1
+    async with desk.services.database.session() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+    assert (ticket.status, ticket.close_reason) == ("closed", "resolved")
+    assert ticket.transcript is not None and "> details" in ticket.transcript

@@ -31,7 +31,7 @@ KEY_PREFIX = "ticket:"
 
 
 def parse_ref(text: str | None) -> int | None:
-    """ "T-12", "t12", "#12" or "12" → 12."""
+    """Staff type ids every way: "T-12", "t12", "#12" and "12" all mean 12."""
     match = REF.match((text or "").strip())
     return int(match.group(1)) if match else None
 
