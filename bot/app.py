@@ -17,9 +17,13 @@ from core.context import Services
 from core.db.engine import Database
 from core.dispatcher import Dispatcher
 from core.events import IncomingEvent, OutgoingMessage, Platform
+from core.features.accounts import handlers as accounts_handlers
 from core.features.faq import handlers as faq_handlers
+from core.features.faq import review_handlers as faq_review_handlers
+from core.features.faq import stats_handlers as faq_stats_handlers
 from core.features.faq.service import FaqService
 from core.features.general import handlers as general_handlers
+from core.features.lifecycle import handlers as lifecycle_handlers
 from core.features.tickets import handlers as tickets_handlers
 from core.notifier import Notifier
 from core.outbox import Sender
@@ -29,7 +33,15 @@ from core.router import Router
 from core.scheduler import Sweeper
 from core.settings import Settings
 
-FEATURES = (general_handlers.registry, tickets_handlers.registry, faq_handlers.registry)
+FEATURES = (
+    general_handlers.registry,
+    tickets_handlers.registry,
+    faq_handlers.registry,
+    faq_review_handlers.registry,
+    faq_stats_handlers.registry,
+    accounts_handlers.registry,
+    lifecycle_handlers.registry,
+)
 
 
 def build_registry() -> Registry:

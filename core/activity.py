@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Index, String, insert
@@ -62,6 +62,13 @@ class ActivityLog:
         self._pending.append(record)
         if len(self._pending) >= self._batch_size:
             self._full.set()
+
+    def reassign(self, old_member_id: int, new_member_id: int) -> None:
+        """Records not yet written follow a member merged into another."""
+        self._pending = [
+            replace(r, member_id=new_member_id) if r.member_id == old_member_id else r
+            for r in self._pending
+        ]
 
     async def flush(self) -> int:
         batch, self._pending = self._pending, []

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.events import OutgoingMessage, Place, Platform, RenderedButton, Reply, Visibility
 from core.features.members import service as members
-from core.features.members.models import Member
+from core.features.members.models import Identity, Member
 from core.outbox import enqueue
 from core.render import Renderer
 from core.settings import Settings
@@ -72,6 +72,19 @@ class Notifier:
         if identity is None:
             log.info("member %s has no reachable account; %s not queued", member_id, key)
             return False
+        return await self._dm(session, member, identity, reply, key)
+
+    async def to_identity(
+        self, session: AsyncSession, identity_id: int, reply: Reply, key: str
+    ) -> bool:
+        """Queue a DM to one account whatever the member prefers (e.g. "you were linked")."""
+        identity = await session.get_one(Identity, identity_id)
+        member = await session.get_one(Member, identity.member_id)
+        return await self._dm(session, member, identity, reply, key)
+
+    async def _dm(
+        self, session: AsyncSession, member: Member, identity: Identity, reply: Reply, key: str
+    ) -> bool:
         platform = Platform(identity.platform)
         locale = reply.locale or member.locale or self._settings.locale.default
         message = OutgoingMessage(
@@ -85,7 +98,7 @@ class Notifier:
             visibility=Visibility.PRIVATE,
             attachments=reply.attachments,
         )
-        return await enqueue(session, message, key=key, now=self._clock.now(), member_id=member_id)
+        return await enqueue(session, message, key=key, now=self._clock.now(), member_id=member.id)
 
     async def to_place(self, session: AsyncSession, place: Place, reply: Reply, key: str) -> bool:
         """Queue a public post in a channel, group or thread (a staff channel, a ticket thread)."""

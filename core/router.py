@@ -54,7 +54,7 @@ class Router:
             feature, replies = await self._dispatch(ctx)
             self.services.activity.record(
                 ActivityRecord(
-                    member_id=member.id,
+                    member_id=ctx.member.id,
                     platform=event.place.platform.value,
                     place_id=event.place.chat_id,
                     place_kind=event.place.kind.value,

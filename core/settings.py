@@ -40,6 +40,7 @@ class FaqSettings(Section):
     auto_answer_min_confidence: float = Field(default=0.7, ge=0.0, le=1.0)
     help_channels: list[str] = Field(default_factory=list)
     max_question_length: int = Field(default=1000, ge=50, le=4000)
+    review_place: PlatformUser | None = None
 
 
 class LocaleSettings(Section):
@@ -113,6 +114,14 @@ class TicketSettings(Section):
         return value
 
 
+class WelcomeSettings(Section):
+    """Where newcomers are greeted: where they joined, unless a channel is named here."""
+
+    enabled: bool = True
+    discord_channel_id: str = Field(default="", pattern=r"^\d*$")
+    telegram_chat_id: str = Field(default="", pattern=r"^-?\d*$")
+
+
 class OutboxSettings(Section):
     max_attempts: int = Field(default=8, ge=1, le=50)
 
@@ -127,3 +136,4 @@ class Settings(Section):
     telegram: TelegramSettings = TelegramSettings()
     outbox: OutboxSettings = OutboxSettings()
     tickets: TicketSettings = TicketSettings()
+    welcome: WelcomeSettings = WelcomeSettings()

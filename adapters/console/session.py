@@ -7,6 +7,7 @@ A script line is one of:
 with the bot by default);
 ``@join NAME``: a member joins; ``@clock +2h`` / ``@clock 2026-12-01T09:00Z``: move time
 (due sweeps run); ``@press N``: press button N of the bot's last message to the speaker;
+``@reply NAME``: the speaker's next message replies to NAME's latest message;
 anything else: a message or /command from the speaker.
 """
 
@@ -86,6 +87,8 @@ class ConsoleSession:
         self._channel: str | None = None
         self._counter = 0
         self._buttons: dict[str, list[str]] = {}
+        self._latest: dict[str, str] = {}
+        self._reply_to: str | None = None
 
     async def line(self, raw: str) -> None:
         text = raw.strip()
@@ -99,7 +102,8 @@ class ConsoleSession:
             command, arg_text = parse_command(text)
             await self._emit(EventKind.COMMAND, text=text, command=command, arg_text=arg_text)
         else:
-            await self._emit(EventKind.MESSAGE, text=text)
+            reply_to, self._reply_to = self._reply_to, None
+            await self._emit(EventKind.MESSAGE, text=text, reply_to_id=reply_to)
 
     async def _directive(self, directive: str, argument: str) -> None:
         if directive == "as":
@@ -123,6 +127,10 @@ class ConsoleSession:
             await self._tick()
         elif directive == "press":
             await self._press(argument)
+        elif directive == "reply":
+            if argument not in self._latest:
+                raise ScriptError(f"@reply {argument}: they have not written anything yet")
+            self._reply_to = self._latest[argument]
         else:
             raise ScriptError(f"unknown directive @{directive}")
 
@@ -144,10 +152,12 @@ class ConsoleSession:
         return Place(self._platform, channel, PlaceKind.CHANNEL, guild_id="console")
 
     async def _emit(
-        self, kind: EventKind, *, speaker: Speaker | None = None, **fields: str
+        self, kind: EventKind, *, speaker: Speaker | None = None, **fields: str | None
     ) -> None:
         who = speaker or self._speaker
         self._counter += 1
+        if kind in (EventKind.MESSAGE, EventKind.COMMAND):
+            self._latest[who.name] = str(self._counter)
         event = IncomingEvent(
             event_id=str(self._counter),
             kind=kind,

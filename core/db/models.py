@@ -2,6 +2,7 @@
 
 from core.activity import ActivityEvent
 from core.db.base import Base
+from core.features.accounts.models import LinkCode, LinkFailure
 from core.features.faq.models import AnswerLog, StoredEntry, Suggestion
 from core.features.members.models import Identity, Member
 from core.features.tickets.models import Ticket, TicketChange, TicketDraft, TicketMessage
@@ -13,6 +14,8 @@ __all__ = [
     "ActivityEvent",
     "AnswerLog",
     "Identity",
+    "LinkCode",
+    "LinkFailure",
     "Member",
     "OutboxMessage",
     "StoredEntry",

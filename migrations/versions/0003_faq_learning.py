@@ -48,9 +48,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("faq_suggestions", schema=None) as batch_op:
         batch_op.create_index("ix_faq_suggestions_status", ["status", "proposed_at"], unique=False)
+    with op.batch_alter_table("faq_answers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("message_id", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("chat_id", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("parent_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("repeated_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_faq_answers_parent_id_faq_answers"),
+            "faq_answers",
+            ["parent_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+        batch_op.create_index(
+            "ix_faq_answers_message", ["platform", "chat_id", "message_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("faq_answers", schema=None) as batch_op:
+        batch_op.drop_index("ix_faq_answers_message")
+        batch_op.drop_constraint(
+            batch_op.f("fk_faq_answers_parent_id_faq_answers"), type_="foreignkey"
+        )
+        batch_op.drop_column("repeated_at")
+        batch_op.drop_column("parent_id")
+        batch_op.drop_column("chat_id")
+        batch_op.drop_column("message_id")
     with op.batch_alter_table("faq_suggestions", schema=None) as batch_op:
         batch_op.drop_index("ix_faq_suggestions_status")
     op.drop_table("faq_suggestions")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+import functools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -14,21 +13,21 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.app import App, build_app, build_registry
-from core.clock import SystemClock
-from core.events import IncomingEvent, OutgoingMessage, Platform, RenderedButton, Reply
+from bot.app import App
+from core.events import OutgoingMessage, Platform, RenderedButton, Reply
 from core.features.faq.models import AnswerLog
 from core.features.members.models import Identity
 from core.features.tickets.models import Ticket
 from core.outbox import OutboxMessage
 from core.render import Renderer
-from core.settings import Settings
+from tests.contract.conftest import Recorder, interact, new_id, posted, running
+from tests.contract.conftest import interaction_payload as payload_from
+from tests.contract.conftest import slash as command
 from tests.fakes import discord_api as fake_api
 from tests.fakes.discord_api import FakeDiscord
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 ADA = "1200000000000000001"  # a member
 BOB = "1200000000000000002"  # a member who presses buttons
 CAROL = "1200000000000000003"  # has Manage Server through a role
@@ -49,34 +48,6 @@ MEMBERS = {
 }
 _roster = FakeDiscord(members=MEMBERS)
 
-_ids = itertools.count(1_800_000_000_000_000_000)
-
-
-def new_id() -> str:
-    return str(next(_ids))
-
-
-@dataclass
-class Recorder:
-    """The core's handler, watched: what reached it and what it answered."""
-
-    handle: Callable[[IncomingEvent], Any]
-    seen: list[tuple[IncomingEvent, list[OutgoingMessage]]] = field(default_factory=list)
-    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
-
-    async def __call__(self, event: IncomingEvent) -> list[OutgoingMessage]:
-        replies: list[OutgoingMessage] = await self.handle(event)
-        async with self.changed:
-            self.seen.append((event, replies))
-            self.changed.notify_all()
-        return replies
-
-    async def wait_for(self, predicate: Callable[[IncomingEvent], bool]) -> Any:
-        async with asyncio.timeout(10), self.changed:
-            while not (found := [s for s in self.seen if predicate(s[0])]):
-                await self.changed.wait()
-            return found[0]
-
 
 @dataclass
 class World:
@@ -91,36 +62,14 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     fake = FakeDiscord(members=MEMBERS, closed_dms={ERIN})
     await fake.start()
     folder = tmp_path_factory.mktemp("discord")
-    settings = Settings.model_validate(
-        {
-            "database": {"url": f"sqlite+aiosqlite:///{folder}/d.db"},
-            "knowledge": {"dir": str(KNOWLEDGE)},
-            "faq": {"help_channels": [f"discord:{fake_api.HELP_CHANNEL}"]},
-            "tickets": {"staff_places": [f"discord:{fake_api.SUPPORT_CHANNEL}"]},
-            "discord": {
-                "enabled": True,
-                "token": "fake-token",
-                "api_base_url": fake.api_base_url,
-                "gateway_url": fake.gateway_url,
-                "moderator_role_ids": [fake_api.MOD_ROLE],
-                "guild_ready_timeout": 0.1,
-            },
-        }
-    )
-    holder: list[App] = []
-
-    def autocomplete(source: str, current: str, locale: str) -> list[str]:
-        return [e.id for e in holder[0].services.faq.entries(locale) if current in e.id]
-
-    adapter = DiscordAdapter(settings, build_registry(), Renderer(), autocomplete)
-    app = await build_app(settings, SystemClock(), {Platform.DISCORD: adapter})
-    holder.append(app)
-    recorder = Recorder(app.handle)
-    await adapter.start(recorder)
-    yield World(fake, adapter, app, recorder)
-    await adapter.stop()
-    await app.close()
-    await fake.stop()
+    try:
+        help_channels = {"help_channels": [f"discord:{fake_api.HELP_CHANNEL}"]}
+        desk = {"staff_places": [f"discord:{fake_api.SUPPORT_CHANNEL}"]}
+        async with running(folder, discord=fake, faq=help_channels, tickets=desk) as app:
+            assert app.discord is not None
+            yield World(fake, app.discord, app.app, app.recorder)
+    finally:
+        await fake.stop()
 
 
 def message_payload(author: str, text: str, channel: str, *, guild: bool = True) -> dict[str, Any]:
@@ -132,55 +81,7 @@ def message_payload(author: str, text: str, channel: str, *, guild: bool = True)
     return payload
 
 
-def interaction_payload(
-    who: str, data: dict[str, Any], *, kind: int = 2, nick: str | None = None
-) -> dict[str, Any]:
-    member = _roster.member_payload(who) | {
-        "permissions": str(_roster.permissions_of(who)),
-        "nick": nick,
-    }
-    return {
-        "id": new_id(),
-        "application_id": fake_api.APP_ID,
-        "type": kind,
-        "token": f"token-{new_id()}",
-        "version": 1,
-        "guild_id": fake_api.GUILD_ID,
-        "channel_id": fake_api.GENERAL_CHANNEL,
-        "channel": {"id": fake_api.GENERAL_CHANNEL, "type": 0, "guild_id": fake_api.GUILD_ID},
-        "member": member,
-        "locale": "en-US",
-        "app_permissions": "0",
-        "attachment_size_limit": 10485760,
-        "entitlements": [],
-        "authorizing_integration_owners": {"0": fake_api.GUILD_ID},
-        "context": 0,
-        "data": data,
-    }
-
-
-def command(name: str, *options: dict[str, Any], sub: str | None = None) -> dict[str, Any]:
-    listed = list(options)
-    if sub is not None:
-        listed = [{"type": 1, "name": sub, "options": listed}]
-    return {"id": new_id(), "name": name, "type": 1, "options": listed}
-
-
-async def interact(world: World, payload: dict[str, Any]) -> dict[str, Any]:
-    """Push an interaction; the body of its callback (the acknowledgement)."""
-    path = f"/interactions/{payload['id']}/{payload['token']}/callback"
-    await world.fake.dispatch("INTERACTION_CREATE", payload)
-    calls = await world.fake.wait_for(lambda: world.fake.calls_to("POST", path))
-    body: dict[str, Any] = calls[0].body
-    return body
-
-
-async def posted(world: World, channel: str, count: int = 1) -> list[dict[str, Any]]:
-    pattern = rf"/channels/{channel}/messages"
-    calls = await world.fake.wait_for(
-        lambda: (found := world.fake.calls_to("POST", pattern)) and len(found) >= count and found
-    )
-    return [c.body for c in calls]
+interaction_payload = functools.partial(payload_from, _roster)
 
 
 def renderer_text(template: str, context: dict[str, Any], locale: str = "en") -> str:
@@ -190,7 +91,7 @@ def renderer_text(template: str, context: dict[str, Any], locale: str = "en") ->
 async def test_question_in_a_help_channel_is_answered_in_place(world: World) -> None:
     asked = message_payload(ADA, "how do I link my telegram account?", fake_api.HELP_CHANNEL)
     await world.fake.dispatch("MESSAGE_CREATE", asked)
-    (body,) = await posted(world, fake_api.HELP_CHANNEL)
+    (body,) = await posted(world.fake, fake_api.HELP_CHANNEL)
     assert "/link" in body["content"]
     assert str(body["message_reference"]["message_id"]) == asked["id"]
     assert body["allowed_mentions"] == NO_PINGS
@@ -202,14 +103,14 @@ async def test_question_in_a_dm_is_answered_in_the_dm(world: World) -> None:
     dm_channel = new_id()
     asked = message_payload(ADA, "connect discord and telegram", dm_channel, guild=False)
     await world.fake.dispatch("MESSAGE_CREATE", asked)
-    (body,) = await posted(world, dm_channel)
+    (body,) = await posted(world.fake, dm_channel)
     assert "/link" in body["content"]
     assert "message_reference" not in body
 
 
 async def test_slash_command_with_an_argument_answers_privately_in_chinese(world: World) -> None:
     option = {"type": 3, "name": "language", "value": "zh-cn"}
-    body = await interact(world, interaction_payload(FRANK, command("language", option)))
+    body = await interact(world.fake, interaction_payload(FRANK, command("language", option)))
     assert body["type"] == 4
     assert body["data"]["flags"] == 64
     expected = renderer_text("general/language_set", {"chosen": "zh-CN"}, "zh-CN")
@@ -221,7 +122,7 @@ async def test_slash_command_with_an_argument_answers_privately_in_chinese(world
     ("who", "allowed"), [(ADA, False), (CAROL, True), (DAVE, True)], ids=["member", "manage", "mod"]
 )
 async def test_moderator_command_needs_a_moderator(world: World, who: str, allowed: bool) -> None:
-    body = await interact(world, interaction_payload(who, command("faq", sub="list")))
+    body = await interact(world.fake, interaction_payload(who, command("faq", sub="list")))
     content = body["data"]["content"]
     forbidden = renderer_text("core/forbidden", {"command": "faq list"})
     assert body["data"]["flags"] == 64
@@ -234,11 +135,11 @@ async def test_a_button_pressed_twice_records_one_vote(world: World) -> None:
     dm_channel = new_id()
     asked = message_payload(BOB, "how do i link my telegram account", dm_channel, guild=False)
     await world.fake.dispatch("MESSAGE_CREATE", asked)
-    (answer,) = await posted(world, dm_channel)
+    (answer,) = await posted(world.fake, dm_channel)
     up = answer["components"][0]["components"][0]["custom_id"]
     for _ in range(2):
         press = interaction_payload(BOB, {"custom_id": up, "component_type": 2}, kind=3)
-        body = await interact(world, press)
+        body = await interact(world.fake, press)
         assert body["type"] == 4 and body["data"]["flags"] == 64
     async with world.app.services.database.session() as session:
         logs = list(await session.scalars(select(AnswerLog).where(AnswerLog.vote.is_not(None))))
@@ -246,7 +147,7 @@ async def test_a_button_pressed_twice_records_one_vote(world: World) -> None:
     assert [log.vote for log in voted] == ["up"]
 
 
-async def test_member_join_reaches_the_core(world: World) -> None:
+async def test_a_member_who_joins_is_welcomed_in_the_system_channel_once(world: World) -> None:
     joined = {
         "guild_id": fake_api.GUILD_ID,
         "user": fake_api.user(NEWCOMER, "newcomer"),
@@ -257,15 +158,27 @@ async def test_member_join_reaches_the_core(world: World) -> None:
         "mute": False,
         "flags": 0,
     }
+    channel = fake_api.GENERAL_CHANNEL
+    before = len(world.fake.calls_to("POST", rf"/channels/{channel}/messages"))
     await world.fake.dispatch("GUILD_MEMBER_ADD", joined)
     event, replies = await world.recorder.wait_for(lambda e: e.actor.platform_user_id == NEWCOMER)
     assert event.kind.value == "member_joined"
-    assert event.place.chat_id == fake_api.GENERAL_CHANNEL
-    assert replies == []
+    assert event.place.chat_id == channel
+    assert replies == [], "a welcome goes through the outbox, not as a reply"
+    await world.app.dispatcher.dispatch_due()
+    welcome = (await posted(world.fake, channel, before + 1))[before]
+    assert welcome["content"].startswith("Welcome, Newcomer!")
+    assert "/ask" in welcome["content"] and welcome["allowed_mentions"] == NO_PINGS
+
+    rejoined = joined | {"joined_at": "2025-11-20T12:00:00+00:00"}
+    await world.fake.dispatch("GUILD_MEMBER_ADD", rejoined)
+    await world.recorder.wait_for(lambda e: e.event_id.endswith("12:00:00+00:00"))
+    await world.app.dispatcher.dispatch_due()
+    assert len(world.fake.calls_to("POST", rf"/channels/{channel}/messages")) == before + 1
 
 
 async def test_dm_to_a_member_with_closed_dms_marks_them_unreachable(world: World) -> None:
-    await interact(world, interaction_payload(ERIN, command("help")))
+    await interact(world.fake, interaction_payload(ERIN, command("help")))
     async with world.app.services.database.session() as session:
         identity = await session.scalar(select(Identity).where(Identity.platform_user_id == ERIN))
         assert identity is not None
@@ -311,7 +224,7 @@ async def test_long_answer_arrives_split(world: World) -> None:
         OutgoingMessage(Platform.DISCORD, text, chat_id=channel, buttons=(button,))
     )
     assert receipt.ok
-    bodies = await posted(world, channel, count=3)
+    bodies = await posted(world.fake, channel, count=3)
     assert len(text) == 6000 and len(bodies) >= 3
     assert all(len(b["content"]) <= 2000 for b in bodies)
     assert "".join(b["content"] for b in bodies).replace(" ", "").replace("\n", "") == (
@@ -322,7 +235,7 @@ async def test_long_answer_arrives_split(world: World) -> None:
 
 async def test_member_text_cannot_ping(world: World) -> None:
     nick = f"@everyone <@&{fake_api.MOD_ROLE}> @here"
-    body = await interact(world, interaction_payload(MALLORY, command("start"), nick=nick))
+    body = await interact(world.fake, interaction_payload(MALLORY, command("start"), nick=nick))
     content = body["data"]["content"]
     assert body["data"]["allowed_mentions"] == NO_PINGS
     assert "@everyone" not in content and "@here" not in content
@@ -333,7 +246,7 @@ async def test_member_text_cannot_ping(world: World) -> None:
 async def test_autocomplete_offers_entry_ids(world: World) -> None:
     focused = {"type": 3, "name": "entry_id", "value": "link", "focused": True}
     payload = interaction_payload(CAROL, command("faq", focused, sub="show"), kind=4)
-    body = await interact(world, payload)
+    body = await interact(world.fake, payload)
     assert body["type"] == 8
     assert {"name": "link-accounts", "value": "link-accounts"} in body["data"]["choices"]
 
@@ -356,14 +269,14 @@ async def test_a_ticket_opens_a_private_thread_the_member_shares_with_staff(worl
     subject = {"type": 3, "name": "subject", "value": "Cannot log in"}
     description = {"type": 3, "name": "description", "value": "The password reset mail never comes"}
     opening = interaction_payload(ADA, command("ticket", subject, description, sub="open"))
-    body = await interact(world, opening)
+    body = await interact(world.fake, opening)
     assert body["data"]["flags"] == 64 and "private thread" in body["data"]["content"]
     (created,) = world.fake.calls_to("POST", rf"/channels/{fake_api.SUPPORT_CHANNEL}/threads")
     assert created.body["type"] == 12 and created.body["invitable"] is False
     thread_id = next(t for t, v in world.fake.threads.items() if v["name"] == created.body["name"])
     assert world.fake.thread_members[thread_id] == [ADA]
     await world.app.dispatcher.dispatch_due()
-    (announcement,) = await posted(world, thread_id)
+    (announcement,) = await posted(world.fake, thread_id)
     assert "Cannot log in" in announcement["content"]
     assert announcement["allowed_mentions"] == NO_PINGS
 
@@ -378,17 +291,17 @@ async def test_a_ticket_opens_a_private_thread_the_member_shares_with_staff(worl
     assert ticket.status == "waiting_on_member"
 
     resolve = command("ticket", {"type": 3, "name": "ticket", "value": ticket.ref}, sub="resolve")
-    await interact(world, interaction_payload(DAVE, resolve))
+    await interact(world.fake, interaction_payload(DAVE, resolve))
     await world.app.dispatcher.dispatch_due()
     dm = world.fake.dm_channel_of(ADA)
     assert dm is not None
-    (rating,) = await posted(world, dm)
+    (rating,) = await posted(world.fake, dm)
     labels = [b["label"] for b in rating["components"][0]["components"]]
     assert labels == ["1", "2", "3", "4", "5"]
 
 
 async def test_opening_a_ticket_without_its_text_asks_for_it_in_a_modal(world: World) -> None:
-    body = await interact(world, interaction_payload(BOB, command("ticket", sub="open")))
+    body = await interact(world.fake, interaction_payload(BOB, command("ticket", sub="open")))
     assert body["type"] == 9
     form = body["data"]
     assert form["custom_id"] == "form:ticket open"
@@ -400,7 +313,7 @@ async def test_opening_a_ticket_without_its_text_asks_for_it_in_a_modal(world: W
         {"type": 1, "components": [{"type": 4, "custom_id": "description", "value": "It hangs"}]},
     ]
     submit = {"custom_id": form["custom_id"], "components": filled}
-    answered = await interact(world, interaction_payload(BOB, submit, kind=5))
+    answered = await interact(world.fake, interaction_payload(BOB, submit, kind=5))
     assert answered["type"] == 4 and "Avatar upload" in answered["data"]["content"]
     async with world.app.services.database.session() as session:
         ticket = await session.scalar(select(Ticket).where(Ticket.subject == "Avatar upload"))

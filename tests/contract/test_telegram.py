@@ -10,100 +10,42 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from adapters.telegram.adapter import TelegramAdapter
-from bot.app import App, build_app, build_registry
-from core.clock import SystemClock
-from core.events import EventKind, IncomingEvent, OutgoingMessage, Platform, Reply
+from core.events import EventKind, OutgoingMessage, Platform, Reply
 from core.features.faq.models import AnswerLog
 from core.features.members.models import Identity, Member
 from core.outbox import OutboxMessage
-from core.render import Renderer
-from core.settings import Settings
-from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, TelegramFake, user
+from tests.contract.conftest import Harness, running
+from tests.fakes.telegram_api import BOT_USERNAME, TelegramFake, user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-REPO = Path(__file__).resolve().parents[2]
 HELP_GROUP = -1001000000001
 MOD_GROUP = -1001000000002
 NEWS_GROUP = -1001000000003
 STAFF_GROUP = -1001000000004
 QUESTION = "how do i link my telegram account?"
-WAIT = 15.0
-
-
-@dataclass
-class Harness:
-    fake: TelegramFake
-    adapter: TelegramAdapter
-    app: App
-    handled: list[tuple[IncomingEvent, list[OutgoingMessage]]] = field(default_factory=list)
-
-    async def until(self, condition: Callable[[], Any], seconds: float = WAIT) -> Any:
-        """Wait, woken by each call the fake receives, until ``condition`` holds."""
-        async with asyncio.timeout(seconds):
-            while True:
-                self.fake.changed.clear()
-                result = condition()
-                if result:
-                    return result
-                await self.fake.changed.wait()
-
-    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
-        return [p for p in self.fake.sent if p["chat_id"] == chat_id]
-
-    async def reply_to(self, chat_id: int, count: int = 1) -> list[dict[str, Any]]:
-        return list(
-            await self.until(lambda: len(self.sent_to(chat_id)) >= count and self.sent_to(chat_id))
-        )
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def tg(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NO_PROXY", "127.0.0.1")
-        patch.setenv("no_proxy", "127.0.0.1")
-        # PTB 22 warns that RetryAfter.retry_after is becoming a timedelta; take it as one.
-        patch.setenv("PTB_TIMEDELTA", "true")
-        fake = TelegramFake()
-        await fake.start()
-        fake.administrators[MOD_GROUP] = [2001]
-        folder = tmp_path_factory.mktemp("telegram")
-        settings = Settings.model_validate(
-            {
-                "database": {"url": f"sqlite+aiosqlite:///{folder}/t.db"},
-                "knowledge": {"dir": str(REPO / "knowledge")},
-                "faq": {"help_channels": [f"telegram:{HELP_GROUP}"]},
-                "tickets": {"staff_places": [f"telegram:{STAFF_GROUP}"]},
-                "telegram": {"enabled": True, "token": TOKEN, "base_url": fake.base_url},
-            }
-        )
-        adapter = TelegramAdapter(settings, build_registry(), Renderer())
-        app = await build_app(settings, SystemClock(), {Platform.TELEGRAM: adapter})
-        harness = Harness(fake, adapter, app)
-
-        async def handle(event: IncomingEvent) -> list[OutgoingMessage]:
-            replies = await app.handle(event)
-            harness.handled.append((event, replies))
-            fake.changed.set()
-            return replies
-
-        await adapter.start(handle)
-        try:
-            yield harness
-        finally:
-            await adapter.stop()
-            await app.close()
-            await fake.stop()
+    fake = TelegramFake()
+    await fake.start()
+    fake.administrators[MOD_GROUP] = [2001]
+    folder = tmp_path_factory.mktemp("telegram")
+    try:
+        help_channels = {"help_channels": [f"telegram:{HELP_GROUP}"]}
+        desk = {"staff_places": [f"telegram:{STAFF_GROUP}"]}
+        async with running(folder, telegram=fake, faq=help_channels, tickets=desk) as world:
+            yield world.telegram_harness(fake)
+    finally:
+        await fake.stop()
 
 
 async def test_start_registers_the_command_menu_per_language_and_scope(tg: Harness) -> None:
@@ -192,28 +134,30 @@ async def test_a_button_pressed_twice_has_one_effect_and_is_answered_both_times(
     assert [(log.vote, log.answered) for log in logs] == [("up", True)]
 
 
-async def test_a_member_joining_reaches_the_core_and_sends_nothing_yet(tg: Harness) -> None:
-    """No welcome feature exists yet: the join must be handled quietly, not crash."""
-    sent_before = len(tg.fake.sent)
-    tg.fake.push(
-        {
-            "message": {
-                "message_id": 1,
-                "date": 1795000000,
-                "chat": {"id": HELP_GROUP, "type": "supergroup", "title": "help"},
-                "from": user(5001, "Grace"),
-                "new_chat_members": [user(5001, "Grace")],
-            }
-        }
-    )
+async def test_a_member_joining_is_welcomed_in_the_group_once(tg: Harness) -> None:
+    joined = {
+        "message_id": 1,
+        "date": 1795000000,
+        "chat": {"id": HELP_GROUP, "type": "supergroup", "title": "help"},
+        "from": user(5001, "Grace", language_code="zh-hans"),
+        "new_chat_members": [user(5001, "Grace", language_code="zh-hans")],
+    }
+    tg.fake.push({"message": joined})
     event, replies = await tg.until(
         lambda: next((h for h in tg.handled if h[0].kind is EventKind.MEMBER_JOINED), None)
     )
     assert event.actor.platform_user_id == "5001"
-    assert replies == []
-    assert len(tg.fake.sent) == sent_before
-    async with tg.app.services.database.session() as session:
-        assert await session.scalar(select(Identity).where(Identity.platform_user_id == "5001"))
+    assert replies == [], "a welcome goes through the outbox, not as a reply"
+    await tg.app.dispatcher.dispatch_due()
+    (welcome,) = [p for p in tg.sent_to(HELP_GROUP) if "Grace" in p["text"]]
+    assert welcome["text"].startswith("欢迎你，Grace！") and "/help" in welcome["text"]
+    assert "reply_parameters" not in welcome
+    tg.fake.push({"message": joined | {"message_id": 2}})
+    await tg.until(
+        lambda: len([h for h in tg.handled if h[0].kind is EventKind.MEMBER_JOINED]) == 2
+    )
+    await tg.app.dispatcher.dispatch_due()
+    assert len([p for p in tg.sent_to(HELP_GROUP) if "Grace" in p["text"]]) == 1
 
 
 async def _queue_dm(tg: Harness, user_id: int, key: str) -> int:

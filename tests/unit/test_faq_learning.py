@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
 from core.clock import ManualClock
 from core.events import Actor, Platform
-from core.features.faq import learning
+from core.features.faq import learning, review
 from core.features.faq.models import AnswerLog, Suggestion
+from core.features.faq.service import ReloadReport
 from core.features.members import service as members
 
 
@@ -82,3 +84,43 @@ async def test_an_answer_older_than_a_day_is_not_blamed(app: App, clock: ManualC
         await learning.record_escalation(session, member.id, clock.now())
         await session.commit()
         assert await session.scalar(select(AnswerLog.escalated_at)) is None
+
+
+async def test_a_ticket_suggestion_accepted_becomes_an_entry_indexed_once(
+    app: App, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faq = app.services.faq
+    reloads = 0
+    reload = faq.reload
+
+    async def counted() -> ReloadReport:
+        nonlocal reloads
+        reloads += 1
+        return await reload()
+
+    monkeypatch.setattr(faq, "reload", counted)
+    async with app.services.database.session() as session:
+        moderator = await members.resolve(session, Actor(Platform.TELEGRAM, "9", "mo"), clock.now())
+        suggestion = await learning.propose(
+            session,
+            question="the desktop app shows a blank window",
+            answer="Turn off hardware acceleration in Settings.",
+            locale="en",
+            source="ticket",
+            source_ref="T-7",
+            now=clock.now(),
+        )
+        await session.commit()
+        first = await review.decide(
+            session, faq, suggestion.id, accept=True, moderator_id=moderator.id, now=clock.now()
+        )
+        second = await review.decide(
+            session, faq, suggestion.id, accept=False, moderator_id=moderator.id, now=clock.now()
+        )
+    assert (first.outcome, second.outcome) == (review.Outcome.DONE, review.Outcome.ALREADY)
+    assert second.suggestion is not None and second.suggestion.status == "accepted"
+    assert reloads == 1
+    result, _ = faq.search("the desktop app shows a blank window")
+    assert first.entry is not None and result.best is not None
+    assert result.best.entry_id.endswith(first.entry.id)
+    assert faq.find(first.entry.id, "en") == first.entry

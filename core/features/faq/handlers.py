@@ -8,6 +8,7 @@ from core.context import Context, Services
 from core.events import Button, EventKind, Reply, Role, Visibility
 from core.features.faq.entries import KBEntry
 from core.features.faq.models import AnswerLog
+from core.features.faq.review_handlers import dislike_notice, moderator_reply
 from core.features.faq.service import Answer, looks_like_question
 from core.features.tickets import opening as tickets
 from core.locale import SUPPORTED
@@ -67,6 +68,8 @@ async def _respond(ctx: Context, question: str, *, unsolicited: bool = False) ->
         platform=ctx.place.platform.value,
         now=ctx.now,
         min_confidence=settings.auto_answer_min_confidence if unsolicited else None,
+        message_id=ctx.event.message_id,
+        chat_id=ctx.place.chat_id,
     )
     await ctx.session.commit()
     if answer.entry is not None:
@@ -83,6 +86,9 @@ async def ask(ctx: Context, question: str) -> Reply | None:
 @registry.on(EventKind.MESSAGE)
 async def on_message(ctx: Context) -> Reply | None:
     """DMs and mentions are always answered; help channels only when the bot is confident."""
+    taught = await moderator_reply(ctx)
+    if taught is not None:
+        return taught
     text = ctx.event.text
     if ctx.place.is_dm or ctx.event.mentions_bot:
         return await _respond(ctx, text)
@@ -98,17 +104,19 @@ async def _own_log(ctx: Context, raw_id: str) -> AnswerLog | None:
 
 
 @registry.action("faq.vote")
-async def vote(ctx: Context, arg: str) -> Reply:
+async def vote(ctx: Context, arg: str) -> list[Reply]:
     raw_id, _, choice = arg.partition(":")
     log = await ctx.services.faq.vote(
         ctx.session, int(raw_id) if raw_id.isdigit() else -1, ctx.member.id, choice, ctx.now
     )
     if log is None:
-        return Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)
+        return [Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)]
     buttons = (
         () if choice == "up" else (Button("faq.human", str(log.id), label_key="faq.ask_human"),)
     )
-    return Reply("faq/voted", {"vote": choice}, buttons=buttons, visibility=Visibility.PRIVATE)
+    replies = [Reply("faq/voted", {"vote": choice}, buttons=buttons, visibility=Visibility.PRIVATE)]
+    notice = dislike_notice(ctx, log) if choice == "down" else None
+    return [*replies, notice] if notice is not None else replies
 
 
 @registry.action("faq.topic")
@@ -122,7 +130,12 @@ async def topic(ctx: Context, arg: str) -> Reply:
     if entry is None:
         return Reply("faq/not_found", {"entry_id": log.suggestions[int(index)]})
     log_id = await faq.log_shown(
-        ctx.session, entry, member_id=ctx.member.id, platform=ctx.place.platform.value, now=ctx.now
+        ctx.session,
+        entry,
+        member_id=ctx.member.id,
+        platform=ctx.place.platform.value,
+        now=ctx.now,
+        parent_id=log.id,
     )
     await ctx.session.commit()
     return _answer_reply(entry, log_id)
@@ -130,10 +143,13 @@ async def topic(ctx: Context, arg: str) -> Reply:
 
 @registry.action("faq.human")
 async def ask_human(ctx: Context, arg: str) -> list[Reply]:
-    """The member wants a person: a ticket opens with the question and what the bot offered."""
+    """The member wants a person: a ticket opens with the question and what the bot offered,
+    and the question also waits for moderators in /faq health."""
     log = await _own_log(ctx, arg)
     if log is None:
         return [Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)]
+    if log.escalated_at is None:
+        log.escalated_at = ctx.now
     faq = ctx.services.faq
     shown = [e.title for s in log.suggestions if (e := faq.public_entry(s))]
     return await tickets.from_declined_answer(ctx, log.question, log.id, shown)

@@ -32,10 +32,19 @@ class StoredEntry(Base):
 
 
 class AnswerLog(Base):
-    """One question the bot was asked, what it did, and what the member thought."""
+    """One question the bot was asked, what it did, and what happened next.
+
+    ``message_id`` and ``chat_id`` locate the member's question so a moderator's reply to it
+    can be recognised. ``parent_id`` links a topic the member picked to the declined question
+    it was offered for, so stats count that question once. ``repeated_at`` and
+    ``escalated_at`` are the follow-ups that say the answer did not settle it.
+    """
 
     __tablename__ = "faq_answers"
-    __table_args__ = (Index("ix_faq_answers_asked_at", "asked_at"),)
+    __table_args__ = (
+        Index("ix_faq_answers_asked_at", "asked_at"),
+        Index("ix_faq_answers_message", "platform", "chat_id", "message_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int | None] = mapped_column(
@@ -52,6 +61,10 @@ class AnswerLog(Base):
     escalated_at: Mapped[datetime | None]
     vote: Mapped[str | None] = mapped_column(String(4))
     voted_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("faq_answers.id", ondelete="SET NULL"))
+    repeated_at: Mapped[datetime | None]
 
 
 class Suggestion(Base):

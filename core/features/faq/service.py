@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import locale as locales
 from core.db.engine import Database
-from core.features.faq import files
+from core.features.faq import files, learning
 from core.features.faq.entries import KBEntry
 from core.features.faq.models import AnswerLog, StoredEntry
 from core.features.faq.search import SearchIndex, SearchResult
@@ -125,8 +125,14 @@ class FaqService:
         platform: str,
         now: datetime,
         min_confidence: float | None = None,
+        message_id: str | None = None,
+        chat_id: str | None = None,
     ) -> Answer:
-        """Search, decide and log the decision. Flushes; the caller's handler commits."""
+        """Search, decide and log the decision, and mark earlier answers this one repeats.
+
+        ``message_id`` and ``chat_id`` locate the member's question so a moderator can answer
+        it by replying to it. Flushes; the caller's handler commits.
+        """
         result, locale = self.search(question)
         threshold = self.min_confidence if min_confidence is None else min_confidence
         best = result.confident(threshold)
@@ -141,9 +147,13 @@ class FaqService:
             platform=platform,
             asked_at=now,
             suggestions=[c.entry_id for c in result.candidates] if entry is None else [],
+            message_id=message_id,
+            chat_id=chat_id,
         )
         session.add(log)
         await session.flush()
+        top = _plain_id(result.best.entry_id) if result.best else None
+        await learning.record_repeat(session, log, top)
         return Answer(result, _public(entry) if entry else None, log.id, locale)
 
     async def log_shown(
@@ -154,8 +164,12 @@ class FaqService:
         member_id: int,
         platform: str,
         now: datetime,
+        parent_id: int | None = None,
     ) -> int:
-        """A member picked a suggested topic: log it like an answer so it can be rated."""
+        """A member picked a suggested topic: log it like an answer so it can be rated.
+
+        ``parent_id`` is the declined question it was offered for, which stats count once.
+        """
         log = AnswerLog(
             member_id=member_id,
             question=entry.title,
@@ -166,6 +180,7 @@ class FaqService:
             platform=platform,
             asked_at=now,
             suggestions=[],
+            parent_id=parent_id,
         )
         session.add(log)
         await session.flush()
