@@ -1,7 +1,8 @@
 """Support figures for a period, as plain data: the digest and /ticket stats read them.
 
-Only queries: nothing here changes state. Deflection counts FAQ answers nobody escalated to a
-human (``AnswerLog.escalated_at``, set when a ticket opens after an answer).
+Only queries: nothing here changes state. Deflection is the FAQ's own measure
+(``faq.stats``): answered questions whose members neither escalated to a human (opening a
+ticket counts) nor asked again.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from statistics import median
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.features.faq.models import AnswerLog
+from core.features.faq import stats as faq_stats
 from core.features.tickets.models import ACTIVE, Ticket
 from core.settings import PRIORITIES
 
@@ -46,8 +47,9 @@ class SupportFigures:
     csat_average: float | None
     csat_distribution: dict[int, int]
     csat_by_moderator: tuple[ModeratorRating, ...]
-    faq_answers: int
-    faq_escalated: int
+    faq_settled: int
+    """FAQ answers whose follow-up window had closed, so their outcome is known."""
+    faq_deflected: int
 
     @property
     def opened(self) -> int:
@@ -59,18 +61,18 @@ class SupportFigures:
 
     @property
     def deflection(self) -> float | None:
-        """Share of the bot's answers that did not end with the member asking a human."""
-        if not self.faq_answers:
-            return None
-        return (self.faq_answers - self.faq_escalated) / self.faq_answers
+        """Share of the bot's settled answers that needed no human and no second try."""
+        return self.faq_deflected / self.faq_settled if self.faq_settled else None
 
 
 def _median(values: list[timedelta]) -> timedelta | None:
     return timedelta(seconds=median(v.total_seconds() for v in values)) if values else None
 
 
-async def support_figures(session: AsyncSession, start: datetime, end: datetime) -> SupportFigures:
-    """Tickets opened in [start, end) and what became of them; the backlog as of now."""
+async def support_figures(
+    session: AsyncSession, start: datetime, end: datetime, *, now: datetime
+) -> SupportFigures:
+    """Tickets opened in [start, end) and what became of them by ``now``; the backlog then."""
     opened = list(
         await session.scalars(
             select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end)
@@ -92,13 +94,7 @@ async def support_figures(session: AsyncSession, start: datetime, end: datetime)
     )
     rated = [t for t in opened if t.csat_score is not None]
     scores = [t.csat_score for t in rated if t.csat_score is not None]
-    answers = list(
-        await session.execute(
-            select(AnswerLog.escalated_at).where(
-                AnswerLog.answered.is_(True), AnswerLog.asked_at >= start, AnswerLog.asked_at < end
-            )
-        )
-    )
+    faq = await faq_stats.compute(session, start=start, end=end, now=now)
     return SupportFigures(
         start=start,
         end=end,
@@ -110,8 +106,8 @@ async def support_figures(session: AsyncSession, start: datetime, end: datetime)
         csat_average=sum(scores) / len(scores) if scores else None,
         csat_distribution={score: scores.count(score) for score in range(1, 6)},
         csat_by_moderator=_by_moderator(rated),
-        faq_answers=len(answers),
-        faq_escalated=sum(1 for (escalated,) in answers if escalated is not None),
+        faq_settled=faq.settled,
+        faq_deflected=faq.deflected,
     )
 
 

@@ -160,7 +160,7 @@ async def ticket_stats(ctx: Context, days: int = STATS_DAYS) -> Reply:
     days = min(max(days, 1), 365)
     # Periods are half-open; what happened this very moment belongs to "the last days".
     end = ctx.now + timedelta(microseconds=1)
-    figures = await support_figures(ctx.session, end - timedelta(days=days), end)
+    figures = await support_figures(ctx.session, end - timedelta(days=days), end, now=ctx.now)
     who = await names(ctx, *(r.member_id for r in figures.csat_by_moderator))
     return Reply(
         "tickets/stats",
