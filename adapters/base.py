@@ -7,16 +7,19 @@ from typing import Protocol
 
 from core.events import IncomingEvent, OutgoingMessage
 from core.outbox import Sender
+from core.places import PlaceOpener
 
 EventHandler = Callable[[IncomingEvent], Awaitable[list[OutgoingMessage]]]
 
 
-class Adapter(Sender, Protocol):
+class Adapter(Sender, PlaceOpener, Protocol):
     """Translates one platform's traffic into core events and rendered messages back.
 
     ``start`` connects and begins delivering events to ``handle``, answering each in its own
     context with what ``handle`` returns; ``stop`` stops taking events and lets handlers in
-    flight finish. ``send`` (from Sender) is used by the outbox dispatcher.
+    flight finish. ``send`` (from Sender) is used by the outbox dispatcher;
+    ``open_private_place`` (from PlaceOpener) by features that need a place of their own, such
+    as a ticket's thread.
     """
 
     async def start(self, handle: EventHandler) -> None: ...

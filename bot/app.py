@@ -26,6 +26,7 @@ from core.features.feedback import handlers as feedback_handlers
 from core.features.feedback.service import FeedbackService
 from core.features.general import handlers as general_handlers
 from core.features.lifecycle import handlers as lifecycle_handlers
+from core.features.tickets import handlers as tickets_handlers
 from core.notifier import Notifier
 from core.outbox import Sender
 from core.registry import Registry
@@ -36,6 +37,7 @@ from core.settings import Settings
 
 FEATURES = (
     general_handlers.registry,
+    tickets_handlers.registry,
     faq_handlers.registry,
     faq_review_handlers.registry,
     faq_stats_handlers.registry,
@@ -93,6 +95,8 @@ async def build_app(
         notifier=Notifier(settings, renderer, clock),
         feedback=FeedbackService(settings.feedback),
     )
+    for platform, sender in senders.items():
+        services.places.add(platform, sender)
     await faq.reload()
     dispatcher = Dispatcher(database, clock, senders, max_attempts=settings.outbox.max_attempts)
     services.notifier.on_enqueued(dispatcher.kick)

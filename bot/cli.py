@@ -1,4 +1,4 @@
-"""``townhall``: the demo, scripted chats, the knowledge-base tools and the bot itself."""
+"""``townhall``: the demo, scripted chats, the knowledge-base and ticket tools, and the bot."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from adapters.console.adapter import Transcript
-from bot import config, discord_cli, kb_commands
+from bot import config, discord_cli, kb_commands, tickets_cli
 from bot.console import run_console
 from bot.migrate import upgrade
 from core.settings import Settings
@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb_commands.add_parsers(sub, common, _settings)
     discord_cli.add_parser(sub, common, _settings)
+    tickets_cli.add_parser(sub, common, _settings)
     return parser
 
 

@@ -63,6 +63,7 @@ async def run_bot(settings: Settings) -> int:
     adapters = build_adapters(settings, app)
     for adapter in adapters:
         app.dispatcher.add(adapter.platform, adapter)
+        app.services.places.add(adapter.platform, adapter)
     scheduler = AsyncIOScheduler(timezone="UTC")
     app.sweeper.schedule(scheduler)
     activity = asyncio.create_task(app.services.activity.run(), name="activity")

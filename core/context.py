@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from core.db.engine import Database
 from core.events import Actor, IncomingEvent, Place
 from core.features.members.models import Member
 from core.notifier import Notifier
+from core.places import Places
 from core.render import Renderer
 from core.settings import Settings
 
@@ -36,6 +37,7 @@ class Services:
     faq: FaqService
     notifier: Notifier
     feedback: FeedbackService
+    places: Places = field(default_factory=Places)
 
 
 @dataclass

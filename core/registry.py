@@ -49,7 +49,11 @@ class ArgSpec:
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """``name`` is a path: "faq add" is subcommand "add" of the group "faq"."""
+    """``name`` is a path: "faq add" is subcommand "add" of the group "faq".
+
+    ``form``: where the platform has forms (Discord's modals), a call without any of its text
+    arguments asks for them in one form instead of reaching the handler empty.
+    """
 
     name: str
     description: str
@@ -58,6 +62,7 @@ class CommandSpec:
     min_role: Role = Role.MEMBER
     scope: Scope = Scope.ANYWHERE
     feature: str = ""
+    form: bool = False
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -107,6 +112,7 @@ class Registry:
         *args: ArgSpec,
         min_role: Role = Role.MEMBER,
         scope: Scope = Scope.ANYWHERE,
+        form: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Declare a command; its description is the first line of the handler's docstring."""
 
@@ -120,6 +126,7 @@ class Registry:
                     min_role=min_role,
                     scope=scope,
                     feature=self.feature,
+                    form=form,
                 )
             )
             return fn

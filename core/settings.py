@@ -78,6 +78,42 @@ class TelegramSettings(Section):
     admin_cache_seconds: int = Field(default=600, ge=0)
 
 
+PlatformPlace = Annotated[str, Field(pattern=r"^(discord|telegram|console):\S+$")]
+PRIORITIES = ("low", "medium", "high", "urgent")
+
+
+class TicketSettings(Section):
+    """The support desk: where staff work, how fast they should answer, when to give up."""
+
+    staff_places: list[PlatformPlace] = Field(default_factory=list)
+    staff_names_visible: bool = False
+    first_response_hours: dict[str, float] = Field(
+        default_factory=lambda: {"urgent": 1.0, "high": 2.0, "medium": 4.0, "low": 24.0}
+    )
+    resolution_hours: dict[str, float] = Field(
+        default_factory=lambda: {"urgent": 24.0, "high": 48.0, "medium": 72.0, "low": 168.0}
+    )
+    priority_keywords: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "urgent": ["down", "outage", "data loss", "宕机", "无法访问", "数据丢失"],
+            "high": ["can't log in", "cannot log in", "payment", "charged", "无法登录", "付款"],
+            "low": ["suggestion", "typo", "建议", "错别字"],
+        }
+    )
+    reopen_days: int = Field(default=7, ge=0)
+    inactive_warn_days: float = Field(default=3, gt=0)
+    inactive_close_days: float = Field(default=5, gt=0)
+    csat_question: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("first_response_hours", "resolution_hours", "priority_keywords")
+    @classmethod
+    def known_priorities(cls, value: dict[str, object]) -> dict[str, object]:
+        unknown = set(value) - set(PRIORITIES)
+        if unknown:
+            raise ValueError(f"priorities are {', '.join(PRIORITIES)}, not {', '.join(unknown)}")
+        return value
+
+
 class WelcomeSettings(Section):
     """Where newcomers are greeted: where they joined, unless a channel is named here."""
 
@@ -110,5 +146,6 @@ class Settings(Section):
     discord: DiscordSettings = DiscordSettings()
     telegram: TelegramSettings = TelegramSettings()
     outbox: OutboxSettings = OutboxSettings()
+    tickets: TicketSettings = TicketSettings()
     welcome: WelcomeSettings = WelcomeSettings()
     feedback: FeedbackSettings = FeedbackSettings()

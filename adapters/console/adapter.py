@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from core.events import OutgoingMessage, Platform, Receipt, Visibility
+from core.events import OutgoingMessage, Place, PlaceKind, Platform, Receipt, Visibility
+from core.places import PlaceRequest, PrivatePlace
 from core.ratelimit import Limit
 
 UNLIMITED = Limit(1_000_000, 1.0)
@@ -34,6 +35,7 @@ class Transcript:
             "visibility": message.visibility.value,
             "text": message.text,
             "buttons": [button.label for button in message.buttons],
+            "attachments": [attachment.filename for attachment in message.attachments],
         }
         self.messages.append(record | {"button_data": [b.data for b in message.buttons]})
         if self.as_json:
@@ -42,6 +44,7 @@ class Transcript:
             where = "privately " if message.visibility is Visibility.PRIVATE else ""
             lines = [f"bot → {to} {where}({place}):"]
             lines += [f"  {line}" for line in message.text.splitlines()]
+            lines += [f"  📎 {attachment.filename}" for attachment in message.attachments]
             if message.buttons:
                 choices = "  ".join(f"[{n}] {b.label}" for n, b in enumerate(message.buttons, 1))
                 lines.append(f"  {choices}")
@@ -66,6 +69,19 @@ class ConsoleAdapter:
 
     async def send(self, message: OutgoingMessage) -> Receipt:
         self._sent += 1
-        self.transcript.show(message, place="dm")
+        self.transcript.show(message, place=place_name(message.chat_id, message.thread_id))
         self.on_send(message)
         return Receipt(message.platform, message_id=f"console-{self._sent}")
+
+    async def open_private_place(self, request: PlaceRequest) -> PrivatePlace:
+        """A thread named by the key: ``@place #support/T-1`` writes in it."""
+        parent = request.parent
+        thread = Place(parent.platform, parent.chat_id, PlaceKind.THREAD, thread_id=request.key)
+        return PrivatePlace(thread)
+
+
+def place_name(chat_id: str | None, thread_id: str | None) -> str:
+    """How the console names where a message went: ``dm``, ``#support`` or ``#support/T-1``."""
+    if chat_id is None or chat_id.startswith("dm:"):
+        return "dm"
+    return f"#{chat_id}/{thread_id}" if thread_id else f"#{chat_id}"

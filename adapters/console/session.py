@@ -3,7 +3,8 @@
 A script line is one of:
 ``@as NAME`` / ``@as mod:NAME`` / ``@as founder:NAME``: who speaks next;
 ``@platform discord|telegram|console``: whose conventions to imitate;
-``@place dm`` / ``@place #channel``: where the speaker writes (a DM with the bot by default);
+``@place dm`` / ``@place #channel`` / ``@place #channel/thread``: where the speaker writes (a DM
+with the bot by default);
 ``@join NAME``: a member joins; ``@clock +2h`` / ``@clock 2026-12-01T09:00Z``: move time
 (due sweeps run); ``@press N``: press button N of the bot's last message to the speaker;
 ``@reply NAME``: the speaker's next message replies to NAME's latest message;
@@ -17,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from adapters.console.adapter import Transcript
+from adapters.console.adapter import Transcript, place_name
 from core.clock import ManualClock
 from core.events import (
     Actor,
@@ -143,7 +144,12 @@ class ConsoleSession:
     def _place(self, speaker: Speaker) -> Place:
         if self._channel is None:
             return Place(self._platform, f"dm:{speaker.name}", PlaceKind.DM)
-        return Place(self._platform, self._channel, PlaceKind.CHANNEL, guild_id="console")
+        channel, _, thread = self._channel.partition("/")
+        if thread:
+            return Place(
+                self._platform, channel, PlaceKind.THREAD, guild_id="console", thread_id=thread
+            )
+        return Place(self._platform, channel, PlaceKind.CHANNEL, guild_id="console")
 
     async def _emit(
         self, kind: EventKind, *, speaker: Speaker | None = None, **fields: str | None
@@ -163,7 +169,11 @@ class ConsoleSession:
         )
         for message in await self._handle(event):
             self.remember(message)
-            place = "dm" if event.place.is_dm else f"#{event.place.chat_id}"
+            place = (
+                "dm"
+                if event.place.is_dm
+                else place_name(event.place.chat_id, event.place.thread_id)
+            )
             self._transcript.show(message, place=place)
 
     def remember(self, message: OutgoingMessage) -> None:

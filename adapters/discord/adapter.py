@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Coroutine, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 import discord
@@ -22,17 +22,21 @@ from adapters.base import EventHandler
 from adapters.discord import translate
 from adapters.discord.client import failure_of, intents, log_end, point_at, tap
 from adapters.discord.commands import Autocomplete, CatalogTranslator, build_commands
+from core import locale as locales
 from core.events import (
     DeliveryFailure,
     EventKind,
     IncomingEvent,
     OutgoingMessage,
+    Place,
+    PlaceKind,
     Platform,
     Receipt,
     Visibility,
 )
+from core.places import PlaceRequest, PrivatePlace
 from core.ratelimit import Limit
-from core.registry import Registry
+from core.registry import ArgType, Registry
 from core.render import Renderer
 from core.settings import Settings
 
@@ -42,6 +46,7 @@ log = logging.getLogger(__name__)
 # quicker than this, else defer and follow up.
 ACK_WITHIN = 2.0
 CHANNEL_LIMIT = Limit(5, 5.0)
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
 
 
 class DiscordAdapter:
@@ -56,6 +61,7 @@ class DiscordAdapter:
         autocomplete: Autocomplete | None = None,
     ) -> None:
         self._settings = settings.discord
+        self._default_locale = settings.locale.default
         self._registry = registry
         self._renderer = renderer
         self._autocomplete = autocomplete
@@ -242,9 +248,38 @@ class DiscordAdapter:
         )
         if event is None:
             return
+        form = self._form(event)
+        if form is not None:
+            self._spawn(self._ask_with_form(interaction, form))
+            return
         task = asyncio.create_task(self._answer_interaction(interaction, event, self._handle))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _form(self, event: IncomingEvent) -> discord.ui.Modal | None:
+        """A form command called without any of its text: ask for it in a modal first."""
+        if event.kind is not EventKind.COMMAND or event.args is None:
+            return None
+        spec, _ = self._registry.resolve(event.command or "", event.arg_text)
+        if (
+            spec is None
+            or not spec.form
+            or any(event.args.get(a.name) for a in spec.args if a.type is ArgType.TEXT)
+        ):
+            return None
+        locale = locales.normalize(event.actor.locale) or self._default_locale
+        title = self._renderer.command_description(
+            spec.feature, spec.name, spec.description, locale
+        )
+        return translate.form_for(spec, title)
+
+    async def _ask_with_form(
+        self, interaction: discord.Interaction, form: discord.ui.Modal
+    ) -> None:
+        try:
+            await interaction.response.send_modal(form)
+        except (discord.DiscordException, aiohttp.ClientError, OSError):
+            log.exception("could not show the form for interaction %s", interaction.id)
 
     async def _answer_interaction(
         self, interaction: discord.Interaction, event: IncomingEvent, handle: EventHandler
@@ -301,6 +336,39 @@ class DiscordAdapter:
             await interaction.delete_original_response()
 
     # Outgoing
+
+    async def open_private_place(self, request: PlaceRequest) -> PrivatePlace | None:
+        """A private thread in the support channel with the member added: they and staff talk
+        there directly. None (the caller falls back) if the channel cannot hold one."""
+        if self._client is None:
+            return None
+        try:
+            parent_id = int(request.parent.chat_id)
+            channel = self._client.get_channel(parent_id) or await self._client.fetch_channel(
+                parent_id
+            )
+            if not isinstance(channel, discord.TextChannel):
+                log.warning("support channel %s cannot hold private threads", parent_id)
+                return None
+            thread = await channel.create_thread(
+                name=request.title,
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            )
+            if request.member_user_id is not None:
+                await thread.add_user(discord.Object(int(request.member_user_id)))
+        except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as error:
+            log.warning("could not open a private thread for %s: %s", request.key, error)
+            return None
+        place = Place(
+            Platform.DISCORD,
+            str(parent_id),
+            PlaceKind.THREAD,
+            guild_id=str(channel.guild.id),
+            thread_id=str(thread.id),
+        )
+        return PrivatePlace(place, member_inside=request.member_user_id is not None)
 
     async def send(self, message: OutgoingMessage) -> Receipt:
         try:

@@ -28,6 +28,7 @@ from core.events import (
     Platform,
     Role,
 )
+from core.registry import ArgType, CommandSpec
 
 MESSAGE_LIMIT = 2000
 BUTTON_LABEL_LIMIT = 80
@@ -47,6 +48,13 @@ SPOKEN_MESSAGE_TYPES = frozenset({0, 19})
 SUBCOMMAND = 1
 APPLICATION_COMMAND = 2
 MESSAGE_COMPONENT = 3
+MODAL_SUBMIT = 5
+FORM_PREFIX = "form:"
+FORM_SECONDS = 900.0
+MODAL_TITLE_LIMIT = 45
+MODAL_LABEL_LIMIT = 45
+FORM_SHORT_LIMIT = 200
+FORM_TEXT_LIMIT = 4000
 
 # Member text may mention anyone; the bot never pings on its behalf.
 NO_MENTIONS = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=False)
@@ -172,7 +180,7 @@ def interaction_event(
     router resolves "faq" + "list" to the "faq list" declaration and uses ``args`` as given.
     """
     kind = payload.get("type")
-    if kind not in (APPLICATION_COMMAND, MESSAGE_COMPONENT):
+    if kind not in (APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT):
         return None
     actor, place = _interaction_actor(payload, moderator_role_ids)
     data = payload.get("data") or {}
@@ -193,6 +201,8 @@ def interaction_event(
             message_id=str(message["id"]) if message.get("id") else None,
             **common,
         )
+    if kind == MODAL_SUBMIT:
+        return _form_event(data, common)
     options = list(data.get("options") or [])
     sub = ""
     if options and options[0].get("type") == SUBCOMMAND:
@@ -205,6 +215,43 @@ def interaction_event(
         args={str(o["name"]): _option_text(o.get("value", "")) for o in options},
         **common,
     )
+
+
+def _form_event(data: Mapping[str, Any], common: dict[str, Any]) -> IncomingEvent | None:
+    """A submitted form (see ``form_for``) is the command it stood in for, now with its text."""
+    custom_id = str(data.get("custom_id", ""))
+    if not custom_id.startswith(FORM_PREFIX):
+        return None
+    command, _, sub = custom_id.removeprefix(FORM_PREFIX).partition(" ")
+    fields = [f for row in data.get("components") or [] for f in row.get("components") or []]
+    return IncomingEvent(
+        kind=EventKind.COMMAND,
+        command=command,
+        arg_text=sub,
+        args={str(f["custom_id"]): str(f.get("value") or "") for f in fields},
+        **common,
+    )
+
+
+def form_for(spec: CommandSpec, title: str) -> discord.ui.Modal | None:
+    """A modal asking for a form command's text arguments; None for any other command."""
+    texts = [arg for arg in spec.args if arg.type is ArgType.TEXT]
+    if not spec.form or not texts:
+        return None
+    modal = discord.ui.Modal(
+        title=title[:MODAL_TITLE_LIMIT], custom_id=f"{FORM_PREFIX}{spec.name}", timeout=FORM_SECONDS
+    )
+    for index, arg in enumerate(texts):
+        last = index == len(texts) - 1
+        modal.add_item(
+            discord.ui.TextInput(
+                label=(arg.description or arg.name)[:MODAL_LABEL_LIMIT],
+                custom_id=arg.name,
+                style=discord.TextStyle.paragraph if last else discord.TextStyle.short,
+                max_length=FORM_TEXT_LIMIT if last else FORM_SHORT_LIMIT,
+            )
+        )
+    return modal
 
 
 def focused_option(payload: Mapping[str, Any]) -> tuple[str, str] | None:

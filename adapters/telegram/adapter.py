@@ -44,11 +44,14 @@ from core.events import (
     EventKind,
     IncomingEvent,
     OutgoingMessage,
+    Place,
+    PlaceKind,
     Platform,
     Receipt,
     Role,
     Visibility,
 )
+from core.places import PlaceRequest, PrivatePlace
 from core.ratelimit import Limit
 from core.registry import CommandSpec, Registry
 from core.render import Renderer
@@ -62,6 +65,7 @@ PER_CHAT = Limit(1, 1.0)
 PER_GROUP = Limit(20, 60.0)
 COMMAND_LANGUAGES = {"en": None, "zh-CN": "zh"}
 START_PAYLOAD = "hello"
+TOPIC_NAME_LIMIT = 128
 
 
 class TelegramAdapter:
@@ -257,6 +261,25 @@ class TelegramAdapter:
         if chat.startswith("-"):
             keys.append((chat, PER_GROUP))
         return keys
+
+    async def open_private_place(self, request: PlaceRequest) -> PrivatePlace | None:
+        """A forum topic per ticket where the staff group has topics; None (messages prefixed
+        with the ticket id in the group itself) where it has not. The member stays in their DM
+        with the bot either way: a group is no private place for them."""
+        bot = self.application.bot
+        chat_id = int(request.parent.chat_id)
+        try:
+            chat = await bot.get_chat(chat_id)
+            if not chat.is_forum:
+                return None
+            topic = await bot.create_forum_topic(chat_id, request.title[:TOPIC_NAME_LIMIT])
+        except TelegramError as error:
+            log.warning("could not open a topic for %s: %s", request.key, error)
+            return None
+        thread = str(topic.message_thread_id)
+        return PrivatePlace(
+            Place(Platform.TELEGRAM, str(chat_id), PlaceKind.THREAD, thread_id=thread)
+        )
 
     async def send(self, message: OutgoingMessage) -> Receipt:
         """Deliver one message (several parts if long); the first failure ends it."""

@@ -6,6 +6,7 @@ from core.features.accounts.models import LinkCode, LinkFailure
 from core.features.faq.models import AnswerLog, StoredEntry, Suggestion
 from core.features.feedback.models import FeedbackItem, FeedbackVote
 from core.features.members.models import Identity, Member
+from core.features.tickets.models import Ticket, TicketChange, TicketDraft, TicketMessage
 from core.outbox import OutboxMessage
 
 metadata = Base.metadata
@@ -22,5 +23,9 @@ __all__ = [
     "OutboxMessage",
     "StoredEntry",
     "Suggestion",
+    "Ticket",
+    "TicketChange",
+    "TicketDraft",
+    "TicketMessage",
     "metadata",
 ]

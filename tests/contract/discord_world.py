@@ -57,7 +57,8 @@ async def open_world(folder: Path) -> AsyncIterator[World]:
     await fake.start()
     try:
         help_channels = {"help_channels": [f"discord:{fake_api.HELP_CHANNEL}"]}
-        async with running(folder, discord=fake, faq=help_channels) as app:
+        desk = {"staff_places": [f"discord:{fake_api.SUPPORT_CHANNEL}"]}
+        async with running(folder, discord=fake, faq=help_channels, tickets=desk) as app:
             assert app.discord is not None
             yield World(fake, app.discord, app.app, app.recorder)
     finally:

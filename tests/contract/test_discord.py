@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.events import OutgoingMessage, Platform, RenderedButton, Reply
 from core.features.faq.models import AnswerLog
 from core.features.members.models import Identity
+from core.features.tickets.models import Ticket
 from core.outbox import OutboxMessage
 from tests.contract.conftest import interact, new_id, posted
 from tests.contract.conftest import slash as command
@@ -217,3 +218,58 @@ async def test_sync_publishes_commands_with_chinese_descriptions(world: World) -
     assert entry["autocomplete"] is True and entry["type"] == 3
     language = published["language"]["options"][0]
     assert [c["value"] for c in language["choices"]] == ["en", "zh-cn", "auto"]
+
+
+async def test_a_ticket_opens_a_private_thread_the_member_shares_with_staff(world: World) -> None:
+    subject = {"type": 3, "name": "subject", "value": "Cannot log in"}
+    description = {"type": 3, "name": "description", "value": "The password reset mail never comes"}
+    opening = interaction_payload(ADA, command("ticket", subject, description, sub="open"))
+    body = await interact(world.fake, opening)
+    assert body["data"]["flags"] == 64 and "private thread" in body["data"]["content"]
+    (created,) = world.fake.calls_to("POST", rf"/channels/{fake_api.SUPPORT_CHANNEL}/threads")
+    assert created.body["type"] == 12 and created.body["invitable"] is False
+    thread_id = next(t for t, v in world.fake.threads.items() if v["name"] == created.body["name"])
+    assert world.fake.thread_members[thread_id] == [ADA]
+    await world.app.dispatcher.dispatch_due()
+    (announcement,) = await posted(world.fake, thread_id)
+    assert "Cannot log in" in announcement["content"]
+    assert announcement["allowed_mentions"] == NO_PINGS
+
+    answer = message_payload(DAVE, "A new reset mail is on its way", thread_id)
+    await world.fake.dispatch("MESSAGE_CREATE", answer)
+    event, _ = await world.recorder.wait_for(lambda e: e.message_id == answer["id"])
+    assert event.place.thread_id == thread_id
+    async with world.app.services.database.session() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.staff_thread_id == thread_id))
+    assert ticket is not None and ticket.member_inside
+    assert ticket.first_response_at is not None, "a staff message in the thread is the answer"
+    assert ticket.status == "waiting_on_member"
+
+    resolve = command("ticket", {"type": 3, "name": "ticket", "value": ticket.ref}, sub="resolve")
+    await interact(world.fake, interaction_payload(DAVE, resolve))
+    await world.app.dispatcher.dispatch_due()
+    dm = world.fake.dm_channel_of(ADA)
+    assert dm is not None
+    (rating,) = await posted(world.fake, dm)
+    labels = [b["label"] for b in rating["components"][0]["components"]]
+    assert labels == ["1", "2", "3", "4", "5"]
+
+
+async def test_opening_a_ticket_without_its_text_asks_for_it_in_a_modal(world: World) -> None:
+    body = await interact(world.fake, interaction_payload(BOB, command("ticket", sub="open")))
+    assert body["type"] == 9
+    form = body["data"]
+    assert form["custom_id"] == "form:ticket open"
+    fields = [c["components"][0] for c in form["components"]]
+    assert [(f["custom_id"], f["style"]) for f in fields] == [("subject", 1), ("description", 2)]
+
+    filled = [
+        {"type": 1, "components": [{"type": 4, "custom_id": "subject", "value": "Avatar upload"}]},
+        {"type": 1, "components": [{"type": 4, "custom_id": "description", "value": "It hangs"}]},
+    ]
+    submit = {"custom_id": form["custom_id"], "components": filled}
+    answered = await interact(world.fake, interaction_payload(BOB, submit, kind=5))
+    assert answered["type"] == 4 and "Avatar upload" in answered["data"]["content"]
+    async with world.app.services.database.session() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.subject == "Avatar upload"))
+    assert ticket is not None and ticket.description == "It hangs"

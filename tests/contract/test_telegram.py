@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -39,6 +41,7 @@ OLD_GROUP = -4000000001
 NEW_GROUP = -1001000000005
 # The PNG signature and some padding: a file upload that is recognisably a PNG.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+STAFF_GROUP = -1001000000006
 QUESTION = "how do i link my telegram account?"
 
 
@@ -50,7 +53,8 @@ async def tg(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]
     folder = tmp_path_factory.mktemp("telegram")
     try:
         help_channels = {"help_channels": [f"telegram:{HELP_GROUP}"]}
-        async with running(folder, telegram=fake, faq=help_channels) as world:
+        desk = {"staff_places": [f"telegram:{STAFF_GROUP}"]}
+        async with running(folder, telegram=fake, faq=help_channels, tickets=desk) as world:
             yield world.telegram_harness(fake)
     finally:
         await fake.stop()
@@ -342,3 +346,94 @@ async def test_an_upgrade_seen_in_the_group_moves_sends_before_any_is_refused(
     receipt = await tg.adapter.send(OutgoingMessage(Platform.TELEGRAM, "hi", chat_id=str(old)))
     assert receipt.ok
     assert [c.params["chat_id"] for c in tg.fake.calls if c.params.get("text") == "hi"] == [new]
+
+
+async def _handled(tg: Harness, update: dict[str, Any]) -> None:
+    message_id = str(update["message"]["message_id"])
+    await tg.until(lambda: any(e.message_id == message_id for e, _ in tg.handled))
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def outbox(tg: Harness) -> AsyncIterator[None]:
+    """The dispatcher at work, as in production: relays wait out the group's rate window."""
+    runner = asyncio.create_task(tg.app.dispatcher.run(idle_interval=0.1))
+    yield
+    runner.cancel()
+    await asyncio.gather(runner, return_exceptions=True)
+
+
+def _in_topic(tg: Harness, thread: int) -> list[dict[str, Any]]:
+    return [m for m in tg.sent_to(STAFF_GROUP) if m.get("message_thread_id") == thread]
+
+
+@pytest.mark.usefixtures("outbox")
+async def test_ticket_relays_between_the_dm_and_its_forum_topic(tg: Harness) -> None:
+    tg.fake.forums.add(STAFF_GROUP)
+    member = 4101
+    opened = tg.fake.push_message(
+        "/ticket Payment failed | My card was charged twice", chat_id=member, sender=user(member)
+    )
+    confirmation = await tg.reply_to(member)
+    assert "T-" in confirmation[0]["text"]
+    await _handled(tg, opened)
+    (topic,) = [c.result for c in tg.fake.calls if c.method == "createForumTopic"]
+    thread = topic["message_thread_id"]
+    (announcement,) = await tg.until(lambda: _in_topic(tg, thread))
+    assert "charged twice" in announcement["text"]
+
+    answer = tg.fake.push_message(
+        "The refund is on its way",
+        chat_id=STAFF_GROUP,
+        sender=user(2001, "Sam"),
+        message_thread_id=thread,
+        is_topic_message=True,
+    )
+    await _handled(tg, answer)
+    relayed = (await tg.reply_to(member, 2))[-1]
+    assert "Support team" in relayed["text"] and "Sam" not in relayed["text"]
+    assert "The refund is on its way" in relayed["text"]
+
+    thanks = tg.fake.push_message("Got it, thanks", chat_id=member, sender=user(member))
+    await _handled(tg, thanks)
+    back = await tg.until(lambda: len(_in_topic(tg, thread)) == 2 and _in_topic(tg, thread))
+    assert "Got it, thanks" in back[-1]["text"]
+    assert len(tg.sent_to(member)) == 2, "a member's message during a ticket is not an FAQ question"
+
+    tg.fake.push_message("/ticket transcript", chat_id=member, sender=user(member))
+    (document,) = await tg.until(
+        lambda: [d for d in tg.fake.called("sendDocument") if d["chat_id"] == member]
+    )
+    assert document["document"]["filename"] == "T-1.md"
+    transcript = document["document"]["bytes"].decode()
+    assert "The refund is on its way" in transcript and "Got it, thanks" in transcript
+
+
+@pytest.mark.usefixtures("outbox")
+async def test_without_topics_staff_answer_by_replying_to_the_relayed_message(
+    tg: Harness,
+) -> None:
+    tg.fake.forums.discard(STAFF_GROUP)
+    member = 4102
+    before = len(tg.sent_to(STAFF_GROUP))
+    opened = tg.fake.push_message(
+        "/ticket The CSV export is empty | It has headers only", chat_id=member, sender=user(member)
+    )
+    await tg.reply_to(member)
+    await _handled(tg, opened)
+    (announcement,) = await tg.until(lambda: tg.sent_to(STAFF_GROUP)[before:])
+    assert "message_thread_id" not in announcement
+    posted = next(
+        c.result for c in tg.fake.calls if c.method == "sendMessage" and c.params is announcement
+    )
+    found = re.search(r"T-\d+", announcement["text"])
+    assert found is not None
+    ref = found.group()
+    answer = tg.fake.push_message(
+        "Fixed, please try again",
+        chat_id=STAFF_GROUP,
+        sender=user(2002, "Kim"),
+        reply_to_message=posted,
+    )
+    await _handled(tg, answer)
+    relayed = (await tg.reply_to(member, 2))[-1]
+    assert ref in relayed["text"] and "Fixed, please try again" in relayed["text"]

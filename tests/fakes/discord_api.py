@@ -30,6 +30,7 @@ from tests.fakes.discord_payloads import (
     MANAGER_ROLE,
     MOD_ROLE,
     OWNER_ID,
+    SUPPORT_CHANNEL,
     guild_payload,
     message_payload,
     user,
@@ -42,6 +43,7 @@ __all__ = [
     "HELP_CHANNEL",
     "MANAGER_ROLE",
     "MOD_ROLE",
+    "SUPPORT_CHANNEL",
     "Call",
     "FakeDiscord",
     "message_payload",
@@ -72,6 +74,8 @@ class FakeDiscord:
         self._dm_users: dict[str, str] = {}
         self._rate_limits: dict[str, float] = {}
         self._changed = asyncio.Condition()
+        self.threads: dict[str, dict[str, Any]] = {}
+        self.thread_members: dict[str, list[str]] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -208,6 +212,11 @@ class FakeDiscord:
         body = await self._body(request)
         response = self._limited(path) or self._answer(request.method, path, body)
         await self._note(Call(request.method, path, body, response.status))
+        created = re.fullmatch(r"/channels/\d+/threads", path)
+        if created and request.method == "POST" and response.status == 200:
+            # Discord tells the gateway too; that is how the client caches the new thread.
+            thread = json.loads(bytes(response.body))  # type: ignore[arg-type]
+            await self.dispatch("THREAD_CREATE", thread | {"newly_created": True})
         return response
 
     def _limited(self, path: str) -> web.Response | None:
@@ -279,6 +288,13 @@ class FakeDiscord:
             recipient = str(body["recipient_id"])
             channel_id = self._dm_channel(recipient)
             return _json({"id": channel_id, "type": 1, "recipients": [user(recipient, "dm")]})
+        match = re.fullmatch(r"/channels/(\d+)/threads", path)
+        if match and method == "POST":
+            return _json(self._thread(match.group(1), body))
+        match = re.fullmatch(r"/channels/(\d+)/thread-members/(\d+)", path)
+        if match and method == "PUT":
+            self.thread_members.setdefault(match.group(1), []).append(match.group(2))
+            return web.Response(status=204)
         match = re.fullmatch(r"/channels/(\d+)/messages(?:/(\d+))?", path)
         if match and method in ("POST", "PATCH"):
             channel_id = match.group(1)
@@ -296,6 +312,30 @@ class FakeDiscord:
             return _json(self.message(GENERAL_CHANNEL, body))
         return _json({"code": 0, "message": f"fake has no {method} {path}"}, status=404)
 
+    def _thread(self, parent_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        thread = {
+            "id": self.new_id(),
+            "type": body.get("type", 12),
+            "guild_id": GUILD_ID,
+            "parent_id": parent_id,
+            "owner_id": BOT_ID,
+            "name": body["name"],
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body.get("auto_archive_duration", 10080),
+                "archive_timestamp": "2025-11-20T10:00:00.000000+00:00",
+                "locked": False,
+                "invitable": body.get("invitable", True),
+            },
+        }
+        self.threads[thread["id"]] = thread
+        return thread
+
     def _dm_channel(self, user_id: str) -> str:
         for channel_id, owner in self._dm_users.items():
             if owner == user_id:
@@ -303,6 +343,9 @@ class FakeDiscord:
         channel_id = self.new_id()
         self._dm_users[channel_id] = user_id
         return channel_id
+
+    def dm_channel_of(self, user_id: str) -> str | None:
+        return next((c for c, u in self._dm_users.items() if u == user_id), None)
 
     def dm_user(self, channel_id: str) -> str | None:
         return self._dm_users.get(channel_id)

@@ -11,6 +11,7 @@ GUILD_ID = "1000000000000000001"
 OWNER_ID = "1200000000000000100"
 HELP_CHANNEL = "1100000000000000010"
 GENERAL_CHANNEL = "1100000000000000011"
+SUPPORT_CHANNEL = "1100000000000000012"
 MOD_ROLE = "1000000000000000050"
 MANAGER_ROLE = "1000000000000000060"
 EVERYONE_PERMISSIONS = 104324673
@@ -46,6 +47,7 @@ def guild_payload(members: list[dict[str, Any]]) -> dict[str, Any]:
     channels = [
         _channel(HELP_CHANNEL, "help", 0),
         _channel(GENERAL_CHANNEL, "general", 1),
+        _channel(SUPPORT_CHANNEL, "support", 2),
     ]
     return {
         "id": GUILD_ID,

@@ -98,6 +98,8 @@ class TelegramFake:
         self.not_started: set[int] = set()
         self.administrators: dict[int, list[int]] = {}
         self.migrated: dict[int, int] = {}
+        self.forums: set[int] = set()
+        self._topic_ids = itertools.count(500)
         self.count_429 = 0
         self.changed = asyncio.Event()
         self._retry_after_next: list[int] = []
@@ -334,7 +336,13 @@ class TelegramFake:
         ]
 
     def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {**chat(params["chat_id"]), "accent_color_id": 0, "max_reaction_count": 11}
+        found = {**chat(params["chat_id"]), "accent_color_id": 0, "max_reaction_count": 11}
+        if params["chat_id"] in self.forums:
+            found["is_forum"] = True
+        return found
+
+    def _api_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"message_thread_id": next(self._topic_ids), "name": params["name"], "icon_color": 0}
 
 
 def _decode(form: Any) -> dict[str, Any]:

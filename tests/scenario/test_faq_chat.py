@@ -56,14 +56,14 @@ async def test_picking_a_suggested_topic_shows_that_answer(run_script: RunScript
     assert shown["buttons"] == ["👍 Helpful", "👎 Not helpful"]
 
 
-async def test_asking_a_human_flags_the_question_for_the_team(run_script: RunScript) -> None:
+async def test_asking_a_human_opens_a_ticket_with_the_question(run_script: RunScript) -> None:
     messages = await run_script(
         """
         what is the airspeed velocity of an unladen swallow
         @press 4
         """
     )
-    assert "now with the team" in messages[1]["text"]
+    assert "T-1" in messages[1]["text"]
     assert "airspeed velocity" in messages[1]["text"]
 
 

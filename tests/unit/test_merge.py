@@ -51,22 +51,22 @@ def _with_future_tables() -> tuple[MetaData, Table, Table, Table]:
         Column("member_id", ForeignKey("members.id"), primary_key=True),
         Column("points", Integer),
     )
-    tickets = Table(
-        "tickets",
+    bounties = Table(
+        "bounties",
         metadata,
         Column("id", Integer, primary_key=True),
         Column("opened_by", ForeignKey("members.id")),
         Column("assignee", ForeignKey("members.id")),
     )
-    return metadata, votes, reputation, tickets
+    return metadata, votes, reputation, bounties
 
 
 async def test_future_tables_follow_and_unique_rows_are_kept_once(app: App) -> None:
-    metadata, votes, reputation, tickets = _with_future_tables()
+    metadata, votes, reputation, bounties = _with_future_tables()
     database = app.services.database
     async with database.engine.begin() as connection:
         await connection.run_sync(
-            lambda sync: metadata.create_all(sync, tables=[votes, reputation, tickets])
+            lambda sync: metadata.create_all(sync, tables=[votes, reputation, bounties])
         )
     now = app.services.clock.now()
     async with database.session() as session:
@@ -84,7 +84,7 @@ async def test_future_tables_follow_and_unique_rows_are_kept_once(app: App) -> N
             insert(reputation),
             [{"member_id": keep, "points": 10}, {"member_id": drop, "points": 3}],
         )
-        await session.execute(insert(tickets), [{"opened_by": drop, "assignee": drop}])
+        await session.execute(insert(bounties), [{"opened_by": drop, "assignee": drop}])
         await session.commit()
 
         await merge.absorb(session, keep, drop, metadata=metadata)
@@ -92,7 +92,7 @@ async def test_future_tables_follow_and_unique_rows_are_kept_once(app: App) -> N
 
         voted = set(await session.execute(select(votes.c.member_id, votes.c.item)))
         points = list(await session.execute(select(reputation.c.member_id, reputation.c.points)))
-        ticket = (await session.execute(select(tickets.c.opened_by, tickets.c.assignee))).one()
+        bounty = (await session.execute(select(bounties.c.opened_by, bounties.c.assignee))).one()
     assert voted == {(keep, "dark-mode"), (keep, "api")}
     assert points == [(keep, 10)]
-    assert tuple(ticket) == (keep, keep)
+    assert tuple(bounty) == (keep, keep)

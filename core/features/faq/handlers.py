@@ -10,6 +10,7 @@ from core.features.faq.entries import KBEntry
 from core.features.faq.models import AnswerLog
 from core.features.faq.review_handlers import dislike_notice, moderator_reply
 from core.features.faq.service import Answer, looks_like_question
+from core.features.tickets import opening as tickets
 from core.locale import SUPPORTED
 from core.locale import of_text as language_of
 from core.registry import ArgSpec, ArgType, Registry
@@ -141,15 +142,17 @@ async def topic(ctx: Context, arg: str) -> Reply:
 
 
 @registry.action("faq.human")
-async def ask_human(ctx: Context, arg: str) -> Reply:
-    """Until tickets exist, an escalated question waits for a moderator in /faq health."""
+async def ask_human(ctx: Context, arg: str) -> list[Reply]:
+    """The member wants a person: a ticket opens with the question and what the bot offered,
+    and the question also waits for moderators in /faq health."""
     log = await _own_log(ctx, arg)
     if log is None:
-        return Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)
+        return [Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)]
     if log.escalated_at is None:
         log.escalated_at = ctx.now
-        await ctx.session.commit()
-    return Reply("faq/escalated", {"question": log.question}, visibility=Visibility.PRIVATE)
+    faq = ctx.services.faq
+    shown = [e.title for s in log.suggestions if (e := faq.public_entry(s))]
+    return await tickets.from_declined_answer(ctx, log.question, log.id, shown)
 
 
 ENTRY_ID = ArgSpec("entry_id", ArgType.WORD, autocomplete="faq_entries")

@@ -1,0 +1,82 @@
+"""What the ticket handlers share: the registry, finding "the ticket meant", names to show."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from core.context import Context
+from core.events import Reply, Role, Visibility
+from core.features.members.models import Identity, Member
+from core.features.tickets import lookup, service
+from core.features.tickets.models import Ticket
+from core.registry import ArgSpec, ArgType, Registry
+
+registry = Registry("tickets")
+
+TICKET = ArgSpec("ticket", ArgType.WORD, required=False, description="T-12")
+
+
+def is_staff(ctx: Context) -> bool:
+    return ctx.actor.role >= Role.MODERATOR
+
+
+def reopen_within(ctx: Context) -> timedelta:
+    return timedelta(days=ctx.services.settings.tickets.reopen_days)
+
+
+async def find(ctx: Context, ref: str | None) -> Ticket | None:
+    """The ticket named, else the one whose thread or DM this is; members see only theirs."""
+    ticket = await lookup.get(ctx.session, service.parse_ref(ref))
+    if ticket is None and not ref:
+        ticket = await lookup.at_place(ctx.session, ctx.place)
+    if ticket is None and not ref and ctx.place.is_dm:
+        ticket = await lookup.member_conversation(
+            ctx.session, ctx.member.id, ctx.now, reopen_within(ctx)
+        )
+    if ticket is None or (ticket.member_id != ctx.member.id and not is_staff(ctx)):
+        return None
+    return ticket
+
+
+def split_ref(ref: str | None, text: str | None) -> tuple[str | None, str | None]:
+    """``/ticket close fixed it`` in a ticket's thread: "fixed" is the reason, not a ticket."""
+    if ref is None or service.parse_ref(ref) is not None:
+        return ref, text
+    return None, f"{ref} {text}" if text else ref
+
+
+def not_found(ref: str | None) -> Reply:
+    return Reply("tickets/not_found", {"ref": ref or ""}, visibility=Visibility.PRIVATE)
+
+
+def staff_label(ctx: Context) -> str | None:
+    """How staff appear to the member: the support team, unless names are configured visible."""
+    return ctx.actor.display_name if ctx.services.settings.tickets.staff_names_visible else None
+
+
+async def member_named(ctx: Context, who: str) -> Member | None:
+    """ "me", a platform user id, or a display name, as staff type it."""
+    if who.lower() == "me":
+        return ctx.member
+    who = who.lstrip("@")
+    identity = await ctx.session.scalar(
+        select(Identity)
+        .where(
+            (Identity.platform_user_id == who) | (func.lower(Identity.display_name) == who.lower())
+        )
+        .order_by(Identity.id)
+        .limit(1)
+    )
+    return await ctx.session.get(Member, identity.member_id) if identity is not None else None
+
+
+async def names(ctx: Context, *member_ids: int | None) -> dict[int, str]:
+    wanted = {m for m in member_ids if m is not None}
+    if not wanted:
+        return {}
+    rows = await ctx.session.execute(
+        select(Member.id, Member.display_name).where(Member.id.in_(wanted))
+    )
+    return {member_id: name for member_id, name in rows}

@@ -1,0 +1,134 @@
+"""Commands members and staff share: list, show, close, transcript; and rating a ticket."""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.events import Attachment, Button, Reply, Visibility
+from core.features.tickets import lookup, service
+from core.features.tickets.chat import (
+    TICKET,
+    find,
+    is_staff,
+    names,
+    not_found,
+    registry,
+    split_ref,
+)
+from core.features.tickets.models import Status, Ticket
+from core.features.tickets.places import staff_place
+from core.registry import ArgSpec, ArgType
+
+RATINGS = range(1, 6)
+
+
+@registry.command(
+    "ticket list",
+    ArgSpec("which", ArgType.CHOICE, required=False, choices=("mine", "open", "breached")),
+)
+async def ticket_list(ctx: Context, which: str | None = None) -> Reply:
+    """List tickets: your own, or for staff the open queue (mine, open, breached)."""
+    staff = is_staff(ctx)
+    chosen = which or ("open" if staff else "mine")
+    tickets = await lookup.listing(ctx.session, chosen, ctx.member.id, staff=staff)
+    who = await names(ctx, *(t.assignee_id for t in tickets))
+    return Reply(
+        "tickets/list",
+        {"tickets": tickets, "which": chosen, "assignees": who, "staff": staff},
+        visibility=Visibility.PRIVATE,
+    )
+
+
+@registry.command("ticket show", TICKET)
+async def ticket_show(ctx: Context, ticket: str | None = None) -> Reply:
+    """Show a ticket with its latest messages."""
+    found = await find(ctx, ticket)
+    if found is None:
+        return not_found(ticket)
+    said = await service.messages(ctx.session, found)
+    who = await names(ctx, found.member_id, found.assignee_id)
+    return Reply(
+        "tickets/show",
+        {
+            "ticket": found,
+            "messages": said[-10:],
+            "member_name": who.get(found.member_id, ""),
+            "assignee": who.get(found.assignee_id or 0),
+            "staff": is_staff(ctx),
+        },
+        visibility=Visibility.PRIVATE,
+    )
+
+
+@registry.command("ticket close", TICKET, ArgSpec("reason", ArgType.TEXT, required=False))
+async def ticket_close(
+    ctx: Context, ticket: str | None = None, reason: str | None = None
+) -> list[Reply]:
+    """Close a ticket, with an optional reason; a transcript is kept."""
+    ticket, reason = split_ref(ticket, reason)
+    found = await find(ctx, ticket)
+    if found is None:
+        return [not_found(ticket)]
+    if found.status == Status.CLOSED.value:
+        return [Reply("tickets/already", {"ticket": found}, visibility=Visibility.PRIVATE)]
+    await service.close(ctx.session, found, ctx.member.id, reason, ctx.now)
+    replies = [Reply("tickets/closed", {"ticket": found, "reason": reason})]
+    key = service.outbox_key(found.id, "closed", ctx.event.event_id)
+    by_member = found.member_id == ctx.member.id
+    place = staff_place(found)
+    if by_member and place is not None and not found.member_inside:
+        note = Reply("tickets/staff_closed", {"ticket": found, "reason": reason or "member"})
+        replies.append(Reply(note.template, note.context, to_place=place, idempotency_key=key))
+    elif not by_member and not found.member_inside:
+        note = Reply("tickets/closed", {"ticket": found, "reason": reason})
+        replies.append(
+            Reply(note.template, note.context, to_member=found.member_id, idempotency_key=key)
+        )
+    return replies
+
+
+@registry.command("ticket transcript", TICKET)
+async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply:
+    """Send a ticket's transcript to its member as a Markdown file."""
+    found = await find(ctx, ticket)
+    if found is None:
+        return not_found(ticket)
+    text = found.transcript or service.transcript(found, await service.messages(ctx.session, found))
+    reply = Reply(
+        "tickets/transcript",
+        {"ticket": found},
+        attachments=(Attachment(f"{found.ref}.md", text.encode(), "text/markdown"),),
+    )
+    if found.member_id == ctx.member.id:
+        return reply
+    return Reply(
+        reply.template,
+        reply.context,
+        attachments=reply.attachments,
+        to_member=found.member_id,
+        idempotency_key=service.outbox_key(found.id, "transcript", ctx.event.event_id),
+    )
+
+
+def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
+    """The rating question; admins can word it themselves per language ([tickets] csat_question)."""
+    return Reply(
+        "tickets/csat",
+        {"ticket": ticket, "custom": ctx.services.settings.tickets.csat_question},
+        buttons=tuple(
+            Button("tickets.rate", f"{ticket.id}:{score}", label=str(score)) for score in RATINGS
+        ),
+        to_member=ticket.member_id,
+        idempotency_key=service.outbox_key(ticket.id, "csat", ticket.resolved_at),
+    )
+
+
+@registry.action("tickets.rate")
+async def rate(ctx: Context, arg: str) -> Reply:
+    raw_id, _, raw_score = arg.partition(":")
+    ticket = await lookup.get(ctx.session, service.parse_ref(raw_id))
+    if ticket is None or ticket.member_id != ctx.member.id or not raw_score.isdigit():
+        return Reply("tickets/not_found", {"ref": raw_id}, visibility=Visibility.PRIVATE)
+    score = min(max(int(raw_score), RATINGS[0]), RATINGS[-1])
+    await service.rate(ctx.session, ticket, score, ctx.now)
+    await ctx.session.commit()
+    return Reply("tickets/rated", {"ticket": ticket, "score": score})

@@ -1,0 +1,30 @@
+"""The support desk in chat: every ticket command, button, relay and sweep, on one registry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.context import Services
+from core.features.tickets import desk, opening, relay, staff, sweeps
+from core.features.tickets.chat import registry
+
+__all__ = ["desk", "opening", "registry", "relay", "staff"]
+
+
+@registry.sweep("tickets.sla", every=timedelta(minutes=5))
+async def sla(services: Services) -> int:
+    """Breached first-response and resolution targets go to the support channel, then the
+    founder."""
+    return await sweeps.escalate_breaches(services)
+
+
+@registry.sweep("tickets.quiet", every=timedelta(minutes=30))
+async def quiet(services: Services) -> int:
+    """Tickets waiting on a silent member are warned, then closed."""
+    return await sweeps.follow_up_quiet_tickets(services)
+
+
+@registry.sweep("tickets.archive", every=timedelta(hours=1))
+async def archive(services: Services) -> int:
+    """Resolved tickets nobody reopened are closed with their transcript."""
+    return await sweeps.close_resolved(services)

@@ -1,0 +1,100 @@
+"""Finding tickets: by id, by the place staff talk in, by a relayed message, by member."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.events import Place
+from core.features.tickets.models import ACTIVE, Ticket
+from core.features.tickets.service import KEY_PREFIX, can_reopen
+from core.outbox import OutboxMessage
+
+
+async def get(session: AsyncSession, ticket_id: int | None) -> Ticket | None:
+    return await session.get(Ticket, ticket_id) if ticket_id is not None else None
+
+
+async def at_place(session: AsyncSession, place: Place) -> Ticket | None:
+    """The ticket whose own thread or topic this is (not a shared staff group)."""
+    if place.thread_id is None:
+        return None
+    return await session.scalar(
+        select(Ticket)
+        .where(
+            Ticket.staff_platform == place.platform.value,
+            Ticket.staff_chat_id == place.chat_id,
+            Ticket.staff_thread_id == place.thread_id,
+        )
+        .order_by(Ticket.id.desc())
+        .limit(1)
+    )
+
+
+async def relayed_to(session: AsyncSession, place: Place, message_id: str) -> Ticket | None:
+    """The ticket a message in the staff group replies to, from the relayed copy's key."""
+    key = await session.scalar(
+        select(OutboxMessage.idempotency_key).where(
+            OutboxMessage.platform == place.platform.value,
+            OutboxMessage.chat_id == place.chat_id,
+            OutboxMessage.message_id == message_id,
+            OutboxMessage.idempotency_key.startswith(KEY_PREFIX),
+        )
+    )
+    if key is None:
+        return None
+    return await get(session, int(key.removeprefix(KEY_PREFIX).split(":", 1)[0]))
+
+
+async def member_conversation(
+    session: AsyncSession, member_id: int, now: datetime, reopen_within: timedelta
+) -> Ticket | None:
+    """The ticket a member's DM belongs to: their latest live one, relayed to staff."""
+    candidates = await session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.member_id == member_id,
+            Ticket.member_inside.is_(False),
+            or_(
+                Ticket.status.in_([s.value for s in ACTIVE]),
+                Ticket.awaiting_comment.is_(True),
+                Ticket.resolved_at >= now - reopen_within,
+                Ticket.closed_at >= now - reopen_within,
+            ),
+        )
+        .order_by(Ticket.id.desc())
+    )
+    for ticket in candidates:
+        if ticket.status in {s.value for s in ACTIVE} or ticket.awaiting_comment:
+            return ticket
+        if can_reopen(ticket, now, reopen_within):
+            return ticket
+    return None
+
+
+async def listing(
+    session: AsyncSession, which: str, member_id: int, *, staff: bool, limit: int = 25
+) -> Sequence[Ticket]:
+    """Staff see the queue; members only ever their own tickets."""
+    query = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
+    if not staff:
+        query = query.where(Ticket.member_id == member_id)
+    elif which == "mine":
+        query = query.where(Ticket.assignee_id == member_id)
+    if which in ("open", "breached") or (staff and which != "mine"):
+        query = query.where(Ticket.status.in_([s.value for s in ACTIVE]))
+    if which == "breached":
+        query = query.where(or_(Ticket.response_escalation > 0, Ticket.resolution_escalation > 0))
+    return (await session.scalars(query)).all()
+
+
+async def latest_rated(session: AsyncSession, member_id: int) -> Ticket | None:
+    return await session.scalar(
+        select(Ticket)
+        .where(Ticket.member_id == member_id, Ticket.csat_score.is_not(None))
+        .order_by(Ticket.csat_at.desc(), Ticket.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,169 @@
+"""Working the queue: claim, assign, prioritise, tag, resolve, reopen, export."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.context import Context
+from core.events import Attachment, Button, Reply, Role, Visibility
+from core.features.tickets import lookup, service
+from core.features.tickets.chat import (
+    TICKET,
+    find,
+    member_named,
+    names,
+    not_found,
+    registry,
+    split_ref,
+)
+from core.features.tickets.desk import csat_reply
+from core.features.tickets.export import tickets_csv
+from core.features.tickets.figures import support_figures
+from core.features.tickets.models import Status, Ticket
+from core.registry import ArgSpec, ArgType
+from core.settings import PRIORITIES
+
+MOD = Role.MODERATOR
+STATS_DAYS = 7
+
+
+def _updated(ticket: Ticket, change: str, **context: object) -> Reply:
+    return Reply("tickets/updated", {"ticket": ticket, "change": change, **context})
+
+
+@registry.command("ticket claim", TICKET, min_role=MOD)
+async def ticket_claim(ctx: Context, ticket: str | None = None) -> Reply:
+    """Take a ticket on: it becomes yours and in progress."""
+    found = await find(ctx, ticket)
+    if found is None:
+        return not_found(ticket)
+    return await _claim(ctx, found)
+
+
+async def _claim(ctx: Context, ticket: Ticket) -> Reply:
+    await service.claim(ctx.session, ticket, ctx.member.id, ctx.now)
+    await ctx.session.commit()
+    return _updated(ticket, "claimed", who=ctx.actor.display_name)
+
+
+@registry.action("tickets.claim", min_role=MOD)
+async def claim_button(ctx: Context, arg: str) -> Reply:
+    found = await lookup.get(ctx.session, service.parse_ref(arg))
+    if found is None:
+        return not_found(arg)
+    return await _claim(ctx, found)
+
+
+@registry.command("ticket assign", ArgSpec("who", ArgType.WORD), TICKET, min_role=MOD)
+async def ticket_assign(ctx: Context, who: str, ticket: str | None = None) -> Reply:
+    """Give a ticket to a moderator (a name, an account id, or "me")."""
+    found = await find(ctx, ticket)
+    if found is None:
+        return not_found(ticket)
+    assignee = await member_named(ctx, who)
+    if assignee is None:
+        return Reply("tickets/who", {"who": who}, visibility=Visibility.PRIVATE)
+    await service.assign(ctx.session, found, assignee.id, ctx.member.id, ctx.now)
+    await ctx.session.commit()
+    return _updated(found, "assigned", who=assignee.display_name)
+
+
+@registry.command(
+    "ticket priority",
+    ArgSpec("level", ArgType.CHOICE, choices=PRIORITIES),
+    TICKET,
+    min_role=MOD,
+)
+async def ticket_priority(ctx: Context, level: str, ticket: str | None = None) -> Reply:
+    """Set a ticket's priority, overriding the keyword rules."""
+    found = await find(ctx, ticket)
+    if found is None:
+        return not_found(ticket)
+    await service.set_priority(ctx.session, found, level, ctx.member.id, ctx.now)
+    await ctx.session.commit()
+    return _updated(found, "priority", level=level)
+
+
+@registry.command("ticket tag", ArgSpec("tag", ArgType.WORD), TICKET, min_role=MOD)
+async def ticket_tag(ctx: Context, tag: str, ticket: str | None = None) -> Reply:
+    """Tag a ticket (billing, bug, account...)."""
+    found = await find(ctx, ticket)
+    if found is None:
+        return not_found(ticket)
+    await service.add_tag(ctx.session, found, tag.lower()[:30], ctx.member.id, ctx.now)
+    await ctx.session.commit()
+    return _updated(found, "tagged", tag=tag.lower()[:30])
+
+
+@registry.command("ticket resolve", TICKET, min_role=MOD)
+async def ticket_resolve(ctx: Context, ticket: str | None = None) -> list[Reply]:
+    """Mark a ticket solved: the member is asked to rate it."""
+    found = await find(ctx, ticket)
+    if found is None:
+        return [not_found(ticket)]
+    if found.status in (Status.RESOLVED.value, Status.CLOSED.value):
+        return [Reply("tickets/already", {"ticket": found}, visibility=Visibility.PRIVATE)]
+    await service.resolve(ctx.session, found, ctx.member.id, ctx.now)
+    has_answer = await service.staff_answer(ctx.session, found) is not None
+    await ctx.session.commit()
+    offer = (Button("tickets.kb", str(found.id), label_key="tickets.kb_add"),) if has_answer else ()
+    return [
+        csat_reply(found, ctx),
+        Reply("tickets/resolved", {"ticket": found, "offer_kb": has_answer}, buttons=offer),
+    ]
+
+
+@registry.action("tickets.kb", min_role=MOD)
+async def add_to_knowledge_base(ctx: Context, arg: str) -> Reply:
+    """A solved ticket's question and staff answer, proposed as a knowledge-base draft."""
+    found = await lookup.get(ctx.session, service.parse_ref(arg))
+    if found is None:
+        return not_found(arg)
+    proposed = await service.propose_to_knowledge_base(ctx.session, found, ctx.member.id, ctx.now)
+    await ctx.session.commit()
+    return Reply(
+        "tickets/kb_proposed",
+        {"ticket": found, "proposed": proposed},
+        visibility=Visibility.PRIVATE,
+    )
+
+
+@registry.command("ticket reopen", TICKET, min_role=MOD)
+async def ticket_reopen(ctx: Context, ticket: str | None = None) -> Reply:
+    """Reopen a resolved or closed ticket."""
+    ticket, _ = split_ref(ticket, None)
+    found = await find(ctx, ticket)
+    if found is None:
+        return not_found(ticket)
+    await service.reopen(ctx.session, found, ctx.member.id, ctx.now)
+    await ctx.session.commit()
+    return _updated(found, "reopened")
+
+
+@registry.command("ticket export", min_role=MOD)
+async def ticket_export(ctx: Context) -> Reply:
+    """Export every ticket as a CSV file."""
+    tickets = (await ctx.session.scalars(select(Ticket).order_by(Ticket.id))).all()
+    return Reply(
+        "tickets/export",
+        {"count": len(tickets)},
+        attachments=(Attachment("tickets.csv", tickets_csv(tickets).encode(), "text/csv"),),
+        visibility=Visibility.PRIVATE,
+    )
+
+
+@registry.command("ticket stats", ArgSpec("days", ArgType.INTEGER, required=False), min_role=MOD)
+async def ticket_stats(ctx: Context, days: int = STATS_DAYS) -> Reply:
+    """Support figures for the last days: volume, speed, breaches, ratings, deflection."""
+    days = min(max(days, 1), 365)
+    # Periods are half-open; what happened this very moment belongs to "the last days".
+    end = ctx.now + timedelta(microseconds=1)
+    figures = await support_figures(ctx.session, end - timedelta(days=days), end, now=ctx.now)
+    who = await names(ctx, *(r.member_id for r in figures.csat_by_moderator))
+    return Reply(
+        "tickets/stats",
+        {"figures": figures, "days": days, "moderators": who},
+        visibility=Visibility.PRIVATE,
+    )

@@ -1,0 +1,177 @@
+"""Scheduled passes over tickets: SLA breaches, quiet tickets, resolved ones to close.
+
+Each pass reads state, changes it and queues its messages in one transaction, under keys
+derived from the ticket and the step, so a late, repeated or restarted run says nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.context import Services
+from core.events import Platform, Reply
+from core.features.members.models import Identity
+from core.features.tickets import service
+from core.features.tickets.models import ACTIVE, Status, Ticket
+from core.features.tickets.places import staff_place, staff_root
+from core.settings import TicketSettings
+
+log = logging.getLogger(__name__)
+
+TO_CHANNEL = 1
+TO_FOUNDER = 2
+
+
+def _level(now: datetime, since: datetime, target: timedelta) -> int:
+    """Past the target: the support channel hears; past twice the target: the founder too."""
+    if now >= since + 2 * target:
+        return TO_FOUNDER
+    if now >= since + target:
+        return TO_CHANNEL
+    return 0
+
+
+async def escalate_breaches(services: Services) -> int:
+    """Resolution time does not run against staff while the ticket waits on the member."""
+    settings = services.settings.tickets
+    now = services.clock.now()
+    queued = 0
+    async with services.database.session() as session:
+        tickets = await session.scalars(
+            select(Ticket).where(Ticket.status.in_([s.value for s in ACTIVE]))
+        )
+        for ticket in tickets:
+            hours = settings.first_response_hours.get(ticket.priority)
+            if ticket.first_response_at is None and hours is not None:
+                level = _level(now, ticket.created_at, timedelta(hours=hours))
+                if level > ticket.response_escalation:
+                    queued += await _escalate(services, session, ticket, "first_response", level)
+                    ticket.response_escalation = level
+            hours = settings.resolution_hours.get(ticket.priority)
+            waiting = ticket.status == Status.WAITING_ON_MEMBER.value
+            if hours is not None and not waiting:
+                level = _level(now, ticket.created_at, timedelta(hours=hours))
+                if level > ticket.resolution_escalation:
+                    queued += await _escalate(services, session, ticket, "resolution", level)
+                    ticket.resolution_escalation = level
+        await session.commit()
+    return queued
+
+
+async def _escalate(
+    services: Services, session: AsyncSession, ticket: Ticket, target: str, level: int
+) -> int:
+    """Every level up to ``level`` not yet told is told now (a sweep may run late)."""
+    settings = services.settings.tickets
+    now = services.clock.now()
+    hours = (
+        settings.first_response_hours if target == "first_response" else settings.resolution_hours
+    )[ticket.priority]
+    context = {"ticket": ticket, "target": target, "hours": f"{hours:g}"}
+    queued = 0
+    done = (
+        ticket.response_escalation if target == "first_response" else ticket.resolution_escalation
+    )
+    await service.record(session, ticket, "breach", None, now, target=target, level=level)
+    if done < TO_CHANNEL <= level:
+        root = staff_root(settings, Platform(ticket.staff_platform or ticket.platform))
+        if root is not None:
+            key = service.outbox_key(ticket.id, "breach", target, TO_CHANNEL)
+            reply = Reply("tickets/breach", context)
+            queued += await services.notifier.to_place(session, root, reply, key)
+    if done < TO_FOUNDER <= level:
+        for founder_id in await _founders(session, services.settings.roles.founders):
+            key = service.outbox_key(ticket.id, "breach", target, TO_FOUNDER, founder_id)
+            reply = Reply("tickets/breach_founder", context)
+            queued += await services.notifier.to_member(session, founder_id, reply, key)
+    return queued
+
+
+async def _founders(session: AsyncSession, founders: list[str]) -> list[int]:
+    """Members behind the configured founder accounts who have talked to the bot."""
+    found: list[int] = []
+    for who in founders:
+        platform, _, user_id = who.partition(":")
+        member_id = await session.scalar(
+            select(Identity.member_id).where(
+                Identity.platform == platform, Identity.platform_user_id == user_id
+            )
+        )
+        if member_id is None:
+            log.info("founder %s has not talked to the bot yet; no escalation DM", who)
+        elif member_id not in found:
+            found.append(member_id)
+    return found
+
+
+async def follow_up_quiet_tickets(services: Services) -> int:
+    """Tickets waiting on the member are warned, then closed if they stay quiet."""
+    settings = services.settings.tickets
+    now = services.clock.now()
+    queued = 0
+    async with services.database.session() as session:
+        waiting = await session.scalars(
+            select(Ticket).where(
+                Ticket.status == Status.WAITING_ON_MEMBER.value,
+                Ticket.waiting_since <= now - timedelta(days=settings.inactive_warn_days),
+            )
+        )
+        for ticket in waiting:
+            assert ticket.waiting_since is not None
+            if now >= ticket.waiting_since + timedelta(days=settings.inactive_close_days):
+                queued += await _close_quiet(services, session, ticket, settings)
+            elif ticket.warned_at is None:
+                ticket.warned_at = now
+                await service.record(session, ticket, "warned", None, now)
+                key = service.outbox_key(ticket.id, "warned", ticket.waiting_since.isoformat())
+                reply = Reply(
+                    "tickets/inactive_warning",
+                    {
+                        "ticket": ticket,
+                        "days": f"{settings.inactive_close_days - settings.inactive_warn_days:g}",
+                    },
+                )
+                queued += await services.notifier.to_member(session, ticket.member_id, reply, key)
+        await session.commit()
+    return queued
+
+
+async def _close_quiet(
+    services: Services, session: AsyncSession, ticket: Ticket, settings: TicketSettings
+) -> int:
+    now = services.clock.now()
+    waited = ticket.waiting_since
+    await service.close(session, ticket, None, "inactive", now)
+    key = service.outbox_key(ticket.id, "closed", "inactive", waited)
+    reply = Reply("tickets/closed_inactive", {"ticket": ticket, "days": settings.reopen_days})
+    queued = int(await services.notifier.to_member(session, ticket.member_id, reply, key))
+    place = staff_place(ticket)
+    if place is not None:
+        note = Reply("tickets/staff_closed", {"ticket": ticket, "reason": "inactive"})
+        queued += await services.notifier.to_place(
+            session, place, note, service.outbox_key(ticket.id, "staff_closed", waited)
+        )
+    return queued
+
+
+async def close_resolved(services: Services) -> int:
+    """Resolved tickets nobody reopened are closed (and archived) after the reopen window."""
+    settings = services.settings.tickets
+    now = services.clock.now()
+    async with services.database.session() as session:
+        resolved = await session.scalars(
+            select(Ticket).where(
+                Ticket.status == Status.RESOLVED.value,
+                Ticket.resolved_at <= now - timedelta(days=settings.reopen_days),
+            )
+        )
+        count = 0
+        for ticket in resolved:
+            await service.close(session, ticket, None, "resolved", now)
+            count += 1
+        await session.commit()
+    return count

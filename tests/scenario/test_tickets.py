@@ -1,0 +1,208 @@
+"""A support ticket's life in console scripts: from a question the bot could not answer to a
+rated, transcribed ticket; quiet tickets warned then closed; replies that reopen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from core.features.faq.models import AnswerLog, Suggestion
+from core.features.tickets.models import Ticket
+from tests.scenario.conftest import Messages, RunScript
+
+DESK = {"tickets": {"staff_places": ["console:support"]}, "roles": {"founders": ["console:fiona"]}}
+
+
+def said_to(messages: Messages, where: str) -> list[dict[str, Any]]:
+    return [m for m in messages if m["to"] == where or m["place"] == where]
+
+
+async def _ticket(database_url: str) -> Ticket:
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        row = (await connection.execute(select(Ticket))).one()
+    await engine.dispose()
+    return Ticket(**row._asdict())
+
+
+async def test_full_ticket_life_from_a_declined_answer(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        what is the airspeed velocity of an unladen swallow
+        @press 4
+        my login keeps failing since yesterday
+        @clock +5h
+        @as mod:bob
+        @place #support/T-1
+        Hi Alice, please try clearing your cookies.
+        @as alice
+        @place dm
+        That worked, thanks!
+        @as mod:bob
+        @place #support/T-1
+        /ticket resolve
+        @press 1
+        @as alice
+        @place dm
+        @press 4
+        Very quick help
+        /ticket transcript
+        @as mod:bob
+        /ticket stats
+        """,
+        **DESK,
+    )
+    opened = said_to(messages, "#support/T-1")[0]
+    assert "T-1" in opened["text"] and "airspeed velocity" in opened["text"]
+    assert "What is Townhall?" in opened["text"], "the suggestions shown come along"
+    relayed = said_to(messages, "#support/T-1")[1]
+    assert "my login keeps failing" in relayed["text"]
+    (breach,) = said_to(messages, "#support")
+    assert "T-1" in breach["text"] and "first-response" in breach["text"]
+    to_alice = [m for m in messages if m["to"] == "alice"]
+    staff_reply = next(m for m in to_alice if "clearing your cookies" in m["text"])
+    assert "Support team" in staff_reply["text"] and "bob" not in staff_reply["text"]
+    csat = next(m for m in to_alice if m["buttons"] == ["1", "2", "3", "4", "5"])
+    assert "How did we do" in csat["text"]
+    assert to_alice[-1]["attachments"] == ["T-1.md"]
+    stats = messages[-1]["text"]
+    assert "Opened 1 · resolved 1 · backlog 0 · SLA breached 1" in stats
+    assert "4.0/5" in stats and "bob: 4.0/5 over 1" in stats
+    ticket = await _ticket(database_url)
+    assert (ticket.status, ticket.csat_score, ticket.csat_comment) == (
+        "resolved",
+        4,
+        "Very quick help",
+    )
+    assert ticket.response_escalation == 1
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        escalated = (await connection.execute(select(AnswerLog.escalated_at))).scalar_one()
+        proposed = (
+            await connection.execute(select(Suggestion.source_ref, Suggestion.answer))
+        ).one()
+    await engine.dispose()
+    assert escalated is not None, "deflection counts the escalation"
+    assert tuple(proposed) == ("T-1", "Hi Alice, please try clearing your cookies.")
+
+
+async def test_unanswered_ticket_reaches_the_founder_once(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as founder:fiona
+        /help
+        @as carol
+        /ticket The site is down | Nothing loads since this morning
+        @clock +3h
+        @clock +1h
+        """,
+        **DESK,
+    )
+    to_channel = said_to(messages, "#support")
+    to_fiona = [m for m in messages if m["to"] == "fiona" and "Escalation" in m["text"]]
+    assert len(to_channel) == 1 and "urgent" in to_channel[0]["text"]
+    assert len(to_fiona) == 1 and "T-1" in to_fiona[0]["text"]
+
+
+async def test_quiet_ticket_is_warned_then_closed(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as dave
+        /ticket The CSV export is empty | It has headers only
+        @as mod:bob
+        /ticket reply T-1 Which browser do you use?
+        @clock +2d
+        @clock +1d
+        @clock +1d
+        @clock +1d
+        """,
+        **DESK,
+    )
+    to_dave = [m["text"] for m in messages if m["to"] == "dave"]
+    warnings = [t for t in to_dave if "waiting for your answer" in t]
+    closed = [t for t in to_dave if "closed because we didn't hear back" in t]
+    assert len(warnings) == 1 and "2 day" in warnings[0]
+    assert len(closed) == 1
+    assert to_dave.index(warnings[0]) < to_dave.index(closed[0])
+    assert any("no answer from the member" in m["text"] for m in said_to(messages, "#support/T-1"))
+
+
+async def test_member_reply_reopens_a_closed_ticket(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as erin
+        /ticket Billing | I was charged twice
+        @as mod:bob
+        /ticket close T-1 refunded
+        @clock +2d
+        @as erin
+        It happened again this month
+        """,
+        **DESK,
+    )
+    relayed = said_to(messages, "#support/T-1")[-1]
+    assert "reopened" in relayed["text"] and "happened again" in relayed["text"]
+    ticket = await _ticket(database_url)
+    assert ticket.status == "open"
+    assert ticket.priority == "high", "'charged' is a high-priority keyword"
+
+
+async def test_guided_exchange_opens_a_ticket_on_telegram(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @platform telegram
+        @as frank
+        /ticket
+        无法登录
+        我的账号登录时一直提示密码错误
+        """,
+        **DESK,
+    )
+    asked_subject, asked_description, opened = (m for m in messages if m["to"] == "frank")
+    assert "what is it about" in asked_subject["text"] or "什么问题" in asked_subject["text"]
+    assert "无法登录" in asked_description["text"]
+    assert "T-1" in opened["text"]
+    ticket = await _ticket(database_url)
+    assert (ticket.subject, ticket.priority) == ("无法登录", "high")
+
+
+async def test_staff_open_a_ticket_for_a_member_and_work_it(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as gina
+        hello
+        @as carol
+        hi
+        @as mod:bob
+        /ticket for gina Refund request | She asked on the phone
+        /ticket claim T-1
+        /ticket priority urgent T-1
+        /ticket tag billing T-1
+        /ticket assign carol T-1
+        /ticket list
+        @as gina
+        /ticket show T-1
+        /ticket show T-2
+        """,
+        **DESK,
+    )
+    told = next(m for m in messages if m["to"] == "gina" and "T-1" in m["text"])
+    assert "opened ticket" in told["text"] and "Refund request" in told["text"]
+    listing = next(m for m in messages if m["text"].startswith("- T-1"))
+    assert "urgent" in listing["text"] and "carol" in listing["text"]
+    shown, missing = messages[-2:]
+    assert "billing" in shown["text"] and "She asked on the phone" in shown["text"]
+    assert "can't find ticket T-2" in missing["text"]
+    ticket = await _ticket(database_url)
+    assert (ticket.status, ticket.priority, ticket.tags) == ("in_progress", "urgent", ["billing"])

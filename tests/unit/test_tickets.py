@@ -1,0 +1,342 @@
+"""The ticket service and sweeps, driven directly: lifecycle, audit, priority, SLA, places."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import cli
+from bot.app import App, build_app
+from bot.config import load
+from core.clock import ManualClock
+from core.events import Actor, Place, PlaceKind, Platform, Reply
+from core.features.faq.models import AnswerLog
+from core.features.members import service as members
+from core.features.tickets import lookup, service, sweeps
+from core.features.tickets.figures import support_figures
+from core.features.tickets.models import Ticket, TicketChange
+from core.outbox import OutboxMessage
+from core.places import PlaceRequest, Places, PrivatePlace
+from core.settings import TicketSettings
+from tests.conftest import make_settings
+from tests.fakes.fake_adapter import FakeAdapter
+
+STAFF = "-1001"
+RULES = TicketSettings().priority_keywords
+WEEK = timedelta(days=7)
+
+
+@pytest.fixture
+async def desk(database_url: str, clock: ManualClock, fake: FakeAdapter) -> AsyncIterator[App]:
+    settings = make_settings(
+        database_url,
+        tickets={"staff_places": [f"telegram:{STAFF}"]},
+        roles={"founders": ["telegram:900"]},
+    )
+    built = await build_app(settings, clock, {Platform.TELEGRAM: fake}, migrate=False)
+    yield built
+    await built.close()
+
+
+async def _member(app: App, user_id: str, clock: ManualClock) -> int:
+    async with app.services.database.session() as session:
+        actor = Actor(Platform.TELEGRAM, user_id, f"user {user_id}")
+        member = await members.resolve(session, actor, clock.now())
+        await session.commit()
+        return member.id
+
+
+async def _open(app: App, member_id: int, clock: ManualClock, subject: str = "Help") -> int:
+    async with app.services.database.session() as session:
+        ticket = await service.open_ticket(
+            session,
+            app.services.settings.tickets,
+            member_id=member_id,
+            author_name="Ada",
+            subject=subject,
+            description="details",
+            locale="en",
+            platform="telegram",
+            source="command",
+            now=clock.now(),
+        )
+        root = Place(Platform.TELEGRAM, STAFF, PlaceKind.GROUP)
+        await service.set_place(session, ticket, PrivatePlace(root))
+        await session.commit()
+        return ticket.id
+
+
+async def _outbox_keys(app: App) -> list[str]:
+    async with app.services.database.session() as session:
+        return list(await session.scalars(select(OutboxMessage.idempotency_key)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The whole site is DOWN", "urgent"),
+        ("I can't log in since Monday", "high"),
+        ("无法登录，一直转圈", "high"),
+        ("服务器宕机了", "urgent"),
+        ("a small typo on the about page", "low"),
+        ("how do I change my avatar", "medium"),
+    ],
+)
+def test_priority_follows_the_keyword_rules_in_both_languages(text: str, expected: str) -> None:
+    assert service.priority_for(text, RULES) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("T-12", 12), ("t12", 12), ("#7", 7), ("3", 3), ("T-", None), ("x", None)],
+)
+def test_ticket_refs_are_read_however_staff_type_them(text: str, expected: int | None) -> None:
+    assert service.parse_ref(text) == expected
+
+
+async def test_conversation_moves_the_status_and_every_change_is_audited(
+    desk: App, clock: ManualClock
+) -> None:
+    member_id = await _member(desk, "1", clock)
+    staff_id = await _member(desk, "2", clock)
+    ticket_id = await _open(desk, member_id, clock)
+    async with desk.services.database.session() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+        await service.claim(session, ticket, staff_id, clock.now())
+        clock.advance(timedelta(minutes=30))
+        said = {"reopen_within": WEEK, "now": clock.now()}
+        await service.add_message(
+            session,
+            ticket,
+            author_id=staff_id,
+            author_name="Bob",
+            from_staff=True,
+            text="Hi",
+            **said,
+        )
+        assert ticket.status == "waiting_on_member"
+        assert ticket.first_response_at == clock.now()
+        await service.add_message(
+            session,
+            ticket,
+            author_id=member_id,
+            author_name="Ada",
+            from_staff=False,
+            text="Ok",
+            **said,
+        )
+        assert ticket.status == "in_progress", "claimed, so back in progress, not open"
+        await service.resolve(session, ticket, staff_id, clock.now())
+        await service.close(session, ticket, staff_id, "solved", clock.now())
+        await session.commit()
+        trail = [
+            (c.kind, c.detail.get("new"))
+            for c in await session.scalars(
+                select(TicketChange)
+                .where(TicketChange.ticket_id == ticket_id)
+                .order_by(TicketChange.id)
+            )
+        ]
+    assert trail == [
+        ("opened", None),
+        ("assigned", staff_id),
+        ("status", "in_progress"),
+        ("status", "waiting_on_member"),
+        ("status", "in_progress"),
+        ("status", "resolved"),
+        ("status", "closed"),
+        ("close_reason", None),
+    ]
+    assert ticket.transcript is not None
+    assert "**Bob** (staff" in ticket.transcript and "> Ok" in ticket.transcript
+
+
+async def test_a_member_reply_reopens_only_within_the_window(desk: App, clock: ManualClock) -> None:
+    member_id = await _member(desk, "1", clock)
+    ticket_id = await _open(desk, member_id, clock)
+    async with desk.services.database.session() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+        await service.close(session, ticket, None, None, clock.now())
+        await session.commit()
+        later = clock.now() + timedelta(days=6)
+        assert await lookup.member_conversation(session, member_id, later, WEEK) is ticket
+        too_late = clock.now() + timedelta(days=8)
+        assert await lookup.member_conversation(session, member_id, too_late, WEEK) is None
+
+
+async def test_sla_breach_is_told_once_per_level_even_when_the_sweep_runs_late(
+    desk: App, clock: ManualClock
+) -> None:
+    founder = await _member(desk, "900", clock)
+    member_id = await _member(desk, "1", clock)
+    ticket_id = await _open(desk, member_id, clock, subject="site is down")
+    clock.advance(timedelta(minutes=59))
+    assert await sweeps.escalate_breaches(desk.services) == 0
+    clock.advance(timedelta(minutes=2))
+    assert await sweeps.escalate_breaches(desk.services) == 1
+    assert await sweeps.escalate_breaches(desk.services) == 0, "a second run says nothing"
+    clock.advance(timedelta(hours=48))
+    await sweeps.escalate_breaches(desk.services)
+    keys = await _outbox_keys(desk)
+    assert keys.count(service.outbox_key(ticket_id, "breach", "first_response", 1)) == 1
+    assert service.outbox_key(ticket_id, "breach", "first_response", 2, founder) in keys
+    assert service.outbox_key(ticket_id, "breach", "resolution", 1) in keys
+    assert service.outbox_key(ticket_id, "breach", "resolution", 2, founder) in keys
+
+
+async def test_quiet_ticket_is_warned_once_then_closed(desk: App, clock: ManualClock) -> None:
+    member_id = await _member(desk, "1", clock)
+    staff_id = await _member(desk, "2", clock)
+    ticket_id = await _open(desk, member_id, clock)
+    async with desk.services.database.session() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+        await service.add_message(
+            session,
+            ticket,
+            author_id=staff_id,
+            author_name="Bob",
+            from_staff=True,
+            text="Which browser?",
+            now=clock.now(),
+            reopen_within=WEEK,
+        )
+        await session.commit()
+    clock.advance(timedelta(days=3, minutes=1))
+    assert await sweeps.follow_up_quiet_tickets(desk.services) == 1
+    assert await sweeps.follow_up_quiet_tickets(desk.services) == 0
+    clock.advance(timedelta(days=2))
+    await sweeps.follow_up_quiet_tickets(desk.services)
+    async with desk.services.database.session() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+    assert (ticket.status, ticket.close_reason) == ("closed", "inactive")
+
+
+async def test_a_staff_reply_to_a_relayed_message_finds_its_ticket(
+    desk: App, clock: ManualClock, fake: FakeAdapter
+) -> None:
+    member_id = await _member(desk, "1", clock)
+    ticket_id = await _open(desk, member_id, clock)
+    async with desk.services.database.session() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+        root = Place(Platform.TELEGRAM, STAFF, PlaceKind.GROUP)
+        reply = Reply("tickets/noted", {"ticket": ticket})
+        await desk.services.notifier.to_place(
+            session, root, reply, service.outbox_key(ticket_id, "msg", 1)
+        )
+        await session.commit()
+    await desk.dispatcher.dispatch_due()
+    message_id = str(len(fake.sent))
+    async with desk.services.database.session() as session:
+        found = await lookup.relayed_to(session, root, message_id)
+        assert found is not None and found.id == ticket_id
+        assert await lookup.relayed_to(session, root, "999") is None
+
+
+class _Failing:
+    async def open_private_place(self, request: PlaceRequest) -> PrivatePlace | None:
+        raise OSError("network down")
+
+
+async def test_a_place_that_cannot_be_opened_falls_back_to_the_parent() -> None:
+    places = Places()
+    parent = Place(Platform.TELEGRAM, STAFF, PlaceKind.GROUP)
+    request = PlaceRequest(parent, "T-1", "T-1 · Help")
+    assert await places.open_private(request) == PrivatePlace(parent)
+    places.add(Platform.TELEGRAM, _Failing())
+    assert await places.open_private(request) == PrivatePlace(parent)
+
+
+def test_the_example_config_documents_the_ticket_defaults() -> None:
+    example = Path(__file__).resolve().parents[2] / "config.example.toml"
+    assert load(example, environ={}).tickets == TicketSettings()
+
+
+async def test_figures_give_medians_per_priority_ratings_and_deflection(
+    desk: App, clock: ManualClock
+) -> None:
+    start = clock.now()
+    member_id = await _member(desk, "1", clock)
+    staff_id = await _member(desk, "2", clock)
+    for hours, score in ((1, 5), (3, 3)):
+        ticket_id = await _open(desk, member_id, clock)
+        async with desk.services.database.session() as session:
+            ticket = await session.get_one(Ticket, ticket_id)
+            ticket.first_response_at = clock.now() + timedelta(hours=hours)
+            await service.resolve(session, ticket, staff_id, clock.now() + timedelta(hours=hours))
+            await service.rate(session, ticket, score, clock.now())
+            await session.commit()
+    await _open(desk, member_id, clock, subject="site is down")
+    async with desk.services.database.session() as session:
+        for escalated in (clock.now(), None):
+            session.add(
+                AnswerLog(
+                    member_id=member_id,
+                    question="q",
+                    locale="en",
+                    entry_id="e",
+                    score=0.9,
+                    answered=True,
+                    platform="telegram",
+                    asked_at=clock.now(),
+                    suggestions=[],
+                    escalated_at=escalated,
+                )
+            )
+        await session.commit()
+        later = clock.now() + timedelta(days=2)
+        figures = await support_figures(session, start, start + timedelta(days=1), now=later)
+    medium = next(t for t in figures.times if t.priority == "medium")
+    assert (figures.opened, figures.resolved, figures.backlog) == (3, 2, 1)
+    assert medium.median_first_response == timedelta(hours=2)
+    assert figures.csat_average == 4.0
+    assert figures.csat_distribution == {1: 0, 2: 0, 3: 1, 4: 0, 5: 1}
+    assert [(r.member_id, r.average, r.count) for r in figures.csat_by_moderator] == [
+        (staff_id, 4.0, 2)
+    ]
+    assert figures.deflection == 0.5
+
+
+async def test_cli_exports_tickets_and_closed_transcripts(
+    desk: App, clock: ManualClock, database_url: str, tmp_path: Path
+) -> None:
+    member_id = await _member(desk, "1", clock)
+    closed_id = await _open(desk, member_id, clock, subject="Closed one")
+    await _open(desk, member_id, clock, subject="Open one")
+    async with desk.services.database.session() as session:
+        await service.close(
+            session, await session.get_one(Ticket, closed_id), None, None, clock.now()
+        )
+        await session.commit()
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "{database_url}"\n', encoding="utf-8")
+    out, transcripts = tmp_path / "tickets.csv", tmp_path / "transcripts"
+    argv = ["tickets", "export", "--config", str(config), "--out", str(out)]
+    await asyncio.to_thread(cli.main, [*argv, "--transcripts", str(transcripts)])
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("ref,status,priority,subject")
+    assert [r.split(",")[:2] for r in rows[1:]] == [["T-1", "closed"], ["T-2", "open"]]
+    assert [p.name for p in transcripts.iterdir()] == ["T-1.md"]
+
+
+async def test_resolved_tickets_are_archived_after_the_reopen_window(
+    desk: App, clock: ManualClock
+) -> None:
+    member_id = await _member(desk, "1", clock)
+    ticket_id = await _open(desk, member_id, clock)
+    async with desk.services.database.session() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+        await service.resolve(session, ticket, member_id, clock.now())
+        await session.commit()
+    clock.advance(timedelta(days=6))
+    assert await sweeps.close_resolved(desk.services) == 0
+    clock.advance(timedelta(days=1))
+    assert await sweeps.close_resolved(desk.services) == 1
+    async with desk.services.database.session() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+    assert (ticket.status, ticket.close_reason) == ("closed", "resolved")
+    assert ticket.transcript is not None and "> details" in ticket.transcript
