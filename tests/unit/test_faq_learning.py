@@ -120,7 +120,7 @@ async def test_a_ticket_suggestion_accepted_becomes_an_entry_indexed_once(
     assert (first.outcome, second.outcome) == (review.Outcome.DONE, review.Outcome.ALREADY)
     assert second.suggestion is not None and second.suggestion.status == "accepted"
     assert reloads == 1
-    result, _ = faq.search("the desktop app shows a blank window")
+    result, _ = await faq.search("the desktop app shows a blank window")
     assert first.entry is not None and result.best is not None
     assert result.best.entry_id.endswith(first.entry.id)
     assert faq.find(first.entry.id, "en") == first.entry

@@ -122,18 +122,18 @@ async def capture_answer(
         source_ref=str(log.id),
         now=now,
         answer=text,
-        entry_id=_target_entry(faq, log, (asked or log).question, text),
+        entry_id=await _target_entry(faq, log, (asked or log).question, text),
         proposed_by=moderator_id,
     )
     return suggestion, True
 
 
-def _target_entry(faq: FaqService, log: AnswerLog, question: str, text: str) -> str | None:
+async def _target_entry(faq: FaqService, log: AnswerLog, question: str, text: str) -> str | None:
     for pointed in _POINTER.findall(text):
         entry = faq.find(pointed.lower(), log.locale)
         if entry is not None:
             return entry.id
-    result, _ = faq.search(question, limit=3)
+    result, _ = await faq.search(question, limit=3)
     for candidate in result.candidates:
         entry = faq.public_entry(candidate.entry_id)
         if entry is None or (log.answered and entry.id == log.entry_id):

@@ -13,6 +13,7 @@ import importlib.util
 import logging
 import os
 import tempfile
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
@@ -52,6 +53,9 @@ class Embedder:
         self._file = cache_file
         self._vectors: OrderedDict[bytes, F32] = OrderedDict()
         self._dirty = False
+        # Questions are embedded on the search thread while a reload embeds phrasings on
+        # another; the encoders are built to run one call at a time on one core.
+        self._encoding = threading.Lock()
         self.encoded = 0
         """Texts actually run through the encoder, so tests and benchmarks can see hits."""
         if cache_file is not None:
@@ -63,7 +67,8 @@ class Embedder:
         missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
         if missing:
             by_key = dict(zip(keys, texts, strict=True))
-            fresh = self.encoder.encode([by_key[k] for k in missing])
+            with self._encoding:
+                fresh = self.encoder.encode([by_key[k] for k in missing])
             self.encoded += len(missing)
             for key, vector in zip(missing, fresh, strict=True):
                 self._vectors[key] = vector
@@ -78,7 +83,8 @@ class Embedder:
 
     def embed_question(self, text: str) -> F32:
         """One uncached vector for a member's question."""
-        result: F32 = self.encoder.encode([text])[0]
+        with self._encoding:
+            result: F32 = self.encoder.encode([text])[0]
         return result
 
     def save(self) -> None:

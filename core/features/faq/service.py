@@ -3,13 +3,17 @@
 The index is built from the files in ``knowledge/`` overlaid with entries moderators manage
 through /faq (the database wins on the same id and locale). Rebuilding happens off the event
 loop and swaps the index in one assignment, so answers never see a half-built index.
+Searching runs off the loop too: embedding a question takes tens of milliseconds, which would
+stall every other chat meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +29,10 @@ from core.features.faq.models import AnswerLog, StoredEntry
 from core.features.faq.search import SearchIndex, SearchResult
 
 VOTES = ("up", "down")
+
+_SEARCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faq-search")
+"""One thread for every question: the sentence encoders are each limited to one thread, and
+questions queue behind each other rather than fight over the two cores."""
 
 
 @dataclass(frozen=True)
@@ -108,12 +116,16 @@ class FaqService:
             (str(path), path.stat().st_mtime) for path in sorted(self.knowledge_dir.rglob("*.md"))
         )
 
-    def search(self, question: str, limit: int = 3) -> tuple[SearchResult, str]:
+    async def search(self, question: str, limit: int = 3) -> tuple[SearchResult, str]:
         """Rank entries written in the question's language; returns the result and that locale."""
         locale = locales.of_text(question) or "en"
-        if self._index is None:
+        index = self._index
+        if index is None:
             return SearchResult(question, ()), locale
-        result = self._index.search(question, limit=limit, locale=locale)
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(
+            _SEARCHER, functools.partial(index.search, question, limit=limit, locale=locale)
+        )
         return result, locale
 
     async def answer(
@@ -133,7 +145,7 @@ class FaqService:
         ``message_id`` and ``chat_id`` locate the member's question so a moderator can answer
         it by replying to it. Flushes; the caller's handler commits.
         """
-        result, locale = self.search(question)
+        result, locale = await self.search(question)
         threshold = self.min_confidence if min_confidence is None else min_confidence
         best = result.confident(threshold)
         entry = self._indexed.get(best.entry_id) if best else None
