@@ -163,6 +163,41 @@ def test_synonyms_fold_variants_together(tmp_path: Path) -> None:
     assert best_id(index.search("I can't log on")) == "a"
 
 
+SIGN_UP_KB = (
+    KBEntry(id="register", title="How do I register", questions=("a new profile",), answer="x"),
+    KBEntry(id="sign-out", title="How do I sign out", questions=("end the session",), answer="y"),
+    KBEntry(id="avatar", title="Change avatar", questions=("new profile picture",), answer="z"),
+)
+
+
+def _lexical(synonyms_dir: Path) -> SearchIndex:
+    return SearchIndex.build(SIGN_UP_KB, synonyms_dir, embedders={})
+
+
+def test_a_knowledge_folder_without_synonyms_gets_the_shipped_ones(tmp_path: Path) -> None:
+    """The shipped list folds "register" and "sign up" together; without it the shared
+    "sign" would win "sign out" the question."""
+    index = _lexical(tmp_path / "synonyms")
+    assert best_id(index.search("how do I sign up")) == "register"
+
+
+def test_a_locale_list_in_the_knowledge_folder_replaces_the_shipped_one(tmp_path: Path) -> None:
+    (tmp_path / "en.txt").write_text("# none of the shipped groups\n", encoding="utf-8")
+    assert best_id(_lexical(tmp_path).search("how do I sign up")) == "sign-out"
+
+
+def test_one_languages_synonyms_leave_another_language_alone(tmp_path: Path) -> None:
+    english_only = tmp_path / "en"
+    english_only.mkdir()
+    (english_only / "en.txt").write_text("", encoding="utf-8")
+    both = tmp_path / "both"
+    both.mkdir()
+    (both / "en.txt").write_text("", encoding="utf-8")
+    (both / "zh-CN.txt").write_text("注册, register, sign up\n", encoding="utf-8")
+    question = "how do I sign up"
+    assert _lexical(both).search(question) == _lexical(english_only).search(question)
+
+
 def test_index_exposes_entries_by_id(index: SearchIndex) -> None:
     assert len(index) == len(KB)
     assert index.entries["refund"].title == "Getting a refund"

@@ -30,6 +30,7 @@ from sklearn.feature_extraction.text import (
     TfidfTransformer,
 )
 
+from core import locale as locales
 from core.features.faq.entries import KBEntry
 from core.features.faq.search_calibration import (
     DEFAULT_MIN_CONFIDENCE,
@@ -41,8 +42,10 @@ from core.features.faq.search_classifier import PhrasingClassifier
 from core.features.faq.search_semantic import SemanticView
 from core.features.faq.search_text import (
     Normaliser,
+    Synonyms,
     char_features,
     load_synonyms,
+    synonyms_for,
     word_features,
 )
 from core.features.faq.semantic_cache import Embedder, shared_embedders
@@ -51,9 +54,6 @@ __all__ = ["DEFAULT_MIN_CONFIDENCE", "Candidate", "SearchIndex", "SearchResult"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
-
-BUNDLED_SYNONYMS = Path(__file__).resolve().parents[3] / "knowledge" / "synonyms"
-"""Used when ``build`` is given no directory, so the shipped lists apply by default."""
 
 CLASSIFIER_MAX_PHRASINGS = 1200
 """About 200 entries. The classifier's fit grows cubically with phrasings and takes about
@@ -121,7 +121,7 @@ class SearchIndex:
     def __init__(
         self,
         entries: Sequence[KBEntry],
-        normaliser: Normaliser,
+        normalisers: Mapping[str, Normaliser],
         vectorisers: list[tuple[HashingVectorizer, TfidfTransformer]],
         phrasing_vectors_t: sp.csr_matrix,
         phrasing_entry: IntArray,
@@ -133,7 +133,7 @@ class SearchIndex:
         self._by_id = MappingProxyType({e.id: e for e in self._entries})
         self._locale = np.array([e.locale for e in self._entries], dtype=object)
         self._family = np.array([locale_family(e.locale) for e in self._entries], dtype=object)
-        self._normaliser = normaliser
+        self._normalisers = normalisers
         self._vectorisers = vectorisers
         self._vectors_t = phrasing_vectors_t
         self._phrasing_entry = phrasing_entry
@@ -162,10 +162,11 @@ class SearchIndex:
         """
         if len({e.id for e in entries}) != len(entries):
             raise ValueError("knowledge-base entry ids must be unique")
-        normaliser = Normaliser(load_synonyms(synonyms_dir or BUNDLED_SYNONYMS))
+        normalisers = _normalisers(load_synonyms(synonyms_dir), {e.locale for e in entries})
         owner: list[int] = []
         texts: list[str] = []
         for index, entry in enumerate(entries):
+            normaliser = normalisers[entry.locale]
             for phrasing in entry.phrasings:
                 texts.append(" ".join(normaliser.tokens(phrasing)))
                 owner.append(index)
@@ -212,7 +213,14 @@ class SearchIndex:
                 gram += semantic.gram()
             classifier = PhrasingClassifier.fit(gram, phrasing_entry, len(entries), _CLASSIFIER_C)
         return cls(
-            entries, normaliser, vectorisers, vectors_t, phrasing_entry, texts, classifier, semantic
+            entries,
+            normalisers,
+            vectorisers,
+            vectors_t,
+            phrasing_entry,
+            texts,
+            classifier,
+            semantic,
         )
 
     def __len__(self) -> int:
@@ -239,7 +247,9 @@ class SearchIndex:
         return SearchResult(question=question, candidates=candidates)
 
     def _features(self, question: str, locale: str | None) -> _Features | None:
-        tokens = self._normaliser.tokens(question)
+        # A question is folded with its own language's synonyms, like the entries written in it.
+        normaliser = self._normalisers.get(locale or locales.of_text(question) or "en")
+        tokens = normaliser.tokens(question) if normaliser is not None else []
         allowed = np.ones(len(self._entries), dtype=bool)
         if locale is not None:
             allowed = self._locale == locale
@@ -355,6 +365,14 @@ class SearchIndex:
             )
             out[i] = float(scores.max()) / 100.0
         return out
+
+
+def _normalisers(synonyms: Synonyms, entry_locales: set[str]) -> dict[str, Normaliser]:
+    """One per locale entries are written in, and per supported locale a question may be."""
+    return {
+        locale: Normaliser(synonyms_for(synonyms, locale))
+        for locale in sorted(entry_locales | set(locales.SUPPORTED))
+    }
 
 
 def _join(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:

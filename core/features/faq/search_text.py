@@ -161,21 +161,60 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_ANY_RE.search(text))
 
 
-def load_synonyms(directory: Path) -> dict[str, str]:
-    """Read every ``<locale>.txt`` in ``directory`` into a variant -> canonical term map.
+BUNDLED_SYNONYMS = Path(__file__).resolve().parents[3] / "knowledge" / "synonyms"
+"""The lists shipped with Townhall, used for every locale a knowledge base has none for."""
 
-    One group per line, comma separated, canonical term first; ``#`` starts a comment. A
-    missing directory means no synonyms rather than an error, so a bare install still answers.
+Synonyms = dict[str, dict[str, str]]
+"""Locale -> variant -> canonical term."""
+
+
+def load_synonyms(directory: Path | None) -> Synonyms:
+    """Each locale's variant -> canonical term map, from ``<locale>.txt`` files.
+
+    The shipped lists apply first; a ``directory`` file replaces the shipped one for its
+    locale (an empty file turns a locale's synonyms off). A missing directory means the
+    shipped lists alone, so a knowledge base without its own still gets them. One group per
+    line, comma separated, canonical term first; ``#`` starts a comment. Locales stay apart:
+    one language's word may be another's unrelated one.
     """
+    files = {path.stem: path for path in _lists(BUNDLED_SYNONYMS)}
+    if directory is not None:
+        files.update({path.stem: path for path in _lists(directory)})
+    return {locale: _read_synonyms(path) for locale, path in sorted(files.items())}
+
+
+def synonyms_for(synonyms: Synonyms, locale: str) -> dict[str, str]:
+    """The map for ``locale``, else for another locale of its language ("zh" -> "zh-CN")."""
+    if locale in synonyms:
+        return synonyms[locale]
+    language = locale.split("-")[0].lower()
+    for name in sorted(synonyms):
+        if name.split("-")[0].lower() == language:
+            return synonyms[name]
+    return {}
+
+
+def every_locale(synonyms: Synonyms) -> dict[str, str]:
+    """All locales' maps in one, for text whose language nobody knows (feedback themes);
+    the FAQ, which knows each entry's and question's locale, keeps them apart."""
+    merged: dict[str, str] = {}
+    for locale in sorted(synonyms):
+        for variant, canonical in synonyms[locale].items():
+            merged.setdefault(variant, canonical)
+    return merged
+
+
+def _lists(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.txt")) if directory.is_dir() else []
+
+
+def _read_synonyms(path: Path) -> dict[str, str]:
     mapping: dict[str, str] = {}
-    if not directory.is_dir():
-        return mapping
-    for path in sorted(directory.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            terms = [_fold(t) for t in line.split("#", 1)[0].split(",")]
-            terms = [t for t in terms if t]
-            for variant in terms[1:]:
-                mapping.setdefault(variant, terms[0])
+    for line in path.read_text(encoding="utf-8").splitlines():
+        terms = [_fold(t) for t in line.split("#", 1)[0].split(",")]
+        terms = [t for t in terms if t]
+        for variant in terms[1:]:
+            mapping.setdefault(variant, terms[0])
     return mapping
 
 

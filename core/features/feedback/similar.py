@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import locale as locales
 from core.features.faq.entries import KBEntry
-from core.features.faq.search import BUNDLED_SYNONYMS, SearchIndex
-from core.features.faq.search_text import Normaliser, is_cjk, load_synonyms
+from core.features.faq.search import SearchIndex
+from core.features.faq.search_text import Normaliser, every_locale, is_cjk, load_synonyms
 from core.features.feedback.models import FeedbackItem
 from core.features.feedback.status import OPEN
 
@@ -52,7 +52,7 @@ class SimilarFinder:
     def __init__(self, min_score: float, limit: int) -> None:
         self.min_score = min_score
         self.limit = limit
-        self._normaliser = Normaliser(load_synonyms(BUNDLED_SYNONYMS))
+        self._normaliser = Normaliser(every_locale(load_synonyms(None)))
         # Tokens come stemmed ("issues" → "issu"), so the filler is compared stemmed too.
         self._filler = FILLER | {t for word in FILLER for t in self._normaliser.tokens(word)}
         self._index: SearchIndex | None = None

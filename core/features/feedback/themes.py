@@ -26,8 +26,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.features.faq.models import AnswerLog
-from core.features.faq.search import BUNDLED_SYNONYMS
-from core.features.faq.search_text import Normaliser, is_cjk, load_synonyms, word_features
+from core.features.faq.search_text import (
+    Normaliser,
+    every_locale,
+    is_cjk,
+    load_synonyms,
+    word_features,
+)
 from core.features.feedback.models import FeedbackItem
 
 FloatArray = npt.NDArray[np.float64]
@@ -90,7 +95,7 @@ class ThemeFinder:
         self.min_size = min_size
         self.max_themes = max_themes
         self.max_texts = max_texts
-        self._normaliser = Normaliser(load_synonyms(BUNDLED_SYNONYMS))
+        self._normaliser = Normaliser(every_locale(load_synonyms(None)))
 
     async def report(self, session: AsyncSession, now: datetime, days: int) -> ThemeReport:
         """Themes of the last ``days`` days; the most recent ``max_texts`` texts count."""
