@@ -7,8 +7,8 @@ hundred entries, a softmax classifier trained on the phrasings then ranks the en
 it learns which words set them apart; when a sentence encoder for the question's script is
 installed, its embedding similarities join the TF-IDF ones in the classifier's space (see
 ``search_semantic``), which matches paraphrases that share no words. Bigger knowledge bases
-skip the classifier, the embeddings and the
-in-word n-grams, which do not scale, and rank by nearest phrasing. The twenty leading
+skip the classifier, the embeddings and the in-word n-grams, which do not scale, and rank by
+nearest phrasing (the TF-IDF spaces are in ``search_vectors``). The twenty leading
 entries are re-scored with rapidfuzz and the signals are turned into a calibrated probability
 (see ``search_calibration``), so one threshold means the same for every question, language
 and knowledge-base size.
@@ -16,7 +16,7 @@ and knowledge-base size.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -25,10 +25,6 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import (
-    HashingVectorizer,
-    TfidfTransformer,
-)
 
 from core import locale as locales
 from core.features.faq.entries import KBEntry
@@ -41,13 +37,13 @@ from core.features.faq.search_calibration import (
 from core.features.faq.search_classifier import PhrasingClassifier
 from core.features.faq.search_semantic import SemanticView
 from core.features.faq.search_text import (
+    TEXT_BREAK,
     Normaliser,
     Synonyms,
-    char_features,
     load_synonyms,
     synonyms_for,
-    word_features,
 )
+from core.features.faq.search_vectors import Batch, CharSpace, Space, WordSpace, unit_columns
 from core.features.faq.semantic_cache import Embedder, shared_embedders
 
 __all__ = ["DEFAULT_MIN_CONFIDENCE", "Candidate", "SearchIndex", "SearchResult"]
@@ -59,10 +55,7 @@ CLASSIFIER_MAX_PHRASINGS = 1200
 """About 200 entries. The classifier's fit grows cubically with phrasings and takes about
 two seconds here; past that a reload would stall, so nearest-phrasing retrieval takes over."""
 
-_HASH_FEATURES = 2**20
 _CLASSIFIER_C = 10.0
-_HASH_CHUNK = 20_000
-"""Texts hashed at a time, bounding the hasher's temporary Python-side buffers."""
 _SHORTLIST = 20
 """Entries re-scored with rapidfuzz and calibrated; the rest cannot outrank them."""
 _RETRIEVAL_PHRASINGS = 200
@@ -122,10 +115,9 @@ class SearchIndex:
         self,
         entries: Sequence[KBEntry],
         normalisers: Mapping[str, Normaliser],
-        vectorisers: list[tuple[HashingVectorizer, TfidfTransformer]],
+        spaces: list[Space],
         phrasing_vectors_t: sp.csr_matrix,
         phrasing_entry: IntArray,
-        phrasing_texts: list[str],
         classifier: PhrasingClassifier | None,
         semantic: SemanticView | None = None,
     ) -> None:
@@ -134,11 +126,10 @@ class SearchIndex:
         self._locale = np.array([e.locale for e in self._entries], dtype=object)
         self._family = np.array([locale_family(e.locale) for e in self._entries], dtype=object)
         self._normalisers = normalisers
-        self._vectorisers = vectorisers
+        self._spaces = spaces
         self._vectors_t = phrasing_vectors_t
         self._phrasing_entry = phrasing_entry
         self._entry_start = np.searchsorted(phrasing_entry, np.arange(len(self._entries)))
-        self._phrasing_texts = phrasing_texts
         self._classifier = classifier
         self._semantic = semantic
 
@@ -151,52 +142,36 @@ class SearchIndex:
         max_classifier_phrasings: int = CLASSIFIER_MAX_PHRASINGS,
         embedders: Mapping[str, Embedder] | _Shared = SHARED,
     ) -> SearchIndex:
-        """Index ``entries``; ``synonyms_dir`` defaults to the lists shipped with Townhall.
+        """Index ``entries``; ``synonyms_dir``'s per-locale lists replace the shipped ones.
 
         ``max_classifier_phrasings`` exists so calibration and tests can exercise the
         retrieval mode that large knowledge bases get without building one. ``embedders``
         (by script family) add the semantic view to knowledge bases small enough for the
-        classifier; at
-        retrieval sizes, embedding every phrasing would take minutes and every question
-        tens of milliseconds, so those stay lexical.
+        classifier; at retrieval sizes, embedding every phrasing would take minutes and every
+        question tens of milliseconds, so those stay lexical.
         """
         if len({e.id for e in entries}) != len(entries):
             raise ValueError("knowledge-base entry ids must be unique")
         normalisers = _normalisers(load_synonyms(synonyms_dir), {e.locale for e in entries})
-        owner: list[int] = []
-        texts: list[str] = []
-        for index, entry in enumerate(entries):
-            normaliser = normalisers[entry.locale]
-            for phrasing in entry.phrasings:
-                texts.append(" ".join(normaliser.tokens(phrasing)))
-                owner.append(index)
-        small = len(texts) <= max_classifier_phrasings
-        analysers = [word_features, char_features] if small else [word_features]
-        if not texts:
-            analysers = []
-        vectorisers = []
+        owner = [index for index, entry in enumerate(entries) for _ in entry.phrasings]
+        small = len(owner) <= max_classifier_phrasings
+        spaces: list[Space] = []
         blocks = []
-        for analyser in analysers:
-            hasher = HashingVectorizer(
-                analyzer=analyser,
-                n_features=_HASH_FEATURES,
-                alternate_sign=False,
-                norm=None,
-                dtype=np.float32,
-            )
-            counts = sp.vstack(
-                [
-                    hasher.transform(texts[i : i + _HASH_CHUNK])
-                    for i in range(0, len(texts), _HASH_CHUNK)
-                ],
-                format="csr",
-            )
-            tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
-            blocks.append(tfidf.transform(counts, copy=False))
-            del counts
-            vectorisers.append((hasher, tfidf))
-        # Transposed once here, so a question's similarities are one sparse row product.
-        vectors_t = _join(blocks).T.tocsr() if blocks else sp.csr_matrix((0, 0), dtype=np.float32)
+        if owner:
+            words, block = WordSpace.fit(_raw_batches(entries, normalisers), len(owner))
+            spaces.append(words)
+            blocks.append(block)
+        if owner and small:
+            texts = [
+                " ".join(tokens)
+                for entry in entries
+                for tokens in normalisers[entry.locale].tokens_many(entry.phrasings)
+            ]
+            chars, block = CharSpace.fit(texts)
+            spaces.append(chars)
+            blocks.append(block)
+        # Features by phrasings, so a question's similarities are one sparse row product.
+        vectors_t = _join(blocks) if blocks else sp.csr_matrix((0, 0), dtype=np.float32)
         del blocks
         phrasing_entry = np.asarray(owner, dtype=np.intp)
         classifier = None
@@ -215,10 +190,9 @@ class SearchIndex:
         return cls(
             entries,
             normalisers,
-            vectorisers,
+            spaces,
             vectors_t,
             phrasing_entry,
-            texts,
             classifier,
             semantic,
         )
@@ -261,31 +235,21 @@ class SearchIndex:
         return self._retrieval_features(query, tokens, allowed)
 
     def _vectorise(self, tokens: list[str]) -> sp.csr_matrix:
-        """The question's row in the phrasings' space, computed like ``_join`` would.
-
-        Done by hand because ``TfidfTransformer.transform`` multiplies by a diagonal matrix
-        as wide as the hash space, which allocates megabytes per call: most of a question's
-        time on a small knowledge base.
-        """
-        text = " ".join(tokens)
+        """The question's row in the phrasings' space, scaled like ``_join`` scales theirs."""
         columns = []
         weights = []
-        for view, (hasher, tfidf) in enumerate(self._vectorisers):
-            counts = hasher.transform([text])
-            weight = (1.0 + np.log(counts.data)) * tfidf.idf_[counts.indices]
-            norm = np.sqrt(weight @ weight)
-            if norm > 0:
-                columns.append(counts.indices + view * _HASH_FEATURES)
-                weights.append(weight / norm)
-        width = _HASH_FEATURES * len(self._vectorisers)
+        offset = 0
+        for space in self._spaces:
+            indices, weight = space.row(tokens)
+            if len(weight):
+                columns.append(indices + offset)
+                weights.append(weight)
+            offset += space.width
         if not weights:
-            return sp.csr_matrix((1, width), dtype=np.float32)
-        data = np.concatenate(weights)
-        data /= np.sqrt(data @ data)
+            return sp.csr_matrix((1, offset), dtype=np.float32)
+        data = np.concatenate(weights) / np.float32(np.sqrt(len(weights)))
         indices = np.concatenate(columns)
-        return sp.csr_matrix(
-            (data.astype(np.float32), indices, np.array([0, len(indices)])), shape=(1, width)
-        )
+        return sp.csr_matrix((data, indices, np.array([0, len(indices)])), shape=(1, offset))
 
     def _classifier_features(
         self,
@@ -350,21 +314,38 @@ class SearchIndex:
         """Best token_set_ratio (0..1) between the question and each entry's phrasings.
 
         Only ever run on a shortlist: a scan of the whole knowledge base would not scale.
+        The shortlist's phrasings are folded here rather than kept folded for every entry,
+        which would cost a string per phrasing of a large knowledge base.
         """
-        question = " ".join(tokens)
-        out = np.zeros(len(entries))
-        for i, entry in enumerate(entries):
-            start = int(self._entry_start[entry])
-            stop = (
-                int(self._entry_start[entry + 1])
-                if entry + 1 < len(self._entries)
-                else len(self._phrasing_texts)
-            )
-            scores = process.cdist(
-                [question], self._phrasing_texts[start:stop], scorer=fuzz.token_set_ratio
-            )
-            out[i] = float(scores.max()) / 100.0
+        shortlisted = [self._entries[position] for position in entries]
+        phrasings = [(entry.locale, p) for entry in shortlisted for p in entry.phrasings]
+        texts = [""] * len(phrasings)
+        for locale in {entry.locale for entry in shortlisted}:
+            at = [k for k, (of, _) in enumerate(phrasings) if of == locale]
+            folded = self._normalisers[locale].tokens_many([phrasings[k][1] for k in at])
+            for k, phrasing in zip(at, folded, strict=True):
+                texts[k] = " ".join(phrasing)
+        scores = process.cdist([" ".join(tokens)], texts, scorer=fuzz.token_set_ratio)[0]
+        counts = [len(entry.phrasings) for entry in shortlisted]
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+        out: FloatArray = np.maximum.reduceat(scores, starts).astype(np.float64) / 100.0
         return out
+
+
+def _raw_batches(
+    entries: Sequence[KBEntry], normalisers: Mapping[str, Normaliser]
+) -> Iterator[Batch]:
+    """Every phrasing's raw tokens with the row it has in the index, each cleaned with its
+    entry's language, for :meth:`WordSpace.fit`."""
+    locale_of = [entry.locale for entry in entries for _ in entry.phrasings]
+    phrasings = [phrasing for entry in entries for phrasing in entry.phrasings]
+    for locale, normaliser in normalisers.items():
+        rows = np.array([k for k, of in enumerate(locale_of) if of == locale], dtype=np.intp)
+        start = 0
+        for batch in normaliser.raw_tokens([phrasings[k] for k in rows]):
+            texts = batch.count(TEXT_BREAK) + 1
+            yield batch, rows[start : start + texts]
+            start += texts
 
 
 def _normalisers(synonyms: Synonyms, entry_locales: set[str]) -> dict[str, Normaliser]:
@@ -376,15 +357,11 @@ def _normalisers(synonyms: Synonyms, entry_locales: set[str]) -> dict[str, Norma
 
 
 def _join(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
-    """One unit-length row per text from the per-view TF-IDF rows (each already unit length),
-    so dot products are cosines; a text with nothing in one view relies on the other."""
+    """One unit-length column per text from the per-view TF-IDF columns (each already unit
+    length), so dot products are cosines; a text with nothing in one view relies on the other."""
     if len(blocks) == 1:
         return blocks[0]
-    matrix = sp.hstack(blocks, format="csr", dtype=np.float32)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    scaled: sp.csr_matrix = sp.diags((1.0 / norms).astype(np.float32)) @ matrix
-    return scaled.tocsr()
+    return unit_columns(sp.vstack(blocks, format="csr", dtype=np.float32))
 
 
 def _top(values: FloatArray, k: int, available: int) -> IntArray:
