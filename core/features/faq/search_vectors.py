@@ -95,7 +95,7 @@ class WordSpace:
         owners[: len(rows)] = rows
         owners[len(rows) :] = rows[pair_at]
         del rows, pair_at
-        width = len(units) + _PAIR_BUCKETS
+        width = len(units) + _PAIR_BUCKETS + 1  # the last column: see ``row``
         # Built feature-major: the index multiplies a question's row by this matrix, and
         # building it this way round saves a transposed copy of the largest thing it holds.
         # Counted in int16 (a text is at most MAX_QUESTION_CHARS long, so no count overflows)
@@ -128,7 +128,15 @@ class WordSpace:
         columns = np.concatenate([ids[ids < known], known + _pair_bucket(ids, pair_at)])
         unseen_pair_keys = {(int(ids[k - 1]), int(ids[k])) for k in unseen_pairs}
         unseen = len(np.unique(ids[ids >= known])) + len(unseen_pair_keys)
-        return _weighted(columns, self.idf, unseen, self.unseen_idf)
+        columns, counts = np.unique(columns, return_counts=True)
+        weight = (np.float32(1) + np.log(counts.astype(np.float32))) * self.idf[columns]
+        if unseen:
+            # Kept in a column no phrasing has, as hashing would have kept them: a question
+            # of unknown words alone still counts as having words, so the other view's
+            # similarities are scaled as for any question.
+            columns = np.append(columns, self.width - 1)
+            weight = np.append(weight, np.float32(np.sqrt(unseen)) * self.unseen_idf)
+        return _unit(columns, weight.astype(np.float32))
 
 
 @dataclass(frozen=True)
@@ -272,14 +280,8 @@ def _pair_bucket(ids: I32, at: IntArray) -> I32:
     return bucket.astype(np.int32)
 
 
-def _weighted(columns: IntArray, idf: F32, unseen: int, unseen_idf: np.float32) -> Row:
-    columns, counts = np.unique(columns, return_counts=True)
-    weight = ((np.float32(1) + np.log(counts.astype(np.float32))) * idf[columns]).astype(np.float32)
-    return _unit(columns, weight, float(unseen * unseen_idf * unseen_idf))
-
-
-def _unit(columns: IntArray, weight: F32, extra_square: float = 0.0) -> Row:
-    norm = np.sqrt(weight @ weight + np.float32(extra_square))
+def _unit(columns: IntArray, weight: F32) -> Row:
+    norm = np.sqrt(weight @ weight)
     if norm <= 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
     return columns, (weight / norm).astype(np.float32)
