@@ -87,7 +87,7 @@ async def ticket_close(
 
 
 @registry.command("ticket transcript", TICKET)
-async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply:
+async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply | list[Reply]:
     """Send a ticket's transcript to its member as a Markdown file."""
     found = await find(ctx, ticket)
     if found is None:
@@ -100,13 +100,16 @@ async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply:
     )
     if found.member_id == ctx.member.id:
         return reply
-    return Reply(
-        reply.template,
-        reply.context,
-        attachments=reply.attachments,
-        to_member=found.member_id,
-        idempotency_key=service.outbox_key(found.id, "transcript", ctx.event.event_id),
-    )
+    return [
+        Reply(
+            reply.template,
+            reply.context,
+            attachments=reply.attachments,
+            to_member=found.member_id,
+            idempotency_key=service.outbox_key(found.id, "transcript", ctx.event.event_id),
+        ),
+        Reply("tickets/sent", {"ticket": found}, visibility=Visibility.PRIVATE),
+    ]
 
 
 def csat_reply(ticket: Ticket, ctx: Context) -> Reply:

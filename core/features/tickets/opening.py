@@ -21,6 +21,8 @@ from core.registry import ArgSpec, ArgType
 
 DRAFT_LIFETIME = timedelta(hours=1)
 TITLE_LIMIT = 90
+SUBJECT_LIMIT = 200
+"""The subject column's size: a longer one is cut, so PostgreSQL never refuses the row."""
 
 SUBJECT = ArgSpec("subject", ArgType.TEXT, required=False, description="In a few words")
 DESCRIPTION = ArgSpec(
@@ -122,16 +124,16 @@ async def _open_or_ask(ctx: Context, subject: str | None, description: str | Non
     if draft is None:
         draft = TicketDraft(member_id=ctx.member.id, started_at=ctx.now)
         ctx.session.add(draft)
-    draft.subject = subject
+    draft.subject = subject[:SUBJECT_LIMIT] if subject else None
     draft.started_at = ctx.now
     await ctx.session.commit()
     template = "tickets/ask_description" if subject else "tickets/ask_subject"
     if ctx.place.is_dm:
-        return [Reply(template, {"subject": subject or ""})]
+        return [Reply(template, {"subject": draft.subject or ""})]
     return [
         Reply(
             template,
-            {"subject": subject or ""},
+            {"subject": draft.subject or ""},
             to_member=ctx.member.id,
             idempotency_key=f"ticket-draft:{ctx.member.id}:{ctx.event.event_id}",
         ),
@@ -172,7 +174,7 @@ async def continue_draft(ctx: Context) -> list[Reply] | None:
         await ctx.session.commit()
         return None
     if draft.subject is None:
-        draft.subject = text[:200]
+        draft.subject = text[:SUBJECT_LIMIT]
         draft.started_at = ctx.now
         await ctx.session.commit()
         return [Reply("tickets/ask_description", {"subject": draft.subject})]
