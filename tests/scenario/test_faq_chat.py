@@ -136,6 +136,19 @@ async def test_bad_arguments_show_the_usage(run_script: RunScript) -> None:
     assert "/language <en|zh-cn|auto>" in reply["text"]
 
 
+async def test_a_chinese_member_reads_argument_names_in_chinese(run_script: RunScript) -> None:
+    _, missing, not_a_choice = await run_script(
+        """
+        /language zh-cn
+        /feedback bug
+        /feedback list 随便
+        """
+    )
+    assert missing["text"].startswith("/feedback 还需要标题。")
+    assert "/feedback <bug|feature|ux|other> <标题> | [描述]" in missing["text"]
+    assert "列表可以是 top、new、mine，而不是“随便”。" in not_a_choice["text"]
+
+
 async def test_a_moderator_edits_and_removes_a_shipped_entry(run_script: RunScript) -> None:
     messages = await run_script(
         """
