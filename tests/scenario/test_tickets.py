@@ -286,3 +286,27 @@ async def test_a_10000_character_subject_is_cut_to_fit(
     asked = messages[0]["text"]
     assert asked.startswith('Got it: "' + "w" * 200 + '"')
     assert len((await _ticket(database_url)).subject) == 200
+
+
+async def test_a_member_can_back_out_of_the_guided_exchange(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket
+        @press 1
+        @press 1
+        how do I link my telegram account?
+        """,
+        **DESK,
+    )
+    asked, cancelled, again, answer = messages
+    assert asked["buttons"] == ["✖ Cancel"]
+    assert cancelled["text"] == again["text"]
+    assert cancelled["text"].startswith("No ticket then.")
+    assert answer["text"].startswith("How do I link my Discord and Telegram accounts?")
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(Ticket))).all() == []
+    await engine.dispose()
