@@ -168,3 +168,15 @@ async def test_a_moderator_edits_and_removes_a_shipped_entry(run_script: RunScri
     assert "by hand this week" in answered["text"]
     assert "Removed" in removed["text"]
     assert twin["text"].startswith("link-accounts (zh-CN)"), "only the English entry is removed"
+
+
+async def test_a_moderator_typo_in_a_channel_is_answered_privately(run_script: RunScript) -> None:
+    (reply,) = await run_script(
+        """
+        @as mod:ana
+        @place #general
+        /faq show link-acounts
+        """
+    )
+    assert "There is no entry link-acounts" in reply["text"]
+    assert reply["visibility"] == "private", "a typo is not posted to the whole channel"

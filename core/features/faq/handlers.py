@@ -128,7 +128,11 @@ async def topic(ctx: Context, arg: str) -> Reply:
     faq = ctx.services.faq
     entry = faq.public_entry(log.suggestions[int(index)])
     if entry is None:
-        return Reply("faq/not_found", {"entry_id": log.suggestions[int(index)]})
+        return Reply(
+            "faq/not_found",
+            {"entry_id": log.suggestions[int(index)]},
+            visibility=Visibility.PRIVATE,
+        )
     log_id = await faq.log_shown(
         ctx.session,
         entry,
@@ -186,7 +190,7 @@ async def faq_edit(ctx: Context, entry_id: str, answer: str) -> Reply:
     faq = ctx.services.faq
     entry = faq.find(entry_id, ctx.locale)
     if entry is None:
-        return Reply("faq/not_found", {"entry_id": entry_id})
+        return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
     updated = KBEntry(entry.id, entry.title, entry.questions, answer, entry.locale, entry.tags)
     await faq.save(ctx.session, updated, ctx.member.id, ctx.now)
     return Reply("faq/saved", {"entry": updated, "created": False})
@@ -198,7 +202,7 @@ async def faq_remove(ctx: Context, entry_id: str) -> Reply:
     faq = ctx.services.faq
     entry = faq.find(entry_id, ctx.locale)
     if entry is None:
-        return Reply("faq/not_found", {"entry_id": entry_id})
+        return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
     await faq.remove(ctx.session, entry, ctx.member.id, ctx.now)
     return Reply("faq/removed", {"entry": entry})
 
@@ -234,7 +238,7 @@ async def faq_show(ctx: Context, entry_id: str) -> Reply:
     """Show an entry with all its phrasings."""
     entry = ctx.services.faq.find(entry_id, ctx.locale)
     if entry is None:
-        return Reply("faq/not_found", {"entry_id": entry_id})
+        return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
     return Reply("faq/show", {"entry": entry}, visibility=Visibility.PRIVATE)
 
 
