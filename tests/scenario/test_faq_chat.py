@@ -180,3 +180,18 @@ async def test_a_moderator_typo_in_a_channel_is_answered_privately(run_script: R
     )
     assert "There is no entry link-acounts" in reply["text"]
     assert reply["visibility"] == "private", "a typo is not posted to the whole channel"
+
+
+async def test_buttons_under_a_chinese_answer_reply_in_chinese(run_script: RunScript) -> None:
+    """No /language chosen: the language comes from the question, and a press has no text."""
+    answer, voted, opened = await run_script(
+        """
+        @as 小王
+        怎么绑定 telegram 账号
+        @press 2
+        @press 1
+        """
+    )
+    assert answer["buttons"] == ["👍 有帮助", "👎 没帮助"]
+    assert voted["text"].startswith("谢谢告诉我") and voted["buttons"] == ["🙋 找真人"]
+    assert opened["text"].startswith("工单 T-1 已创建")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from core.context import Context, Services
@@ -103,6 +104,17 @@ async def _own_log(ctx: Context, raw_id: str) -> AnswerLog | None:
     return log if log is not None and log.member_id == ctx.member.id else None
 
 
+def _in_question_language(ctx: Context, log: AnswerLog, replies: list[Reply]) -> list[Reply]:
+    """A button press carries no text to tell a language by: unless the member chose one,
+    what follows an answer speaks the language its question was asked in (not staff's)."""
+    if ctx.member.locale:
+        return replies
+    return [
+        replace(r, locale=log.locale) if r.to_place is None and r.locale is None else r
+        for r in replies
+    ]
+
+
 @registry.action("faq.vote")
 async def vote(ctx: Context, arg: str) -> list[Reply]:
     raw_id, _, choice = arg.partition(":")
@@ -114,7 +126,8 @@ async def vote(ctx: Context, arg: str) -> list[Reply]:
     buttons = (
         () if choice == "up" else (Button("faq.human", str(log.id), label_key="faq.ask_human"),)
     )
-    replies = [Reply("faq/voted", {"vote": choice}, buttons=buttons, visibility=Visibility.PRIVATE)]
+    voted = Reply("faq/voted", {"vote": choice}, buttons=buttons, visibility=Visibility.PRIVATE)
+    replies = _in_question_language(ctx, log, [voted])
     notice = dislike_notice(ctx, log) if choice == "down" else None
     return [*replies, notice] if notice is not None else replies
 
@@ -142,7 +155,7 @@ async def topic(ctx: Context, arg: str) -> Reply:
         parent_id=log.id,
     )
     await ctx.session.commit()
-    return _answer_reply(entry, log_id)
+    return _in_question_language(ctx, log, [_answer_reply(entry, log_id)])[0]
 
 
 @registry.action("faq.human")
@@ -156,7 +169,9 @@ async def ask_human(ctx: Context, arg: str) -> list[Reply]:
         log.escalated_at = ctx.now
     faq = ctx.services.faq
     shown = [e.title for s in log.suggestions if (e := faq.public_entry(s))]
-    return await tickets.from_declined_answer(ctx, log.question, log.id, shown)
+    asker = ctx if ctx.member.locale else replace(ctx, locale=log.locale)
+    opened = await tickets.from_declined_answer(asker, log.question, log.id, shown)
+    return _in_question_language(ctx, log, opened)
 
 
 ENTRY_ID = ArgSpec("entry_id", ArgType.WORD, autocomplete="faq_entries")
