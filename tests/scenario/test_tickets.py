@@ -310,3 +310,28 @@ async def test_a_member_can_back_out_of_the_guided_exchange(
     async with engine.connect() as connection:
         assert (await connection.execute(select(Ticket))).all() == []
     await engine.dispose()
+
+
+async def test_a_ticket_opened_in_chinese_is_followed_up_in_chinese(run_script: RunScript) -> None:
+    """The member never chose a language: the staff reply, the rating question and the thanks
+    for a rating all follow the question's language."""
+    messages = await run_script(
+        """
+        @as 小王
+        人生的意义是什么
+        @press 4
+        @as mod:bob
+        @place #support/T-1
+        请提供更多细节。
+        /ticket resolve
+        @as 小王
+        @place dm
+        @press 5
+        """,
+        **DESK,
+    )
+    to_wang = [m["text"] for m in messages if m["to"] == "小王"]
+    assert to_wang[1].startswith("工单 T-1 已创建")
+    assert to_wang[2].startswith("T-1 · 客服团队")
+    assert "请打 1（差）到 5（很好）分" in to_wang[3]
+    assert to_wang[4].startswith("感谢你给 T-1 打了 5/5 分")

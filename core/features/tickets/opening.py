@@ -90,6 +90,7 @@ async def open_for(
                 told.context,
                 to_member=member.id,
                 idempotency_key=service.outbox_key(ticket.id, "opened_member"),
+                locale=ticket.locale,
             )
         )
         replies.append(
