@@ -335,3 +335,26 @@ async def test_a_ticket_opened_in_chinese_is_followed_up_in_chinese(run_script: 
     assert to_wang[2].startswith("T-1 · 客服团队")
     assert "请打 1（差）到 5（很好）分" in to_wang[3]
     assert to_wang[4].startswith("感谢你给 T-1 打了 5/5 分")
+
+
+async def test_a_second_moderator_claiming_does_not_take_the_ticket(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Refund | I was charged twice
+        @as mod:bob
+        /ticket claim T-1
+        @as mod:carol
+        /ticket claim T-1
+        """,
+        **DESK,
+    )
+    refused = [m for m in messages if m["to"] == "carol"][-1]
+    assert refused["text"] == (
+        "T-1 is already claimed by bob. To take it over, send /ticket assign me T-1."
+    )
+    assert refused["visibility"] == "private"
+    ticket = await _ticket(database_url)
+    assert (ticket.status, ticket.assignee_id) == ("in_progress", 2)
