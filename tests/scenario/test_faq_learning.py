@@ -82,9 +82,7 @@ async def test_a_disliked_answer_reaches_moderators_and_their_answer_reaches_the
     (answer,) = _to(messages, "carol")
     assert "within 14 days" in answer["text"]
     assert answer["buttons"] == ["👍 Helpful", "👎 Not helpful"]
-    assert (
-        "my-tickets answered 1 question meant for how-do-i-get-my-money-back" in health["text"]
-    )
+    assert "my-tickets answered 1 question meant for how-do-i-get-my-money-back" in health["text"]
     assert "waiting for a moderator" not in health["text"], "answered questions leave the list"
 
 
