@@ -14,6 +14,8 @@ from bot.console import run_console
 from bot.migrate import upgrade
 from core.settings import Settings
 
+DEMO_STAFF_PLACE = "console:support"
+
 
 def _settings(args: argparse.Namespace) -> Settings:
     try:
@@ -28,8 +30,16 @@ def _with_database(settings: Settings, url: str) -> Settings:
     )
 
 
+def _with_demo_desk(settings: Settings) -> Settings:
+    """The demo shows the staff side of tickets too: each one gets a thread #support/T-N."""
+    if settings.tickets.staff_places:
+        return settings
+    desk = settings.tickets.model_copy(update={"staff_places": [DEMO_STAFF_PLACE]})
+    return settings.model_copy(update={"tickets": desk})
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
-    settings = _settings(args)
+    settings = _with_demo_desk(_settings(args))
     with tempfile.TemporaryDirectory(prefix="townhall-demo-") as folder:
         settings = _with_database(settings, f"sqlite+aiosqlite:///{folder}/demo.db")
         interactive = sys.stdin.isatty()

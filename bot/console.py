@@ -17,7 +17,8 @@ from core.settings import Settings
 
 BANNER = """Townhall demo: you are a member chatting with the bot in a DM.
 Ask a question (e.g. "how do I link my telegram account?" or "怎么提交工单"), try /help,
-press a button with @press N, move time with @clock +1d, become a moderator with @as mod:ana.
+press a button with @press N, move time with @clock +1d, become a moderator with @as mod:ana
+(a ticket's staff thread is @place #support/T-1; @place dm comes back).
 Ctrl-D to leave.
 """
 

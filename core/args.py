@@ -7,7 +7,7 @@ the part before `` | `` when another text argument follows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,11 +68,14 @@ def convert(spec: CommandSpec, raw: Mapping[str, str]) -> dict[str, Any]:
     return parsed
 
 
-def usage(spec: CommandSpec) -> str:
-    """``/faq add <question> | <answer>``: shown when arguments are missing or wrong."""
+def usage(spec: CommandSpec, name: Callable[[str], str] = str) -> str:
+    """``/faq add <question> | <answer>``: shown when arguments are missing or wrong.
+
+    ``name`` words an argument in the reader's language (``<问题>``); choices stay as typed.
+    """
     parts = [f"/{spec.name}"]
     for index, arg in enumerate(spec.args):
-        label = "|".join(arg.choices) if arg.choices else arg.name
+        label = "|".join(arg.choices) if arg.choices else name(arg.name)
         shown = f"<{label}>" if arg.required else f"[{label}]"
         if index and arg.type is ArgType.TEXT and spec.args[index - 1].type is ArgType.TEXT:
             shown = f"{TEXT_SEPARATOR} {shown}"

@@ -11,9 +11,20 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from core.events import Place, Platform
+from core.events import Place, PlaceKind, Platform
 
 log = logging.getLogger(__name__)
+
+
+def configured_place(platform_id: str, thread_id: str | None = None) -> Place:
+    """A "platform:chat_id" from config.toml (a staff or review place) as somewhere to post:
+    a Telegram chat there is a group, a Discord or console one a channel."""
+    name, _, chat_id = platform_id.partition(":")
+    platform = Platform(name)
+    if thread_id is not None:
+        return Place(platform, chat_id, PlaceKind.THREAD, thread_id=thread_id)
+    kind = PlaceKind.GROUP if platform is Platform.TELEGRAM else PlaceKind.CHANNEL
+    return Place(platform, chat_id, kind)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from core.events import (
 )
 from core.features.members import service as members
 from core.features.members.models import Member
-from core.registry import HandlerResult
+from core.registry import CommandSpec, HandlerResult
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class Router:
                     else argparse_.parse_text(spec, rest)
                 )
             except argparse_.ArgError as error:
-                return spec.feature, [self._arg_error(spec.name, error, argparse_.usage(spec))]
+                return spec.feature, [self._arg_error(ctx, spec, error)]
             return spec.feature, _as_list(await spec.handler(ctx, **values))
         if event.kind is EventKind.ACTION:
             action = registry.actions.get(event.action_id or "")
@@ -139,15 +139,21 @@ class Router:
                     return spec_handler.feature, result
         return "none", []
 
-    @staticmethod
-    def _arg_error(command: str, error: argparse_.ArgError, usage: str) -> Reply:
+    def _arg_error(self, ctx: Context, spec: CommandSpec, error: argparse_.ArgError) -> Reply:
+        """Argument names are code; the member reads them in their language ("core.arg.*")."""
+        renderer = self.services.renderer
+
+        def name(arg: str) -> str:
+            key = f"core.arg.{arg}"
+            return renderer.string(key, ctx.locale) if renderer.has_string(key, ctx.locale) else arg
+
         context: dict[str, Any] = {
-            "command": command,
+            "command": spec.name,
             "problem": error.problem,
-            "arg": error.arg.name,
+            "arg": name(error.arg.name),
             "value": error.value,
             "choices": error.arg.choices,
-            "usage": usage,
+            "usage": argparse_.usage(spec, name),
         }
         return Reply("core/bad_arguments", context, visibility=Visibility.PRIVATE)
 

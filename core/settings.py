@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from core.features.faq.search import DEFAULT_MIN_CONFIDENCE
 from core.locale import SUPPORTED
 
-PlatformUser = Annotated[str, Field(pattern=r"^(discord|telegram|console):\S+$")]
+PlatformId = Annotated[str, Field(pattern=r"^(discord|telegram|console):\S+$")]
+"""An account or a place, as "platform:id" (e.g. "telegram:-1001234567890")."""
 
 
 class Section(BaseModel):
@@ -40,7 +41,7 @@ class FaqSettings(Section):
     auto_answer_min_confidence: float = Field(default=0.7, ge=0.0, le=1.0)
     help_channels: list[str] = Field(default_factory=list)
     max_question_length: int = Field(default=1000, ge=50, le=4000)
-    review_place: PlatformUser | None = None
+    review_place: PlatformId | None = None
 
 
 class LocaleSettings(Section):
@@ -55,8 +56,8 @@ class LocaleSettings(Section):
 
 
 class RolesSettings(Section):
-    moderators: list[PlatformUser] = Field(default_factory=list)
-    founders: list[PlatformUser] = Field(default_factory=list)
+    moderators: list[PlatformId] = Field(default_factory=list)
+    founders: list[PlatformId] = Field(default_factory=list)
 
 
 class DiscordSettings(Section):
@@ -78,14 +79,13 @@ class TelegramSettings(Section):
     admin_cache_seconds: int = Field(default=600, ge=0)
 
 
-PlatformPlace = Annotated[str, Field(pattern=r"^(discord|telegram|console):\S+$")]
 PRIORITIES = ("low", "medium", "high", "urgent")
 
 
 class TicketSettings(Section):
     """The support desk: where staff work, how fast they should answer, when to give up."""
 
-    staff_places: list[PlatformPlace] = Field(default_factory=list)
+    staff_places: list[PlatformId] = Field(default_factory=list)
     staff_names_visible: bool = False
     first_response_hours: dict[str, float] = Field(
         default_factory=lambda: {"urgent": 1.0, "high": 2.0, "medium": 4.0, "low": 24.0}

@@ -6,7 +6,8 @@ A script line is one of:
 ``@place dm`` / ``@place #channel`` / ``@place #channel/thread``: where the speaker writes (a DM
 with the bot by default);
 ``@join NAME``: a member joins; ``@clock +2h`` / ``@clock 2026-12-01T09:00Z``: move time
-(due sweeps run); ``@press N``: press button N of the bot's last message to the speaker;
+(due sweeps run); ``@press N``: press button N of the latest message with buttons that the
+speaker can see (sent to them, or posted where they are writing, e.g. a ticket's thread);
 ``@reply NAME``: the speaker's next message replies to NAME's latest message;
 anything else: a message or /command from the speaker.
 """
@@ -86,7 +87,8 @@ class ConsoleSession:
         self._platform = Platform.CONSOLE
         self._channel: str | None = None
         self._counter = 0
-        self._buttons: dict[str, list[str]] = {}
+        self._buttons: dict[str, tuple[int, list[str]]] = {}
+        self._sent = 0
         self._latest: dict[str, str] = {}
         self._reply_to: str | None = None
 
@@ -135,9 +137,15 @@ class ConsoleSession:
             raise ScriptError(f"unknown directive @{directive}")
 
     async def _press(self, argument: str) -> None:
-        buttons = self._buttons.get(self._speaker.name, [])
+        seen = [self._buttons.get(self._speaker.name, (0, []))]
+        place = self._place(self._speaker)
+        if not place.is_dm:
+            seen.append(self._buttons.get(place_name(place.chat_id, place.thread_id), (0, [])))
+        buttons = max(seen)[1]
         if not argument.isdigit() or not 1 <= int(argument) <= len(buttons):
-            raise ScriptError(f"@press {argument}: the last message has {len(buttons)} button(s)")
+            raise ScriptError(
+                f"@press {argument}: the latest message with buttons has {len(buttons)}"
+            )
         action_id, _, action_arg = buttons[int(argument) - 1].partition(":")
         await self._emit(EventKind.ACTION, action_id=action_id, action_arg=action_arg)
 
@@ -177,6 +185,10 @@ class ConsoleSession:
             self._transcript.show(message, place=place)
 
     def remember(self, message: OutgoingMessage) -> None:
-        """The buttons of the latest message to someone are what their @press refers to."""
-        if message.user_id:
-            self._buttons[message.user_id] = [b.data for b in message.buttons]
+        """Buttons stay pressable on a real platform, so @press finds the latest message that
+        has some: one sent to the speaker, or one posted in the place they write in."""
+        if not message.buttons:
+            return
+        self._sent += 1
+        key = message.user_id or place_name(message.chat_id, message.thread_id)
+        self._buttons[key] = (self._sent, [b.data for b in message.buttons])

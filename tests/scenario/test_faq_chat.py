@@ -136,6 +136,19 @@ async def test_bad_arguments_show_the_usage(run_script: RunScript) -> None:
     assert "/language <en|zh-cn|auto>" in reply["text"]
 
 
+async def test_a_chinese_member_reads_argument_names_in_chinese(run_script: RunScript) -> None:
+    _, missing, not_a_choice = await run_script(
+        """
+        /language zh-cn
+        /feedback bug
+        /feedback list 随便
+        """
+    )
+    assert missing["text"].startswith("/feedback 还需要标题。")
+    assert "/feedback <bug|feature|ux|other> <标题> | [描述]" in missing["text"]
+    assert "列表可以是 top、new、mine，而不是“随便”。" in not_a_choice["text"]
+
+
 async def test_a_moderator_edits_and_removes_a_shipped_entry(run_script: RunScript) -> None:
     messages = await run_script(
         """
@@ -155,3 +168,30 @@ async def test_a_moderator_edits_and_removes_a_shipped_entry(run_script: RunScri
     assert "by hand this week" in answered["text"]
     assert "Removed" in removed["text"]
     assert twin["text"].startswith("link-accounts (zh-CN)"), "only the English entry is removed"
+
+
+async def test_a_moderator_typo_in_a_channel_is_answered_privately(run_script: RunScript) -> None:
+    (reply,) = await run_script(
+        """
+        @as mod:ana
+        @place #general
+        /faq show link-acounts
+        """
+    )
+    assert "There is no entry link-acounts" in reply["text"]
+    assert reply["visibility"] == "private", "a typo is not posted to the whole channel"
+
+
+async def test_buttons_under_a_chinese_answer_reply_in_chinese(run_script: RunScript) -> None:
+    """No /language chosen: the language comes from the question, and a press has no text."""
+    answer, voted, opened = await run_script(
+        """
+        @as 小王
+        怎么绑定 telegram 账号
+        @press 2
+        @press 1
+        """
+    )
+    assert answer["buttons"] == ["👍 有帮助", "👎 没帮助"]
+    assert voted["text"].startswith("谢谢告诉我") and voted["buttons"] == ["🙋 找真人"]
+    assert opened["text"].startswith("工单 T-1 已创建")

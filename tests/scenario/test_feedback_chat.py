@@ -215,3 +215,15 @@ async def test_an_overlong_item_is_refused_kindly_and_nothing_is_saved(
     refused, mine = _to(messages, "alice")
     assert "under 200 characters" in refused and "Nothing was saved" in refused
     assert "haven't submitted" in mine
+
+
+async def test_an_item_that_is_not_a_number_is_explained(run_script: RunScript) -> None:
+    english, _, chinese = await run_script(
+        """
+        /feedback vote abc
+        /language zh-cn
+        /feedback show 第一
+        """
+    )
+    assert '"abc" is not a number' in english["text"]
+    assert "“第一”不是编号" in chinese["text"]

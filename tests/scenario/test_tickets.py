@@ -206,3 +206,155 @@ async def test_staff_open_a_ticket_for_a_member_and_work_it(
     assert "can't find ticket T-2" in missing["text"]
     ticket = await _ticket(database_url)
     assert (ticket.status, ticket.priority, ticket.tags) == ("in_progress", "urgent", ["billing"])
+
+
+async def test_a_chinese_member_reads_states_and_priorities_in_chinese(
+    run_script: RunScript,
+) -> None:
+    messages = await run_script(
+        """
+        @as li
+        /language zh-cn
+        /ticket 发票有问题 | 我被重复扣费了
+        /ticket list
+        /ticket show
+        @as mod:wang
+        /language zh-cn
+        /ticket priority urgent T-1
+        @place #support/T-1
+        /ticket resolve
+        @place dm
+        /ticket stats
+        """,
+        **DESK,
+    )
+    to_li = [m["text"] for m in messages if m["to"] == "li"]
+    assert "[待处理，中]" in to_li[-3]
+    assert "状态：待处理 · 优先级 中" in to_li[-2]
+    to_wang = [m["text"] for m in messages if m["to"] == "wang"]
+    assert "优先级已设为 紧急" in to_wang[1]
+    assert "- 紧急：1 张，首次响应中位数 暂无，解决中位数 0.0 小时" in to_wang[-1], (
+        "a ticket resolved within the minute has a median of 0 h, not none"
+    )
+
+
+async def test_a_moderator_sending_a_transcript_is_told_it_went(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Refund | I was charged twice
+        @as mod:bob
+        /ticket transcript T-1
+        """,
+        **DESK,
+    )
+    to_bob = [m for m in messages if m["to"] == "bob"]
+    assert [m["text"] for m in to_bob] == ["Sent to the member of T-1."]
+    assert [m for m in messages if m["to"] == "alice"][-1]["attachments"] == ["T-1.md"]
+
+
+async def test_the_claim_button_in_a_ticket_thread_pressed_twice_claims_once(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Refund | I was charged twice
+        @as mod:bob
+        @place #support/T-1
+        @press 1
+        @press 1
+        """,
+        **DESK,
+    )
+    claims = [m["text"] for m in messages if m["to"] == "bob"]
+    assert claims == ["T-1 claimed by bob; it is in progress."] * 2
+    assert (await _ticket(database_url)).status == "in_progress"
+
+
+async def test_a_10000_character_subject_is_cut_to_fit(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        f"""
+        @as alice
+        /ticket {"w" * 10_000}
+        The details
+        """,
+        **DESK,
+    )
+    asked = messages[0]["text"]
+    assert asked.startswith('Got it: "' + "w" * 200 + '"')
+    assert len((await _ticket(database_url)).subject) == 200
+
+
+async def test_a_member_can_back_out_of_the_guided_exchange(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket
+        @press 1
+        @press 1
+        how do I link my telegram account?
+        """,
+        **DESK,
+    )
+    asked, cancelled, again, answer = messages
+    assert asked["buttons"] == ["✖ Cancel"]
+    assert cancelled["text"] == again["text"]
+    assert cancelled["text"].startswith("No ticket then.")
+    assert answer["text"].startswith("How do I link my Discord and Telegram accounts?")
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(Ticket))).all() == []
+    await engine.dispose()
+
+
+async def test_a_ticket_opened_in_chinese_is_followed_up_in_chinese(run_script: RunScript) -> None:
+    """The member never chose a language: the staff reply, the rating question and the thanks
+    for a rating all follow the question's language."""
+    messages = await run_script(
+        """
+        @as 小王
+        人生的意义是什么
+        @press 4
+        @as mod:bob
+        @place #support/T-1
+        请提供更多细节。
+        /ticket resolve
+        @as 小王
+        @place dm
+        @press 5
+        """,
+        **DESK,
+    )
+    to_wang = [m["text"] for m in messages if m["to"] == "小王"]
+    assert to_wang[1].startswith("工单 T-1 已创建")
+    assert to_wang[2].startswith("T-1 · 客服团队")
+    assert "请打 1（差）到 5（很好）分" in to_wang[3]
+    assert to_wang[4].startswith("感谢你给 T-1 打了 5/5 分")
+
+
+async def test_a_second_moderator_claiming_does_not_take_the_ticket(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Refund | I was charged twice
+        @as mod:bob
+        /ticket claim T-1
+        @as mod:carol
+        /ticket claim T-1
+        """,
+        **DESK,
+    )
+    refused = [m for m in messages if m["to"] == "carol"][-1]
+    assert refused["text"] == (
+        "T-1 is already claimed by bob. To take it over, send /ticket assign me T-1."
+    )
+    assert refused["visibility"] == "private"
+    ticket = await _ticket(database_url)
+    assert (ticket.status, ticket.assignee_id) == ("in_progress", 2)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.config import ConfigError, load
+from core.settings import Settings
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -58,3 +60,20 @@ def test_enabled_platform_without_token_is_refused(tmp_path: Path) -> None:
 def test_missing_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load(tmp_path / "nope.toml", environ={})
+
+
+def test_example_config_documents_every_setting() -> None:
+    """Each key of each section appears in config.example.toml, set or commented out."""
+    text = (Path(__file__).resolve().parents[2] / "config.example.toml").read_text()
+    sections = re.split(r"^\[([\w.]+)\]\s*$", text, flags=re.MULTILINE)
+    documented: dict[str, str] = {}
+    for name, body in zip(sections[1::2], sections[2::2], strict=True):
+        section, _, table = name.partition(".")
+        documented[section] = documented.get(section, "") + body + (f"\n{table} =" if table else "")
+    missing = [
+        f"[{section}] {key}"
+        for section, field in Settings.model_fields.items()
+        for key in field.annotation.model_fields  # type: ignore[union-attr]
+        if not re.search(rf"^#? ?{key} =", documented.get(section, ""), flags=re.MULTILINE)
+    ]
+    assert missing == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from core.context import Context, Services
@@ -103,6 +104,17 @@ async def _own_log(ctx: Context, raw_id: str) -> AnswerLog | None:
     return log if log is not None and log.member_id == ctx.member.id else None
 
 
+def _in_question_language(ctx: Context, log: AnswerLog, replies: list[Reply]) -> list[Reply]:
+    """A button press carries no text to tell a language by: unless the member chose one,
+    what follows an answer speaks the language its question was asked in (not staff's)."""
+    if ctx.member.locale:
+        return replies
+    return [
+        replace(r, locale=log.locale) if r.to_place is None and r.locale is None else r
+        for r in replies
+    ]
+
+
 @registry.action("faq.vote")
 async def vote(ctx: Context, arg: str) -> list[Reply]:
     raw_id, _, choice = arg.partition(":")
@@ -114,7 +126,8 @@ async def vote(ctx: Context, arg: str) -> list[Reply]:
     buttons = (
         () if choice == "up" else (Button("faq.human", str(log.id), label_key="faq.ask_human"),)
     )
-    replies = [Reply("faq/voted", {"vote": choice}, buttons=buttons, visibility=Visibility.PRIVATE)]
+    voted = Reply("faq/voted", {"vote": choice}, buttons=buttons, visibility=Visibility.PRIVATE)
+    replies = _in_question_language(ctx, log, [voted])
     notice = dislike_notice(ctx, log) if choice == "down" else None
     return [*replies, notice] if notice is not None else replies
 
@@ -128,7 +141,11 @@ async def topic(ctx: Context, arg: str) -> Reply:
     faq = ctx.services.faq
     entry = faq.public_entry(log.suggestions[int(index)])
     if entry is None:
-        return Reply("faq/not_found", {"entry_id": log.suggestions[int(index)]})
+        return Reply(
+            "faq/not_found",
+            {"entry_id": log.suggestions[int(index)]},
+            visibility=Visibility.PRIVATE,
+        )
     log_id = await faq.log_shown(
         ctx.session,
         entry,
@@ -138,7 +155,7 @@ async def topic(ctx: Context, arg: str) -> Reply:
         parent_id=log.id,
     )
     await ctx.session.commit()
-    return _answer_reply(entry, log_id)
+    return _in_question_language(ctx, log, [_answer_reply(entry, log_id)])[0]
 
 
 @registry.action("faq.human")
@@ -152,7 +169,9 @@ async def ask_human(ctx: Context, arg: str) -> list[Reply]:
         log.escalated_at = ctx.now
     faq = ctx.services.faq
     shown = [e.title for s in log.suggestions if (e := faq.public_entry(s))]
-    return await tickets.from_declined_answer(ctx, log.question, log.id, shown)
+    asker = ctx if ctx.member.locale else replace(ctx, locale=log.locale)
+    opened = await tickets.from_declined_answer(asker, log.question, log.id, shown)
+    return _in_question_language(ctx, log, opened)
 
 
 ENTRY_ID = ArgSpec("entry_id", ArgType.WORD, autocomplete="faq_entries")
@@ -186,7 +205,7 @@ async def faq_edit(ctx: Context, entry_id: str, answer: str) -> Reply:
     faq = ctx.services.faq
     entry = faq.find(entry_id, ctx.locale)
     if entry is None:
-        return Reply("faq/not_found", {"entry_id": entry_id})
+        return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
     updated = KBEntry(entry.id, entry.title, entry.questions, answer, entry.locale, entry.tags)
     await faq.save(ctx.session, updated, ctx.member.id, ctx.now)
     return Reply("faq/saved", {"entry": updated, "created": False})
@@ -198,7 +217,7 @@ async def faq_remove(ctx: Context, entry_id: str) -> Reply:
     faq = ctx.services.faq
     entry = faq.find(entry_id, ctx.locale)
     if entry is None:
-        return Reply("faq/not_found", {"entry_id": entry_id})
+        return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
     await faq.remove(ctx.session, entry, ctx.member.id, ctx.now)
     return Reply("faq/removed", {"entry": entry})
 
@@ -234,7 +253,7 @@ async def faq_show(ctx: Context, entry_id: str) -> Reply:
     """Show an entry with all its phrasings."""
     entry = ctx.services.faq.find(entry_id, ctx.locale)
     if entry is None:
-        return Reply("faq/not_found", {"entry_id": entry_id})
+        return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
     return Reply("faq/show", {"entry": entry}, visibility=Visibility.PRIVATE)
 
 

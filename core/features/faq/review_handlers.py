@@ -6,9 +6,10 @@ and seeing which entries members dislike.
 from __future__ import annotations
 
 from core.context import Context
-from core.events import Button, Place, PlaceKind, Platform, Reply, Role, Visibility
+from core.events import Button, Reply, Role, Visibility
 from core.features.faq import review
 from core.features.faq.models import AnswerLog
+from core.places import configured_place
 from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("faq")
@@ -24,12 +25,11 @@ def dislike_notice(ctx: Context, log: AnswerLog) -> Reply | None:
     configured = ctx.services.settings.faq.review_place
     if configured is None:
         return None
-    platform, _, chat_id = configured.partition(":")
     return Reply(
         "faq/disliked_notice",
         {"log": log},
         buttons=(Button("faq.answer_hint", str(log.id), label_key="faq.answer_this"),),
-        to_place=Place(Platform(platform), chat_id, PlaceKind.CHANNEL),
+        to_place=configured_place(configured),
         idempotency_key=f"faq.disliked:{log.id}",
     )
 

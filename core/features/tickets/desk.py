@@ -81,13 +81,19 @@ async def ticket_close(
     elif not by_member and not found.member_inside:
         note = Reply("tickets/closed", {"ticket": found, "reason": reason})
         replies.append(
-            Reply(note.template, note.context, to_member=found.member_id, idempotency_key=key)
+            Reply(
+                note.template,
+                note.context,
+                to_member=found.member_id,
+                idempotency_key=key,
+                locale=found.locale,
+            )
         )
     return replies
 
 
 @registry.command("ticket transcript", TICKET)
-async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply:
+async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply | list[Reply]:
     """Send a ticket's transcript to its member as a Markdown file."""
     found = await find(ctx, ticket)
     if found is None:
@@ -100,13 +106,17 @@ async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply:
     )
     if found.member_id == ctx.member.id:
         return reply
-    return Reply(
-        reply.template,
-        reply.context,
-        attachments=reply.attachments,
-        to_member=found.member_id,
-        idempotency_key=service.outbox_key(found.id, "transcript", ctx.event.event_id),
-    )
+    return [
+        Reply(
+            reply.template,
+            reply.context,
+            attachments=reply.attachments,
+            to_member=found.member_id,
+            idempotency_key=service.outbox_key(found.id, "transcript", ctx.event.event_id),
+            locale=found.locale,
+        ),
+        Reply("tickets/sent", {"ticket": found}, visibility=Visibility.PRIVATE),
+    ]
 
 
 def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
@@ -119,6 +129,7 @@ def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
         ),
         to_member=ticket.member_id,
         idempotency_key=service.outbox_key(ticket.id, "csat", ticket.resolved_at),
+        locale=ticket.locale,
     )
 
 
@@ -131,4 +142,4 @@ async def rate(ctx: Context, arg: str) -> Reply:
     score = min(max(int(raw_score), RATINGS[0]), RATINGS[-1])
     await service.rate(ctx.session, ticket, score, ctx.now)
     await ctx.session.commit()
-    return Reply("tickets/rated", {"ticket": ticket, "score": score})
+    return Reply("tickets/rated", {"ticket": ticket, "score": score}, locale=ticket.locale)

@@ -28,7 +28,9 @@ class Ticket(Base):
 
     ``staff_*`` is where staff work on it (a private thread, a forum topic, or the staff group
     itself with messages prefixed by the ticket id). ``member_inside`` says the member writes
-    in that same place (a Discord private thread), so nothing needs relaying.
+    in that same place (a Discord private thread), so nothing needs relaying. ``locale`` is the
+    language the member opened it in; what they hear about it speaks that language, even when
+    they never chose one and nothing they send (a button press, a sweep) has text to tell by.
     """
 
     __tablename__ = "tickets"

@@ -21,6 +21,10 @@ from core.registry import ArgSpec, ArgType
 
 DRAFT_LIFETIME = timedelta(hours=1)
 TITLE_LIMIT = 90
+SUBJECT_LIMIT = 200
+"""The subject column's size: a longer one is cut, so PostgreSQL never refuses the row."""
+
+CANCEL = (Button("tickets.cancel_draft", "", label_key="tickets.cancel"),)
 
 SUBJECT = ArgSpec("subject", ArgType.TEXT, required=False, description="In a few words")
 DESCRIPTION = ArgSpec(
@@ -86,6 +90,7 @@ async def open_for(
                 told.context,
                 to_member=member.id,
                 idempotency_key=service.outbox_key(ticket.id, "opened_member"),
+                locale=ticket.locale,
             )
         )
         replies.append(
@@ -122,16 +127,17 @@ async def _open_or_ask(ctx: Context, subject: str | None, description: str | Non
     if draft is None:
         draft = TicketDraft(member_id=ctx.member.id, started_at=ctx.now)
         ctx.session.add(draft)
-    draft.subject = subject
+    draft.subject = subject[:SUBJECT_LIMIT] if subject else None
     draft.started_at = ctx.now
     await ctx.session.commit()
     template = "tickets/ask_description" if subject else "tickets/ask_subject"
     if ctx.place.is_dm:
-        return [Reply(template, {"subject": subject or ""})]
+        return [Reply(template, {"subject": draft.subject or ""}, buttons=CANCEL)]
     return [
         Reply(
             template,
-            {"subject": subject or ""},
+            {"subject": draft.subject or ""},
+            buttons=CANCEL,
             to_member=ctx.member.id,
             idempotency_key=f"ticket-draft:{ctx.member.id}:{ctx.event.event_id}",
         ),
@@ -143,6 +149,14 @@ async def _drop_draft(ctx: Context) -> None:
     draft = await ctx.session.get(TicketDraft, ctx.member.id)
     if draft is not None:
         await ctx.session.delete(draft)
+
+
+@registry.action("tickets.cancel_draft")
+async def cancel_draft(ctx: Context, arg: str) -> Reply:
+    """Without a way out, whatever the member writes next would become a ticket."""
+    await _drop_draft(ctx)
+    await ctx.session.commit()
+    return Reply("tickets/draft_cancelled", visibility=Visibility.PRIVATE)
 
 
 @registry.command("ticket", SUBJECT, DESCRIPTION)
@@ -172,10 +186,10 @@ async def continue_draft(ctx: Context) -> list[Reply] | None:
         await ctx.session.commit()
         return None
     if draft.subject is None:
-        draft.subject = text[:200]
+        draft.subject = text[:SUBJECT_LIMIT]
         draft.started_at = ctx.now
         await ctx.session.commit()
-        return [Reply("tickets/ask_description", {"subject": draft.subject})]
+        return [Reply("tickets/ask_description", {"subject": draft.subject}, buttons=CANCEL)]
     subject = draft.subject
     await ctx.session.delete(draft)
     return await open_for(ctx, ctx.member, subject=subject, description=text, source="command")

@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-from core.events import Place, PlaceKind, Platform
+from core.events import Place, Platform
 from core.features.tickets.models import Ticket
+from core.places import configured_place
 from core.settings import TicketSettings
-
-
-def _place(platform: Platform, chat_id: str, thread_id: str | None = None) -> Place:
-    if thread_id is not None:
-        return Place(platform, chat_id, PlaceKind.THREAD, thread_id=thread_id)
-    kind = PlaceKind.GROUP if platform is Platform.TELEGRAM else PlaceKind.CHANNEL
-    return Place(platform, chat_id, kind)
 
 
 def staff_root(settings: TicketSettings, platform: Platform) -> Place | None:
     """The staff place on the member's platform, else the first configured anywhere: one team
     can work Discord and Telegram tickets from a single place."""
-    configured = [entry.split(":", 1) for entry in settings.staff_places]
-    for name, chat_id in configured:
-        if name == platform.value:
-            return _place(platform, chat_id)
-    if configured:
-        name, chat_id = configured[0]
-        return _place(Platform(name), chat_id)
-    return None
+    for entry in settings.staff_places:
+        if entry.startswith(f"{platform.value}:"):
+            return configured_place(entry)
+    return configured_place(settings.staff_places[0]) if settings.staff_places else None
 
 
 def staff_place(ticket: Ticket) -> Place | None:
     if ticket.staff_platform is None or ticket.staff_chat_id is None:
         return None
-    return _place(Platform(ticket.staff_platform), ticket.staff_chat_id, ticket.staff_thread_id)
+    return configured_place(
+        f"{ticket.staff_platform}:{ticket.staff_chat_id}", ticket.staff_thread_id
+    )
 
 
 def is_staff_root(settings: TicketSettings, place: Place) -> bool:

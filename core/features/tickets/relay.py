@@ -106,6 +106,7 @@ async def staff_says(
             to_member=None if ticket.member_inside else ticket.member_id,
             to_place=place if ticket.member_inside else None,
             idempotency_key=service.outbox_key(ticket.id, "msg", message_id),
+            locale=None if ticket.member_inside else ticket.locale,
         )
     ]
 

@@ -43,8 +43,18 @@ async def ticket_claim(ctx: Context, ticket: str | None = None) -> Reply:
 
 
 async def _claim(ctx: Context, ticket: Ticket) -> Reply:
-    await service.claim(ctx.session, ticket, ctx.member.id, ctx.now)
-    await ctx.session.commit()
+    """Two moderators pressing Claim at once must not take the ticket from each other; taking
+    over is a deliberate /ticket assign me. Pressing one's own Claim again changes nothing."""
+    if ticket.assignee_id is not None and ticket.assignee_id != ctx.member.id:
+        holder = (await names(ctx, ticket.assignee_id)).get(ticket.assignee_id, "?")
+        return Reply(
+            "tickets/claimed_by_other",
+            {"ticket": ticket, "who": holder},
+            visibility=Visibility.PRIVATE,
+        )
+    if ticket.assignee_id is None:
+        await service.claim(ctx.session, ticket, ctx.member.id, ctx.now)
+        await ctx.session.commit()
     return _updated(ticket, "claimed", who=ctx.actor.display_name)
 
 

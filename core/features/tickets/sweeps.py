@@ -134,6 +134,7 @@ async def follow_up_quiet_tickets(services: Services) -> int:
                         "ticket": ticket,
                         "days": f"{settings.inactive_close_days - settings.inactive_warn_days:g}",
                     },
+                    locale=ticket.locale,
                 )
                 queued += await services.notifier.to_member(session, ticket.member_id, reply, key)
         await session.commit()
@@ -147,7 +148,11 @@ async def _close_quiet(
     waited = ticket.waiting_since
     await service.close(session, ticket, None, "inactive", now)
     key = service.outbox_key(ticket.id, "closed", "inactive", waited)
-    reply = Reply("tickets/closed_inactive", {"ticket": ticket, "days": settings.reopen_days})
+    reply = Reply(
+        "tickets/closed_inactive",
+        {"ticket": ticket, "days": settings.reopen_days},
+        locale=ticket.locale,
+    )
     queued = int(await services.notifier.to_member(session, ticket.member_id, reply, key))
     place = staff_place(ticket)
     if place is not None:
