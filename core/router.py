@@ -103,7 +103,12 @@ class Router:
     async def _route(self, ctx: Context) -> tuple[str, list[Reply]]:
         event, registry = ctx.event, self.services.registry
         if event.kind is EventKind.COMMAND:
-            spec, rest = registry.resolve((event.command or "").lower(), event.arg_text)
+            spec, rest = registry.resolve(
+                (event.command or "").lower(),
+                event.arg_text,
+                # Slash commands name their subcommand; only typed words can be either.
+                ctx.actor.role if event.args is None else Role.FOUNDER,
+            )
             if spec is None:
                 return "unknown", [Reply("core/unknown_command", {"command": event.command})]
             if ctx.actor.role < spec.min_role:

@@ -358,3 +358,22 @@ async def test_a_second_moderator_claiming_does_not_take_the_ticket(
     assert refused["visibility"] == "private"
     ticket = await _ticket(database_url)
     assert (ticket.status, ticket.assignee_id) == ("in_progress", 2)
+
+
+async def test_a_member_whose_subject_starts_with_a_staff_word_opens_a_ticket(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket export broken | The CSV has headers only
+        @as mod:bob
+        /ticket export
+        """,
+        **DESK,
+    )
+    ticket = await _ticket(database_url)
+    assert ticket.subject == "export broken"
+    assert not any("moderators" in m["text"] for m in messages if m["to"] == "alice")
+    exports = [m for m in messages if m["to"] == "bob" and m["attachments"] == ["tickets.csv"]]
+    assert len(exports) == 1
