@@ -115,3 +115,9 @@ class Renderer:
         """English comes from the handler's docstring; other languages from strings.toml."""
         key = f"{feature}.command.{name}"
         return self.string(key, locale) if self.has_string(key, locale) else default
+
+    def arg_hint(self, feature: str, arg: str, default: str, locale: str) -> str:
+        """What to type for an argument (a slash option's description, a form field's label):
+        English from its ``ArgSpec``, other languages from the feature's ``hint.*`` strings."""
+        key = f"{feature}.hint.{arg}"
+        return self.string(key, locale) if self.has_string(key, locale) else default

@@ -271,7 +271,13 @@ class DiscordAdapter:
         title = self._renderer.command_description(
             spec.feature, spec.name, spec.description, locale
         )
-        return translate.form_for(spec, title)
+        labels = {
+            arg.name: self._renderer.arg_hint(
+                spec.feature, arg.name, arg.description or arg.name, locale
+            )
+            for arg in spec.args
+        }
+        return translate.form_for(spec, title, labels, event.args)
 
     async def _ask_with_form(
         self, interaction: discord.Interaction, form: discord.ui.Modal

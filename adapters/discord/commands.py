@@ -30,7 +30,8 @@ AutocompleteCallback = Callable[
 
 
 class CatalogTranslator(app_commands.Translator):
-    """Command descriptions in Chinese from the features' strings.toml; names stay English."""
+    """Command and option descriptions in Chinese from the features' strings.toml; names stay
+    English."""
 
     def __init__(self, renderer: Renderer) -> None:
         self._renderer = renderer
@@ -41,18 +42,29 @@ class CatalogTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
-        key = string.extras.get("command")
-        if locale is not discord.Locale.chinese or key is None:
+        if locale is not discord.Locale.chinese:
             return None
         feature = string.extras.get("feature", "")
-        if not self._renderer.has_string(f"{feature}.command.{key}", CHINESE):
+        if "command" in string.extras:
+            key = f"{feature}.command.{string.extras['command']}"
+        elif "hint" in string.extras:
+            key = f"{feature}.hint.{string.extras['hint']}"
+        else:
             return None
-        return self._renderer.string(f"{feature}.command.{key}", CHINESE)[:DESCRIPTION_LIMIT]
+        if not self._renderer.has_string(key, CHINESE):
+            return None
+        return self._renderer.string(key, CHINESE)[:DESCRIPTION_LIMIT]
 
 
 def _description(feature: str, name: str, text: str) -> app_commands.locale_str:
     return app_commands.locale_str(
         (text or name)[:DESCRIPTION_LIMIT], feature=feature, command=name
+    )
+
+
+def _hint(feature: str, arg: ArgSpec) -> app_commands.locale_str:
+    return app_commands.locale_str(
+        (arg.description or arg.name)[:DESCRIPTION_LIMIT], feature=feature, hint=arg.name
     )
 
 
@@ -67,13 +79,16 @@ def _callback(spec: CommandSpec, autocomplete: Autocomplete | None) -> Callable[
             arg.name,
             inspect.Parameter.KEYWORD_ONLY,
             annotation=int if arg.type is ArgType.INTEGER else str,
-            default=inspect.Parameter.empty if arg.required else None,
+            # A form command's text may be left out: the adapter then asks for it in a modal.
+            default=None
+            if not arg.required or (spec.form and arg.type is ArgType.TEXT)
+            else inspect.Parameter.empty,
         )
         for arg in spec.args
     ]
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
-        arg.name: (arg.description or arg.name)[:DESCRIPTION_LIMIT] for arg in spec.args
+        arg.name: _hint(spec.feature, arg) for arg in spec.args
     }
     callback.__discord_app_commands_param_choices__ = {  # type: ignore[attr-defined]
         arg.name: [app_commands.Choice(name=c, value=c) for c in arg.choices[:CHOICES_LIMIT]]

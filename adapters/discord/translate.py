@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import discord
 
@@ -222,33 +223,44 @@ def _form_event(data: Mapping[str, Any], common: dict[str, Any]) -> IncomingEven
     custom_id = str(data.get("custom_id", ""))
     if not custom_id.startswith(FORM_PREFIX):
         return None
-    command, _, sub = custom_id.removeprefix(FORM_PREFIX).partition(" ")
+    name, _, chosen = custom_id.removeprefix(FORM_PREFIX).partition("?")
+    command, _, sub = name.partition(" ")
     fields = [f for row in data.get("components") or [] for f in row.get("components") or []]
     return IncomingEvent(
         kind=EventKind.COMMAND,
         command=command,
         arg_text=sub,
-        args={str(f["custom_id"]): str(f.get("value") or "") for f in fields},
+        args=dict(parse_qsl(chosen))
+        | {str(f["custom_id"]): str(f.get("value") or "") for f in fields},
         **common,
     )
 
 
-def form_for(spec: CommandSpec, title: str) -> discord.ui.Modal | None:
-    """A modal asking for a form command's text arguments; None for any other command."""
+def form_for(
+    spec: CommandSpec, title: str, labels: Mapping[str, str], chosen: Mapping[str, Any]
+) -> discord.ui.Modal | None:
+    """A modal asking for a form command's text arguments; None for any other command.
+
+    What the member already chose in the slash command (``/feedback new category:bug``)
+    travels in the modal's custom_id, since the submission carries nothing else of it.
+    """
     texts = [arg for arg in spec.args if arg.type is ArgType.TEXT]
-    if not spec.form or not texts:
+    kept = {a.name: str(chosen[a.name]) for a in spec.args if chosen.get(a.name) is not None}
+    custom_id = f"{FORM_PREFIX}{spec.name}" + (f"?{urlencode(kept)}" if kept else "")
+    if not spec.form or not texts or len(custom_id) > CUSTOM_ID_LIMIT:
         return None
     modal = discord.ui.Modal(
-        title=title[:MODAL_TITLE_LIMIT], custom_id=f"{FORM_PREFIX}{spec.name}", timeout=FORM_SECONDS
+        title=title[:MODAL_TITLE_LIMIT], custom_id=custom_id, timeout=FORM_SECONDS
     )
     for index, arg in enumerate(texts):
         last = index == len(texts) - 1
         modal.add_item(
             discord.ui.TextInput(
-                label=(arg.description or arg.name)[:MODAL_LABEL_LIMIT],
+                label=labels.get(arg.name, arg.name)[:MODAL_LABEL_LIMIT],
                 custom_id=arg.name,
                 style=discord.TextStyle.paragraph if last else discord.TextStyle.short,
                 max_length=FORM_TEXT_LIMIT if last else FORM_SHORT_LIMIT,
+                required=arg.required or index == 0,
             )
         )
     return modal

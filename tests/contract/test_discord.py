@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.events import OutgoingMessage, Platform, RenderedButton, Reply
 from core.features.faq.models import AnswerLog
+from core.features.feedback.models import FeedbackItem
 from core.features.members.models import Identity
 from core.features.tickets.models import Ticket
 from core.outbox import OutboxMessage
@@ -218,6 +219,10 @@ async def test_sync_publishes_commands_with_chinese_descriptions(world: World) -
     assert entry["autocomplete"] is True and entry["type"] == 3
     language = published["language"]["options"][0]
     assert [c["value"] for c in language["choices"]] == ["en", "zh-cn", "auto"]
+    feedback = {o["name"]: o for o in published["feedback"]["options"]}
+    title = {o["name"]: o for o in feedback["new"]["options"]}["title"]
+    assert not title.get("required"), "the form asks for it when it is left out"
+    assert title["description_localizations"]["zh-CN"] == "一句话概括"
 
 
 async def test_a_ticket_opens_a_private_thread_the_member_shares_with_staff(world: World) -> None:
@@ -273,3 +278,28 @@ async def test_opening_a_ticket_without_its_text_asks_for_it_in_a_modal(world: W
     async with world.app.services.database.session() as session:
         ticket = await session.scalar(select(Ticket).where(Ticket.subject == "Avatar upload"))
     assert ticket is not None and ticket.description == "It hangs"
+
+
+async def test_feedback_typed_in_a_form_keeps_the_category_chosen_in_the_command(
+    world: World,
+) -> None:
+    category = {"type": 3, "name": "category", "value": "bug"}
+    opening = interaction_payload(BOB, command("feedback", category, sub="new"))
+    opening["locale"] = "zh-CN"
+    body = await interact(world.fake, opening)
+    assert body["type"] == 9
+    form = body["data"]
+    assert form["custom_id"] == "form:feedback new?category=bug"
+    fields = [c["components"][0] for c in form["components"]]
+    assert [f["label"] for f in fields] == ["一句话概括", "细节、步骤、原因"]
+    assert [f["required"] for f in fields] == [True, False]
+
+    filled = [
+        {"type": 1, "components": [{"type": 4, "custom_id": "title", "value": "头像上传卡住"}]},
+        {"type": 1, "components": [{"type": 4, "custom_id": "description", "value": ""}]},
+    ]
+    submit = {"custom_id": form["custom_id"], "components": filled}
+    await interact(world.fake, interaction_payload(BOB, submit, kind=5))
+    async with world.app.services.database.session() as session:
+        item = await session.scalar(select(FeedbackItem))
+    assert item is not None and (item.category, item.title) == ("bug", "头像上传卡住")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import build_registry
 from core.events import Platform
 from core.markup import DiscordMarkdownDialect, TelegramHtmlDialect
 from core.render import Renderer
@@ -17,9 +18,22 @@ def test_every_template_has_its_chinese_twin() -> None:
 
 def test_every_string_has_its_chinese_twin() -> None:
     english = set(renderer.strings("en"))
-    chinese = {key for key in renderer.strings("zh-CN") if ".command." not in key}
+    english_in_code = (".command.", ".hint.")
+    chinese = {
+        key for key in renderer.strings("zh-CN") if not any(k in key for k in english_in_code)
+    }
     assert english <= set(renderer.strings("zh-CN"))
     assert chinese <= english
+
+
+def test_every_argument_hint_has_its_chinese_twin() -> None:
+    hints = {
+        f"{spec.feature}.hint.{arg.name}"
+        for spec in build_registry().commands.values()
+        for arg in spec.args
+        if arg.description
+    }
+    assert hints <= set(renderer.strings("zh-CN"))
 
 
 @pytest.mark.parametrize("platform", list(Platform))
