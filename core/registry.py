@@ -190,19 +190,11 @@ class Registry:
             grouped.setdefault(spec.path[0], []).append(spec)
         return grouped
 
-    def resolve(
-        self, command: str, arg_text: str, role: Role = Role.FOUNDER
-    ) -> tuple[CommandSpec | None, str]:
-        """Find the spec for ``/faq add rest...``: the longest declared path wins.
-
-        In typed text, a subcommand above ``role`` is not one for that person when the group
-        takes text of its own: a member's ``/ticket export broken`` is a ticket about
-        exports, not the moderators' export refused.
-        """
+    def resolve(self, command: str, arg_text: str) -> tuple[CommandSpec | None, str]:
+        """Find the spec for ``/faq add rest...``: the longest declared path wins."""
         words = arg_text.split(maxsplit=1)
-        parent = self.commands.get(command)
         if words:
-            sub = self.commands.get(f"{command} {words[0].lower()}")
-            if sub is not None and (role >= sub.min_role or parent is None or not parent.args):
-                return sub, words[1] if len(words) > 1 else ""
-        return parent, arg_text
+            sub = f"{command} {words[0].lower()}"
+            if sub in self.commands:
+                return self.commands[sub], words[1] if len(words) > 1 else ""
+        return self.commands.get(command), arg_text

@@ -92,6 +92,23 @@ class Router:
             or self.services.settings.locale.default
         )
 
+    def _as_own_text(self, ctx: Context, command: str) -> tuple[CommandSpec, dict[str, Any]] | None:
+        """A typed subcommand the member may not run, read as the group's own text instead.
+
+        A member's ``/ticket export broken`` is a ticket about exports, not the moderators'
+        export refused. The subcommand's word alone (``/ticket stats``), or words that do not
+        fit the group's command either (``/feedback status 3 planned``), are still refused:
+        that says more than a ticket nobody meant or a usage line would.
+        """
+        parent = self.services.registry.commands.get(command)
+        typed = ctx.event.args is None and len(ctx.event.arg_text.split()) > 1
+        if not typed or parent is None or ctx.actor.role < parent.min_role:
+            return None
+        try:
+            return parent, argparse_.parse_text(parent, ctx.event.arg_text)
+        except argparse_.ArgError:
+            return None
+
     async def _dispatch(self, ctx: Context) -> tuple[str, list[Reply]]:
         try:
             return await self._route(ctx)
@@ -103,18 +120,20 @@ class Router:
     async def _route(self, ctx: Context) -> tuple[str, list[Reply]]:
         event, registry = ctx.event, self.services.registry
         if event.kind is EventKind.COMMAND:
-            spec, rest = registry.resolve(
-                (event.command or "").lower(),
-                event.arg_text,
-                # Slash commands name their subcommand; only typed words can be either.
-                ctx.actor.role if event.args is None else Role.FOUNDER,
-            )
+            command = (event.command or "").lower()
+            spec, rest = registry.resolve(command, event.arg_text)
             if spec is None:
                 return "unknown", [Reply("core/unknown_command", {"command": event.command})]
             if ctx.actor.role < spec.min_role:
-                return spec.feature, [
-                    Reply("core/forbidden", {"command": spec.name}, visibility=Visibility.PRIVATE)
-                ]
+                own = self._as_own_text(ctx, command)
+                if own is None:
+                    return spec.feature, [
+                        Reply(
+                            "core/forbidden", {"command": spec.name}, visibility=Visibility.PRIVATE
+                        )
+                    ]
+                spec, values = own
+                return spec.feature, _as_list(await spec.handler(ctx, **values))
             try:
                 values = (
                     argparse_.convert(spec, event.args)
