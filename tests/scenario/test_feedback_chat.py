@@ -88,7 +88,7 @@ async def test_a_similar_item_is_offered_and_backing_it_keeps_one_item(
     )
     similar, counted, again, mine = _to(messages, "bob")
     prompt = next(m for m in messages if m["text"] == similar)
-    assert prompt["button_data"] == ["fb.instead:2:1", "fb.submit:2"]
+    assert prompt["button_data"] == ["fb.instead:1:1", "fb.submit:1"]
     assert "the same request" in similar
     assert "#1 Please add a dark mode" in similar
     assert "Your feature request is saved" not in similar

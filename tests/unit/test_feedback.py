@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from core.clock import ManualClock
 from core.events import Actor, EventKind, IncomingEvent, Place, PlaceKind, Platform, Role
-from core.features.feedback.models import FeedbackItem, FeedbackVote
+from core.features.feedback.models import FeedbackDraft, FeedbackItem, FeedbackVote
 from core.features.feedback.service import FeedbackService, VoteOutcome
 from core.features.feedback.status import Status
 from core.features.members import service as members
@@ -39,7 +39,7 @@ async def _submit(app: App, member_id: int, title: str, description: str = "") -
             session, member_id, "feature", title, description, app.services.clock.now()
         )
         await session.commit()
-    return submission.item.id
+    return submission.item.id if submission.item else submission.draft_id or 0
 
 
 async def test_a_member_votes_once_however_often_they_press(app: App, clock: ManualClock) -> None:
@@ -89,30 +89,34 @@ async def test_a_similar_submission_is_a_draft_nobody_else_sees(
             session, bob, "feature", "Dark theme", "a dark mode option", clock.now()
         )
         await session.commit()
-        draft = submission.item.id
+        draft = submission.draft_id
+        assert submission.item is None and draft is not None
         assert [s.id for s in submission.similar] == [first]
-        assert await feedback.get(session, draft) is None
         assert [s.id for s in await feedback.listing(session, "new", bob)] == [first]
-        assert (await feedback.vote(session, draft, alice, clock.now()))[0] is VoteOutcome.MISSING
+        assert [s.id for s in await feedback.listing(session, "mine", bob)] == []
         assert await feedback.confirm(session, draft, alice, clock.now()) is None
         confirmed = await feedback.confirm(session, draft, bob, clock.now())
         again = await feedback.confirm(session, draft, bob, clock.now())
         assert confirmed is not None and again == confirmed
-        assert confirmed.status == Status.NEW
+        assert (confirmed.id, confirmed.status) == (first + 1, Status.NEW)
 
 
-async def test_voting_instead_withdraws_the_draft(app: App, clock: ManualClock) -> None:
+async def test_voting_instead_withdraws_the_draft_and_leaves_no_gap_in_numbers(
+    app: App, clock: ManualClock
+) -> None:
     alice, bob = await _members(app, "alice", "bob")
     first = await _submit(app, alice, "Please add a dark mode")
     feedback = app.services.feedback
     async with app.services.database.session() as session:
         draft = (
             await feedback.submit(session, bob, "feature", "Dark mode please", "", clock.now())
-        ).item.id
+        ).draft_id
+        assert draft is not None
         outcome, item = await feedback.vote_instead(session, draft, first, bob, clock.now())
         await session.commit()
         assert outcome is VoteOutcome.COUNTED and item is not None and item.votes == 1
-        assert await session.get(FeedbackItem, draft) is None
+        assert await session.get(FeedbackDraft, draft) is None
+    assert await _submit(app, bob, "Export tickets as CSV") == first + 1
 
 
 async def test_filler_words_alone_do_not_make_requests_similar(
@@ -196,7 +200,7 @@ async def test_unconfirmed_drafts_are_dropped_after_a_week(app: App, clock: Manu
     clock.advance(timedelta(days=8))
     await app.tick()
     async with app.services.database.session() as session:
-        assert await session.get(FeedbackItem, draft) is None
+        assert await session.get(FeedbackDraft, draft) is None
         assert await session.scalar(select(func.count(FeedbackItem.id))) == 1
 
 

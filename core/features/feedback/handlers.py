@@ -61,9 +61,9 @@ async def _submit(ctx: Context, category: str, title: str, description: str) -> 
         ctx.session, ctx.member.id, category, title, description, ctx.now
     )
     await ctx.session.commit()
-    if not submission.similar:
+    if submission.item is not None:
         return Reply("feedback/submitted", {"item": submission.item})
-    draft = submission.item.id
+    draft = submission.draft_id
     buttons = [
         Button(
             "fb.instead", f"{draft}:{item.id}", label=f"👍 #{item.id} {item.title}"[:BUTTON_TITLE]
@@ -73,7 +73,7 @@ async def _submit(ctx: Context, category: str, title: str, description: str) -> 
     buttons.append(Button("fb.submit", str(draft), label_key="feedback.submit_anyway"))
     return Reply(
         "feedback/similar",
-        {"draft": submission.item, "similar": submission.similar},
+        {"similar": submission.similar},
         buttons=tuple(buttons),
         visibility=Visibility.PRIVATE,
     )

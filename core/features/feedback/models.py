@@ -11,11 +11,7 @@ from core.db.base import Base
 
 
 class FeedbackItem(Base):
-    """A bug, idea or annoyance a member reported.
-
-    ``status`` "draft" is a submission waiting for its author to choose between voting for a
-    similar item and submitting anyway; drafts are invisible everywhere else.
-    """
+    """A bug, idea or annoyance a member reported; its id is the number members see (#12)."""
 
     __tablename__ = "feedback_items"
     __table_args__ = (Index("ix_feedback_items_status", "status", "created_at"),)
@@ -44,3 +40,27 @@ class FeedbackVote(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime]
+
+
+class FeedbackDraft(Base):
+    """A submission that resembles open items, waiting for its author to choose between
+    backing one of them and submitting anyway.
+
+    Drafts live apart from items so that item numbers run without gaps whichever way the
+    author chooses. ``item_id`` is set once submitted, so pressing "Submit anyway" again shows
+    that item instead of filing a second one.
+    """
+
+    __tablename__ = "feedback_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feedback_items.id", ondelete="SET NULL")
+    )

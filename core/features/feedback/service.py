@@ -2,8 +2,8 @@
 
 A submission that resembles open items is kept as a draft while its author chooses between
 backing one of them and submitting anyway, so the choice can come back as a button press
-that carries only ids. Every method flushes; the handler commits, after queueing whatever
-notices belong to the same change.
+that carries only ids; only a submitted item takes a number. Every method flushes; the
+handler commits, after queueing whatever notices belong to the same change.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import locale as locales
-from core.features.feedback.models import FeedbackItem, FeedbackVote
+from core.features.feedback.models import FeedbackDraft, FeedbackItem, FeedbackVote
 from core.features.feedback.similar import SimilarFinder
 from core.features.feedback.status import MOVES, OPEN, Status
 from core.features.feedback.themes import ThemeFinder
@@ -55,10 +55,11 @@ class Summary:
 
 @dataclass(frozen=True)
 class Submission:
-    """``similar`` empty: the item is submitted. Otherwise it is a draft awaiting a choice."""
+    """Either the submitted ``item``, or a draft awaiting a choice between it and ``similar``."""
 
-    item: Summary
-    similar: tuple[Summary, ...]
+    item: Summary | None
+    draft_id: int | None = None
+    similar: tuple[Summary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,43 +96,71 @@ class FeedbackService:
         description: str,
         now: datetime,
     ) -> Submission:
-        """Save the item, as a draft when open items look like the same request."""
+        """Save the item, or a draft of it when open items look like the same request."""
         matches = await self.similar.find(session, title, description)
-        item = FeedbackItem(
+        similar = [await self.get(session, match.item_id) for match in matches]
+        draft = FeedbackDraft(
             member_id=member_id,
             category=category,
             title=title[:200],
             description=description,
             locale=locales.of_text(f"{title}{description}") or "en",
-            status=Status.DRAFT if matches else Status.NEW,
+            created_at=now,
+        )
+        if not matches:
+            return Submission(await self._file(session, draft, now))
+        session.add(draft)
+        await session.flush()
+        return Submission(None, draft.id, tuple(s for s in similar if s is not None))
+
+    async def _file(self, session: AsyncSession, draft: FeedbackDraft, now: datetime) -> Summary:
+        """A numbered item made from a submission, saved as a draft first or not."""
+        item = FeedbackItem(
+            member_id=draft.member_id,
+            category=draft.category,
+            title=draft.title,
+            description=draft.description,
+            locale=draft.locale,
+            status=Status.NEW,
             created_at=now,
             updated_at=now,
         )
         session.add(item)
         await session.flush()
-        similar = [await self.get(session, match.item_id) for match in matches]
-        return Submission(_summary(item, 0), tuple(s for s in similar if s is not None))
+        return _summary(item, 0)
 
     async def confirm(
         self, session: AsyncSession, draft_id: int, member_id: int, now: datetime
     ) -> Summary | None:
         """Submit a draft anyway; pressing again just shows the submitted item."""
-        item = await session.get(FeedbackItem, draft_id)
-        if item is None or item.member_id != member_id:
+        draft = await session.get(FeedbackDraft, draft_id)
+        if draft is None or draft.member_id != member_id:
             return None
-        if item.status == Status.DRAFT:
-            item.status, item.created_at, item.updated_at = Status.NEW, now, now
-            await session.flush()
-        return await self.get(session, item.id)
+        # Claimed with a conditional update, so two presses at once file one item.
+        claimed = await session.execute(
+            update(FeedbackDraft)
+            .where(FeedbackDraft.id == draft_id, FeedbackDraft.submitted_at.is_(None))
+            .values(submitted_at=now)
+        )
+        if not getattr(claimed, "rowcount", 0):
+            await session.refresh(draft)
+            return await self.get(session, draft.item_id) if draft.item_id else None
+        item = await self._file(session, draft, now)
+        draft.item_id = item.id
+        await session.flush()
+        return item
 
     async def vote_instead(
         self, session: AsyncSession, draft_id: int, item_id: int, member_id: int, now: datetime
     ) -> tuple[VoteOutcome, Summary | None]:
         """Back the similar item and withdraw the draft."""
-        draft = await session.get(FeedbackItem, draft_id)
-        if draft is not None and draft.member_id == member_id and draft.status == Status.DRAFT:
-            await session.delete(draft)
-            await session.flush()
+        await session.execute(
+            delete(FeedbackDraft).where(
+                FeedbackDraft.id == draft_id,
+                FeedbackDraft.member_id == member_id,
+                FeedbackDraft.submitted_at.is_(None),
+            )
+        )
         return await self.vote(session, item_id, member_id, now)
 
     async def vote(
@@ -161,7 +190,7 @@ class FeedbackService:
         return VoteOutcome.COUNTED, await self.get(session, item_id)
 
     async def get(self, session: AsyncSession, item_id: int) -> Summary | None:
-        """A submitted item (drafts stay private to their author's choice)."""
+        """An item by its number."""
         rows = await self._summaries(session, FeedbackItem.id == item_id)
         return rows[0] if rows else None
 
@@ -182,7 +211,7 @@ class FeedbackService:
     ) -> Move:
         """Change the status if the workflow allows it; a decline needs a reason."""
         item = await session.get(FeedbackItem, item_id)
-        if item is None or item.status == Status.DRAFT:
+        if item is None:
             return Move(None, False, None, ())
         previous = Status(item.status)
         allowed = MOVES[previous]
@@ -201,10 +230,7 @@ class FeedbackService:
 
     async def drop_stale_drafts(self, session: AsyncSession, now: datetime) -> int:
         result = await session.execute(
-            delete(FeedbackItem).where(
-                FeedbackItem.status == Status.DRAFT,
-                FeedbackItem.created_at < now - DRAFT_LIFETIME,
-            )
+            delete(FeedbackDraft).where(FeedbackDraft.created_at < now - DRAFT_LIFETIME)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
@@ -221,7 +247,7 @@ class FeedbackService:
         query = (
             select(FeedbackItem, votes)
             .outerjoin(FeedbackVote, FeedbackVote.item_id == FeedbackItem.id)
-            .where(condition, FeedbackItem.status != Status.DRAFT)
+            .where(condition)
             .group_by(FeedbackItem.id)
         )
         order: list[ColumnElement[Any]] = [votes.desc()] if by_votes else []

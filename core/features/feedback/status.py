@@ -6,7 +6,6 @@ from enum import StrEnum
 
 
 class Status(StrEnum):
-    DRAFT = "draft"
     NEW = "new"
     IN_REVIEW = "in_review"
     PLANNED = "planned"
@@ -28,4 +27,4 @@ MOVES: dict[Status, tuple[Status, ...]] = {
 }
 """One step forward, or declined; completed and declined are final."""
 
-SETTABLE = tuple(s.value for s in Status if s not in (Status.DRAFT, Status.NEW))
+SETTABLE = tuple(s.value for s in Status if s is not Status.NEW)

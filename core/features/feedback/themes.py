@@ -117,7 +117,6 @@ class ThemeFinder:
                 FeedbackItem.description,
             )
             .where(
-                FeedbackItem.status != "draft",
                 FeedbackItem.created_at >= since,
                 FeedbackItem.created_at <= until,
             )
