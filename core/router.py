@@ -115,6 +115,8 @@ class Router:
         except Exception:
             log.exception("handler failed for %s event %s", ctx.event.kind, ctx.event.event_id)
             await ctx.session.rollback()
+            # The rollback expired the member, whom the activity log and delivery still read.
+            await ctx.session.refresh(ctx.member)
             return "error", [Reply("core/error", visibility=Visibility.PRIVATE)]
 
     async def _route(self, ctx: Context) -> tuple[str, list[Reply]]:
