@@ -2,11 +2,14 @@
 
 Discord hands arguments over typed; Telegram and the console hand over one line of text. Words
 fill word/integer/choice arguments in order; a text argument takes the rest of the line, or
-the part before `` | `` when another text argument follows.
+the part before `` | `` when another text argument follows. Chinese keyboards type full-width
+forms ("｜", "＃１", "Ｔ－１"), which mean the same as their ASCII twins.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +17,10 @@ from typing import Any
 from core.registry import ArgSpec, ArgType, CommandSpec
 
 TEXT_SEPARATOR = "|"
+_SEPARATOR = re.compile(r"[|｜]")
+LARGEST_INTEGER = 2**31 - 1
+"""What every database's integer column holds; numbers, ids and counts members type beyond it
+mean nothing here."""
 
 
 @dataclass(frozen=True)
@@ -26,22 +33,35 @@ class ArgError(Exception):
 
 
 def parse_text(spec: CommandSpec, text: str) -> dict[str, Any]:
+    return convert(spec, _split(spec, text)[0])
+
+
+def fits(spec: CommandSpec, text: str) -> bool:
+    """Whether ``text`` is exactly ``spec``'s arguments, with no words left over."""
+    values, rest = _split(spec, text)
+    try:
+        convert(spec, values)
+    except ArgError:
+        return False
+    return not rest
+
+
+def _split(spec: CommandSpec, text: str) -> tuple[dict[str, str], str]:
+    """The raw value of each argument, and what no argument took."""
     values: dict[str, str] = {}
     rest = text.strip()
     for index, arg in enumerate(spec.args):
         if arg.type is ArgType.TEXT:
             more_text = any(a.type is ArgType.TEXT for a in spec.args[index + 1 :])
-            if more_text and TEXT_SEPARATOR in rest:
-                value, rest = (part.strip() for part in rest.split(TEXT_SEPARATOR, 1))
-            else:
-                value, rest = rest, ""
+            parts = _SEPARATOR.split(rest, maxsplit=1) if more_text else [rest]
+            value, rest = parts[0].strip(), parts[1].strip() if len(parts) > 1 else ""
         else:
             parts = rest.split(maxsplit=1)
             value = parts[0] if parts else ""
             rest = parts[1] if len(parts) > 1 else ""
         if value:
             values[arg.name] = value
-    return convert(spec, values)
+    return values, rest
 
 
 def convert(spec: CommandSpec, raw: Mapping[str, str]) -> dict[str, Any]:
@@ -49,15 +69,20 @@ def convert(spec: CommandSpec, raw: Mapping[str, str]) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
     for arg in spec.args:
         value = str(raw.get(arg.name, "")).strip()
+        if arg.type is not ArgType.TEXT:
+            value = unicodedata.normalize("NFKC", value)
         if not value:
             if arg.required:
                 raise ArgError("missing", arg)
             continue
         if arg.type is ArgType.INTEGER:
             try:
-                parsed[arg.name] = int(value)
+                number = int(value)
             except ValueError:
                 raise ArgError("not_a_number", arg, value) from None
+            if abs(number) > LARGEST_INTEGER:
+                raise ArgError("not_a_number", arg, value)
+            parsed[arg.name] = number
         elif arg.type is ArgType.CHOICE:
             choice = value.lower()
             if choice not in arg.choices:

@@ -92,17 +92,21 @@ class Router:
             or self.services.settings.locale.default
         )
 
-    def _as_own_text(self, ctx: Context, command: str) -> tuple[CommandSpec, dict[str, Any]] | None:
+    def _as_own_text(
+        self, ctx: Context, command: str, refused: CommandSpec, rest: str
+    ) -> tuple[CommandSpec, dict[str, Any]] | None:
         """A typed subcommand the member may not run, read as the group's own text instead.
 
         A member's ``/ticket export broken`` is a ticket about exports, not the moderators'
-        export refused. The subcommand's word alone (``/ticket stats``), or words that do not
-        fit the group's command either (``/feedback status 3 planned``), are still refused:
-        that says more than a ticket nobody meant or a usage line would.
+        export refused. Words that make sense for the subcommand (``/ticket resolve T-1``,
+        ``/ticket stats``), or that the group's command cannot take either (``/feedback status
+        3 planned``), are still refused: that says more than a ticket nobody meant or a usage
+        line would.
         """
         parent = self.services.registry.commands.get(command)
-        typed = ctx.event.args is None and len(ctx.event.arg_text.split()) > 1
-        if not typed or parent is None or ctx.actor.role < parent.min_role:
+        if ctx.event.args is not None or parent is None or ctx.actor.role < parent.min_role:
+            return None
+        if argparse_.fits(refused, rest):
             return None
         try:
             return parent, argparse_.parse_text(parent, ctx.event.arg_text)
@@ -127,7 +131,7 @@ class Router:
             if spec is None:
                 return "unknown", [Reply("core/unknown_command", {"command": event.command})]
             if ctx.actor.role < spec.min_role:
-                own = self._as_own_text(ctx, command)
+                own = self._as_own_text(ctx, command, spec, rest)
                 if own is None:
                     return spec.feature, [
                         Reply(

@@ -218,12 +218,16 @@ async def test_an_overlong_item_is_refused_kindly_and_nothing_is_saved(
 
 
 async def test_an_item_that_is_not_a_number_is_explained(run_script: RunScript) -> None:
-    english, _, chinese = await run_script(
+    english, huge, _, chinese, full_width = await run_script(
         """
         /feedback vote abc
+        /feedback show 99999999999999999999
         /language zh-cn
         /feedback show 第一
+        /feedback show ＃１２
         """
     )
     assert '"abc" is not a number' in english["text"]
+    assert "I can't find feedback #99999999999999999999" in huge["text"]
     assert "“第一”不是编号" in chinese["text"]
+    assert "#12" in full_width["text"] and "不是编号" not in full_width["text"]

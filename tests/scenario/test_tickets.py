@@ -360,13 +360,14 @@ async def test_a_second_moderator_claiming_does_not_take_the_ticket(
     assert (ticket.status, ticket.assignee_id) == ("in_progress", 2)
 
 
-async def test_a_member_whose_subject_starts_with_a_staff_word_opens_a_ticket(
+async def test_a_member_s_subject_may_start_with_a_staff_word_but_staff_commands_are_refused(
     run_script: RunScript, database_url: str
 ) -> None:
     messages = await run_script(
         """
         @as alice
         /ticket export broken | The CSV has headers only
+        /ticket resolve T-1
         @as mod:bob
         /ticket export
         """,
@@ -374,6 +375,7 @@ async def test_a_member_whose_subject_starts_with_a_staff_word_opens_a_ticket(
     )
     ticket = await _ticket(database_url)
     assert ticket.subject == "export broken"
-    assert not any("moderators" in m["text"] for m in messages if m["to"] == "alice")
+    to_alice = [m["text"] for m in messages if m["to"] == "alice"]
+    assert len(to_alice) == 2 and "Only moderators can use /ticket resolve" in to_alice[1]
     exports = [m for m in messages if m["to"] == "bob" and m["attachments"] == ["tickets.csv"]]
     assert len(exports) == 1

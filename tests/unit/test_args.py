@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.args import ArgError, parse_text, usage
+from core.args import ArgError, fits, parse_text, usage
 from core.registry import ArgSpec, ArgType, CommandSpec
 
 
@@ -47,6 +47,25 @@ def test_choices_and_numbers_are_checked() -> None:
         parse_text(LIST, "fr")
     with pytest.raises(ArgError, match="not_a_number"):
         parse_text(LIST, "en two")
+
+
+def test_chinese_keyboards_full_width_forms_mean_the_same() -> None:
+    assert parse_text(ADD, "怎么付款？｜刷卡或现金") == {
+        "question": "怎么付款？",
+        "answer": "刷卡或现金",
+    }
+    assert parse_text(LIST, "ＺＨ－ＣＮ　２") == {"locale": "zh-cn", "page": 2}
+
+
+def test_a_number_no_database_holds_is_not_a_number() -> None:
+    with pytest.raises(ArgError, match="not_a_number"):
+        parse_text(LIST, "en 99999999999999999999")
+
+
+def test_fits_only_when_every_word_has_its_argument() -> None:
+    assert fits(LIST, "en 2") and fits(LIST, "")
+    assert not fits(LIST, "en 2 please")
+    assert not fits(LIST, "broken")
 
 
 def test_usage_shows_the_shape() -> None:

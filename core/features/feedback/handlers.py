@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.args import LARGEST_INTEGER
 from core.context import Context, Services
 from core.events import Button, Reply, Role, Visibility
 from core.features.feedback.service import CATEGORIES, LISTS, Summary, VoteOutcome
@@ -22,7 +23,7 @@ DESCRIPTION_LIMIT = 1500
 def _item_id(raw: str) -> int | None:
     """Members write "12" or "#12"."""
     digits = raw.strip().lstrip("#")
-    return int(digits) if digits.isdigit() else None
+    return int(digits) if digits.isdecimal() and int(digits) <= LARGEST_INTEGER else None
 
 
 def _not_found(raw: str) -> Reply:
