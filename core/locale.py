@@ -6,6 +6,8 @@ import re
 
 SUPPORTED = ("en", "zh-CN")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ENGLISH_MIN_LETTERS = 4
+"""Fewer Latin letters ("ok", "T-1") say nothing about the language."""
 
 
 def normalize(tag: str | None) -> str | None:
@@ -25,3 +27,16 @@ def of_text(text: str) -> str | None:
     han = len(_CJK.findall(text))
     letters = sum(1 for char in text if char.isalpha())
     return "zh-CN" if han and han * 3 >= letters else None
+
+
+def spoken(text: str) -> str | None:
+    """The language a member's own words are in, for remembering between messages.
+
+    Unlike :func:`of_text`, English counts: words with no Han character at all are taken as
+    English, so a member who switches back from Chinese is answered in English again.
+    """
+    found = of_text(text)
+    if found is not None:
+        return found
+    latin = sum(1 for char in text if char.isascii() and char.isalpha())
+    return "en" if latin >= _ENGLISH_MIN_LETTERS and not _CJK.search(text) else None

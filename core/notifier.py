@@ -86,7 +86,9 @@ class Notifier:
         self, session: AsyncSession, member: Member, identity: Identity, reply: Reply, key: str
     ) -> bool:
         platform = Platform(identity.platform)
-        locale = reply.locale or member.locale or self._settings.locale.default
+        locale = (
+            reply.locale or member.locale or member.seen_locale or self._settings.locale.default
+        )
         message = OutgoingMessage(
             platform=platform,
             text=self._renderer.render(

@@ -46,6 +46,11 @@ class Router:
         clock = self.services.clock
         async with self.services.database.session() as session:
             member = await members.resolve(session, event.actor, clock.now())
+            member.seen_locale = (
+                locales.spoken(self._own_words(event))
+                or locales.normalize(event.actor.locale)
+                or member.seen_locale
+            )
             event = replace(
                 event, actor=replace(event.actor, member_id=member.id, role=self._role(event))
             )
@@ -84,11 +89,19 @@ class Router:
             return max(event.actor.role, Role.MODERATOR)
         return event.actor.role
 
+    def _own_words(self, event: IncomingEvent) -> str:
+        """What the member wrote themselves: a command's words after its (English) name."""
+        if event.kind is not EventKind.COMMAND:
+            return event.text
+        _, rest = self.services.registry.resolve((event.command or "").lower(), event.arg_text)
+        return rest
+
     def _locale(self, event: IncomingEvent, member: Member) -> str:
         return (
             member.locale
             or locales.normalize(event.actor.locale)
             or locales.of_text(event.text)
+            or member.seen_locale
             or self.services.settings.locale.default
         )
 

@@ -231,3 +231,28 @@ async def test_an_item_that_is_not_a_number_is_explained(run_script: RunScript) 
     assert "I can't find feedback #99999999999999999999" in huge["text"]
     assert "“第一”不是编号" in chinese["text"]
     assert "#12" in full_width["text"] and "不是编号" not in full_width["text"]
+
+
+async def test_a_member_who_writes_chinese_is_answered_in_chinese_until_they_write_english(
+    run_script: RunScript,
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /feedback feature Dark mode | the white background hurts at night
+        @as wu
+        能不能出暗黑模式
+        /feedback vote 1
+        @as mod:maria
+        /feedback status 1 in_review
+        @as wu
+        /feedback show 1
+        How do I link my accounts?
+        /feedback show 1
+        """
+    )
+    voted, told, shown_in_chinese, _, shown_in_english = _to(messages, "wu")[1:]
+    assert "你对 #1 Dark mode 的投票已记录" in voted
+    assert "你支持的想法" in told
+    assert "功能建议" in shown_in_chinese
+    assert "Feature request" in shown_in_english

@@ -16,6 +16,10 @@ class Member(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(100))
     locale: Mapped[str | None] = mapped_column(String(10))
+    """The language the member chose with /language; None follows what they write."""
+    seen_locale: Mapped[str | None] = mapped_column(String(10))
+    """The language last seen from them (their message's, else their app's), for replies to
+    what carries none: a button press, a bare command, a DM the bot starts."""
     dm_platform: Mapped[str | None] = mapped_column(String(20))
     dm_opt_out: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
