@@ -111,15 +111,15 @@ class Router:
         """A typed subcommand the member may not run, read as the group's own text instead.
 
         A member's ``/ticket export broken`` is a ticket about exports, not the moderators'
-        export refused. Words that make sense for the subcommand (``/ticket resolve T-1``,
-        ``/ticket stats``), or that the group's command cannot take either (``/feedback status
-        3 planned``), are still refused: that says more than a ticket nobody meant or a usage
-        line would.
+        export refused. The subcommand alone (``/ticket priority``), words that make sense for
+        it (``/ticket resolve T-1``), or words the group's command cannot take either
+        (``/feedback status 3 planned``) are still refused: that says more than a ticket
+        nobody meant or a usage line would.
         """
         parent = self.services.registry.commands.get(command)
         if ctx.event.args is not None or parent is None or ctx.actor.role < parent.min_role:
             return None
-        if argparse_.fits(refused, rest):
+        if not rest or argparse_.fits(refused, rest):
             return None
         try:
             return parent, argparse_.parse_text(parent, ctx.event.arg_text)

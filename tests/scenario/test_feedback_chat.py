@@ -256,3 +256,21 @@ async def test_a_member_who_writes_chinese_is_answered_in_chinese_until_they_wri
     assert "你支持的想法" in told
     assert "功能建议" in shown_in_chinese
     assert "Feature request" in shown_in_english
+
+
+async def test_backers_of_a_bug_hear_it_is_fixed(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /feedback bug Export is empty | the CSV has headers only
+        @as bob
+        /feedback vote 1
+        @as mod:maria
+        /feedback status 1 in_review
+        /feedback status 1 planned
+        /feedback status 1 in_progress
+        /feedback status 1 completed
+        """
+    )
+    assert any("✅ The bug report you backed is fixed: #1" in t for t in _to(messages, "bob"))
+    assert not any("idea" in t for t in _to(messages, "bob"))

@@ -368,6 +368,7 @@ async def test_a_member_s_subject_may_start_with_a_staff_word_but_staff_commands
         @as alice
         /ticket export broken | The CSV has headers only
         /ticket resolve T-1
+        /ticket priority
         @as mod:bob
         /ticket export
         """,
@@ -376,6 +377,7 @@ async def test_a_member_s_subject_may_start_with_a_staff_word_but_staff_commands
     ticket = await _ticket(database_url)
     assert ticket.subject == "export broken"
     to_alice = [m["text"] for m in messages if m["to"] == "alice"]
-    assert len(to_alice) == 2 and "Only moderators can use /ticket resolve" in to_alice[1]
+    assert len(to_alice) == 3 and "Only moderators can use /ticket resolve" in to_alice[1]
+    assert "Only moderators can use /ticket priority" in to_alice[2]
     exports = [m for m in messages if m["to"] == "bob" and m["attachments"] == ["tickets.csv"]]
     assert len(exports) == 1

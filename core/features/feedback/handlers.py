@@ -82,7 +82,7 @@ async def _submit(ctx: Context, category: str, title: str, description: str) -> 
 
 @registry.command("feedback new", *SUBMISSION, form=True)
 async def submit_new(ctx: Context, category: str, title: str, description: str = "") -> Reply:
-    """Send feedback with a category picker (the same as /feedback).
+    """Send feedback: a category, a title and details (the same as /feedback).
 
     Discord cannot run a command that also has subcommands, so there it is /feedback new,
     and its title and description are typed in a form rather than squeezed into options.
