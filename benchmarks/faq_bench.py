@@ -15,6 +15,7 @@ threshold may only ever be chosen on the val splits.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -160,16 +161,19 @@ def calibrate() -> None:
 def calibration_kbs(
     entries: list[KBEntry], queries: list[Query], rng: random.Random
 ) -> list[tuple[list[KBEntry], list[Query], float]]:
-    """The set's knowledge base, then random smaller ones, each with its questions and the
-    weight its calibration rows get.
+    """The set's knowledge base, then variants of it, each with its questions and the weight
+    its calibration rows get.
 
-    Real knowledge bases often have a handful of entries, where the classifier's probability
-    is inflated (with two entries one always has at least half), so calibration must see
-    small ones too. In each, the questions of the entries left out become out of scope, as
-    many as there are covered ones. The smaller ones together weigh as much as the full one,
-    so the threshold still means the same on the benchmark's knowledge bases.
+    Real knowledge bases are often smaller and thinner than the benchmark's: a handful of
+    entries, where the classifier's probability is inflated (with two entries one always has
+    at least half), and entries with only a couple of phrasings, whose typical embedding
+    similarity rests on a single pair. So calibration also sees the set with only the first
+    two questions of each entry, and random subsets of ``CALIBRATION_SIZES`` entries, where
+    the questions of the entries left out become out of scope, as many as there are covered
+    ones. The variants together weigh as much as the full knowledge base, so the threshold
+    still means the same on it.
     """
-    small = []
+    variants = [(_first_questions(entries, 2), queries)]
     for size in CALIBRATION_SIZES:
         for _ in range(CALIBRATION_DRAWS):
             kept = rng.sample(entries, min(size, len(entries)))
@@ -177,9 +181,13 @@ def calibration_kbs(
             covered = [(q, expected) for q, expected in queries if expected in ids]
             others = [(q, None) for q, expected in queries if expected not in ids]
             rng.shuffle(others)
-            small.append((kept, covered + others[: max(len(covered), CALIBRATION_MIN_OOS)]))
-    weight = len(queries) / sum(len(asked) for _, asked in small)
-    return [(entries, queries, 1.0)] + [(kept, asked, weight) for kept, asked in small]
+            variants.append((kept, covered + others[: max(len(covered), CALIBRATION_MIN_OOS)]))
+    weight = len(queries) / sum(len(asked) for _, asked in variants)
+    return [(entries, queries, 1.0)] + [(kb, asked, weight) for kb, asked in variants]
+
+
+def _first_questions(entries: list[KBEntry], count: int) -> list[KBEntry]:
+    return [dataclasses.replace(entry, questions=entry.questions[:count]) for entry in entries]
 
 
 class Remembering:

@@ -292,12 +292,6 @@ class SearchIndex:
             return _Features(shortlist, "classifier", np.column_stack(columns))
         closest = np.maximum.reduceat(view.cosines, self._entry_start)
         typical = view.typical[shortlist]
-        # An entry with a single phrasing has no typical similarity of its own; the family's
-        # average stands in (and with none at all, the closest cosine itself, a zero gap).
-        known = view.typical[np.isfinite(view.typical)]
-        typical = np.where(
-            np.isfinite(typical), typical, known.mean() if len(known) else closest[shortlist]
-        )
         columns += [
             closest[shortlist],
             _margin(closest, shortlist, allowed),

@@ -34,6 +34,11 @@ FloatArray = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
 
 
+USUAL_TYPICAL = {"latin": 0.74, "cjk": 0.90}
+"""Typical similarity of an entry's phrasings with each family's encoder (MiniLM, e5), the
+mean over the benchmark sets' entries."""
+
+
 @dataclass(frozen=True)
 class _Channel:
     embedder: Embedder
@@ -41,8 +46,8 @@ class _Channel:
     """One unit row per phrasing, in index order; zero outside this channel's family."""
     weight: float
     typical: FloatArray
-    """Per entry, the mean similarity of its phrasings to their nearest sibling; NaN for
-    entries outside this family or with a single phrasing."""
+    """Per entry, the mean similarity of its phrasings in this family's script to their
+    nearest sibling (see ``build`` for entries with a single such phrasing)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,14 @@ class SemanticView:
             vectors = np.zeros((len(phrasings), embedder.dimension), dtype=np.float32)
             vectors[rows] = embedder.embed([phrasings[i] for i in rows])
             embedder.save()
-            typical = _typical(vectors[rows], owners[rows], int(owners.max()) + 1)
+            # A phrasing in another script (the English title of a Chinese entry) says
+            # nothing about how close the entry's paraphrases come to each other.
+            own = [i for i in rows if has_cjk(phrasings[i]) == (family == "cjk")]
+            typical = _typical(vectors[own], owners[own], int(owners.max()) + 1)
+            # An entry with a single such phrasing has no typical similarity of its own; the
+            # knowledge base's average stands in, or without any, the encoder's usual one.
+            known = typical[np.isfinite(typical)]
+            typical[np.isnan(typical)] = known.mean() if len(known) else USUAL_TYPICAL[family]
             channels[family] = _Channel(embedder, vectors, weights[family], typical)
         return cls(channels) if channels else None
 
