@@ -4,9 +4,14 @@ Raw similarities mean different things for English and Chinese, for short and lo
 with or without the classifier, and in knowledge bases of two entries or two hundred, so no
 single raw cut-off works everywhere. A logistic model per (mode, script family) maps the
 signals to a probability; its coefficients were fitted on the validation splits of the shared
-FAQ benchmarks, both on each set's knowledge base and on random smaller ones drawn from it
-(``benchmarks/faq_bench.py --calibrate`` refits and prints them), and the shipped threshold
-was chosen there too.
+FAQ benchmarks, on each set's knowledge base, on the same with two questions an entry, and on
+random smaller ones drawn from it (``benchmarks/faq_bench.py --calibrate`` refits and prints
+them), and the shipped threshold was chosen there too.
+
+For Chinese, the raw e5 cosine and its margin over the next entry come out with negative
+weights: e5 rates almost any two Chinese questions 0.85-0.97, and once the classifier's
+probability is known, it is the cosine measured against the entry's own phrasings
+(``meaning_vs_typical``) that tells a paraphrase from a look-alike on another topic.
 """
 
 from __future__ import annotations
