@@ -15,6 +15,7 @@ threshold may only ever be chosen on the val splits.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -34,12 +35,23 @@ from core.features.faq.entries import KBEntry  # noqa: E402
 from core.features.faq.search import SearchIndex  # noqa: E402
 from core.features.faq.search_calibration import fit  # noqa: E402
 from core.features.faq.search_eval import calibration_rows, evaluate  # noqa: E402
-from core.features.faq.semantic_cache import CACHE_ENV, shared_embedders  # noqa: E402
+from core.features.faq.semantic_cache import (  # noqa: E402
+    CACHE_ENV,
+    Embedder,
+    Encoder,
+    shared_embedders,
+)
 
 SETS = ("clinc150-dev", "banking77", "smp2017-zh-dev")
 SCALES = (10_000, 100_000)
 LATENCY_QUESTIONS = 1000
 SET_LATENCY_QUESTIONS = 200
+CALIBRATION_SIZES = (2, 4, 8, 16)
+"""Entries in the smaller knowledge bases calibration also learns from."""
+CALIBRATION_DRAWS = 8
+"""Random knowledge bases of each of those sizes per set."""
+CALIBRATION_MIN_OOS = 20
+CALIBRATION_SEED = 1
 
 Query = tuple[str, str | None]
 
@@ -110,21 +122,90 @@ def quality(split: str, retrieval_only: bool) -> None:
 
 
 def calibrate() -> None:
-    """Refit the calibration per (mode, script family) on val, then sweep the threshold."""
-    for retrieval_only in (False, True):
-        pooled: dict[tuple[str, str], tuple[list[np.ndarray], list[bool]]] = {}
+    """Refit the calibration per (mode, script family) on val, for pasting into
+    search_calibration.py.
+
+    Three passes: with the encoders (semantic mode), without them (classifier mode), and in
+    retrieval mode. The first two learn from each set's knowledge base and from smaller ones
+    drawn from it at random (see ``calibration_kbs``); retrieval mode only ever serves
+    knowledge bases of hundreds of entries, so it learns from the full sets alone.
+    """
+    semantic = {
+        family: Embedder(Remembering(embedder.encoder), embedder.name)
+        for family, embedder in shared_embedders().items()
+    }
+    passes = (("semantic", semantic, 10**9), ("classifier", {}, 10**9), ("retrieval", {}, 0))
+    rng = random.Random(CALIBRATION_SEED)
+    for label, embedders, limit in passes:
+        pooled: dict[tuple[str, str], tuple[list[np.ndarray], list[bool], list[np.ndarray]]] = {}
         for name in SETS:
             entries, splits = load_set(name)
-            index = SearchIndex.build(
-                entries, max_classifier_phrasings=0 if retrieval_only else 10**9
+            kbs = (
+                calibration_kbs(entries, splits["val"], rng)
+                if limit
+                else [(entries, splits["val"], 1.0)]
             )
-            for key, (rows, labels) in calibration_rows(index, splits["val"]).items():
-                acc = pooled.setdefault(key, ([], []))
-                acc[0].append(rows)
-                acc[1].extend(labels)
-        for key, (blocks, labels) in sorted(pooled.items()):
-            print(key, fit(np.vstack(blocks), labels))
+            for kb, queries, weight in kbs:
+                index = SearchIndex.build(kb, max_classifier_phrasings=limit, embedders=embedders)
+                for key, (rows, labels) in calibration_rows(index, queries).items():
+                    acc = pooled.setdefault(key, ([], [], []))
+                    acc[0].append(rows)
+                    acc[1].extend(labels)
+                    acc[2].append(np.full(len(labels), weight))
+        for key, (blocks, labels, weights) in sorted(pooled.items()):
+            if key[0] == label:
+                print(key, fit(np.vstack(blocks), labels, np.concatenate(weights)))
     print("paste the coefficients into search_calibration.py, then rerun with --sweep")
+
+
+def calibration_kbs(
+    entries: list[KBEntry], queries: list[Query], rng: random.Random
+) -> list[tuple[list[KBEntry], list[Query], float]]:
+    """The set's knowledge base, then variants of it, each with its questions and the weight
+    its calibration rows get.
+
+    Real knowledge bases are often smaller and thinner than the benchmark's: a handful of
+    entries, where the classifier's probability is inflated (with two entries one always has
+    at least half), and entries with only a couple of phrasings, whose typical embedding
+    similarity rests on a single pair. So calibration also sees the set with only the first
+    two questions of each entry, and random subsets of ``CALIBRATION_SIZES`` entries, where
+    the questions of the entries left out become out of scope, as many as there are covered
+    ones. The variants together weigh as much as the full knowledge base, so the threshold
+    still means the same on it.
+    """
+    variants = [(_first_questions(entries, 2), queries)]
+    for size in CALIBRATION_SIZES:
+        for _ in range(CALIBRATION_DRAWS):
+            kept = rng.sample(entries, min(size, len(entries)))
+            ids = {entry.id for entry in kept}
+            covered = [(q, expected) for q, expected in queries if expected in ids]
+            others = [(q, None) for q, expected in queries if expected not in ids]
+            rng.shuffle(others)
+            variants.append((kept, covered + others[: max(len(covered), CALIBRATION_MIN_OOS)]))
+    weight = len(queries) / sum(len(asked) for _, asked in variants)
+    return [(entries, queries, 1.0)] + [(kb, asked, weight) for kb, asked in variants]
+
+
+def _first_questions(entries: list[KBEntry], count: int) -> list[KBEntry]:
+    return [dataclasses.replace(entry, questions=entry.questions[:count]) for entry in entries]
+
+
+class Remembering:
+    """An encoder that remembers every text it has encoded: calibration asks each val
+    question again in every smaller knowledge base drawn from its set."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+        self.dimension = encoder.dimension
+        self._seen: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._seen]
+        if missing:
+            self._seen.update(zip(missing, self._encoder.encode(missing), strict=True))
+        return np.array([self._seen[text] for text in texts], dtype=np.float32).reshape(
+            len(texts), self.dimension
+        )
 
 
 def sweep() -> None:
@@ -142,7 +223,7 @@ def sweep() -> None:
             score = best.score if best else 0.0
             rows.append((score, expected is None, best is not None and best.entry_id == expected))
         outcomes.append((name, np.array(rows, dtype=float)))
-    for threshold in np.arange(0.20, 0.81, 0.05):
+    for threshold in np.arange(0.20, 0.805, 0.01):
         cells = []
         for name, rows in outcomes:
             answered = rows[:, 0] >= threshold

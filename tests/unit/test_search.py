@@ -3,10 +3,12 @@ language, and no answer at all when the knowledge base does not cover the questi
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
 
+from core.features.faq import semantic
 from core.features.faq.entries import KBEntry
 from core.features.faq.search import DEFAULT_MIN_CONFIDENCE, SearchIndex, SearchResult
 from core.features.faq.search_eval import evaluate
@@ -109,6 +111,21 @@ def test_close_paraphrase_is_answered_confidently(index: SearchIndex) -> None:
     ["what is the capital of mongolia", "play some jazz music", "明天北京天气怎么样"],
 )
 def test_unrelated_question_is_declined(index: SearchIndex, question: str) -> None:
+    assert index.search(question).confident(DEFAULT_MIN_CONFIDENCE) is None
+
+
+needs_encoders = pytest.mark.skipif(
+    semantic.model_dir() is None or importlib.util.find_spec(semantic.CJK_PACKAGE) is None,
+    reason="both sentence encoders are installed by `make install`",
+)
+
+
+@needs_encoders
+@pytest.mark.parametrize("question", ["怎么修改头像", "how do I change my avatar"])
+def test_question_worded_like_an_entry_on_a_topic_it_lacks_is_declined(
+    index: SearchIndex, question: str
+) -> None:
+    # Worded like "how do I change my password", but nothing here is about avatars.
     assert index.search(question).confident(DEFAULT_MIN_CONFIDENCE) is None
 
 

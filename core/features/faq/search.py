@@ -106,6 +106,15 @@ class _Features:
     entries: IntArray
     mode: Mode
     values: FloatArray  # one row per shortlisted entry, columns as search_calibration.FEATURES
+    semantic_family: str | None = None
+    """Script family of the encoder that read the question, in semantic mode."""
+
+    def mode_for(self, family: str) -> Mode:
+        """The calibration for an entry of ``family``: an encoder's similarities mean nothing
+        for entries written in a script it did not read, so those are scored lexically."""
+        if self.mode == "semantic" and family != self.semantic_family:
+            return "classifier"
+        return self.mode
 
 
 class SearchIndex:
@@ -182,6 +191,7 @@ class SearchIndex:
                 shared_embedders() if isinstance(embedders, _Shared) else embedders,
                 [p for e in entries for p in e.phrasings],
                 [locale_family(e.locale) for e in entries for _ in e.phrasings],
+                phrasing_entry,
                 SEMANTIC_WEIGHTS,
             )
             if semantic is not None:
@@ -213,7 +223,7 @@ class SearchIndex:
         scores = np.zeros(len(features.entries))
         for family in sorted(set(families)):
             rows = families == family
-            scores[rows] = calibrated(features.mode, family, features.values[rows])
+            scores[rows] = calibrated(features.mode_for(family), family, features.values[rows])
         order = np.lexsort((features.entries, -scores))[:limit]
         candidates = tuple(
             Candidate(self._entries[features.entries[i]].id, float(scores[i])) for i in order
@@ -262,11 +272,7 @@ class SearchIndex:
         sims = np.asarray((query @ self._vectors_t).todense(), dtype=np.float64).ravel()
         cosine = np.maximum.reduceat(sims, self._entry_start)
         view = self._semantic.similarities(question) if self._semantic is not None else None
-        meaning = None
-        joint = sims
-        if view is not None:
-            meaning, weight = view
-            joint = sims + weight * meaning
+        joint = sims if view is None else sims + view.weight * view.cosines
         logits = self._classifier.logits(joint[None, :]).ravel()
         logits[~allowed] = -np.inf
         logits -= logits[allowed].max()
@@ -280,12 +286,18 @@ class SearchIndex:
             self._fuzz(tokens, shortlist),
             prob[shortlist],
             np.clip(margin, -20.0, 20.0) / 10.0,
+            np.full(len(shortlist), np.log(allowed.sum())),
         ]
-        if meaning is None:
+        if view is None:
             return _Features(shortlist, "classifier", np.column_stack(columns))
-        closest = np.maximum.reduceat(meaning, self._entry_start)
-        columns += [closest[shortlist], _margin(closest, shortlist, allowed)]
-        return _Features(shortlist, "semantic", np.column_stack(columns))
+        closest = np.maximum.reduceat(view.cosines, self._entry_start)
+        typical = view.typical[shortlist]
+        columns += [
+            closest[shortlist],
+            _margin(closest, shortlist, allowed),
+            closest[shortlist] - typical,
+        ]
+        return _Features(shortlist, "semantic", np.column_stack(columns), view.family)
 
     def _retrieval_features(
         self, query: sp.csr_matrix, tokens: list[str], allowed: npt.NDArray[np.bool_]

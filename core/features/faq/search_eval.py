@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.features.faq.search import DEFAULT_MIN_CONFIDENCE, SearchIndex
-from core.features.faq.search_calibration import Mode, locale_family
+from core.features.faq.search_calibration import FEATURES, Mode, locale_family
 
 _TOP_CONFUSIONS = 10
 _CALIBRATION_DEPTH = 5
@@ -109,10 +109,9 @@ def calibration_rows(
         depth = _CALIBRATION_DEPTH
         for row, position in zip(features.values[:depth], features.entries[:depth], strict=True):
             entry = in_order[position]
-            rows, labels = grouped.setdefault(
-                (features.mode, locale_family(entry.locale)), ([], [])
-            )
-            rows.append(row)
+            family = locale_family(entry.locale)
+            rows, labels = grouped.setdefault((features.mode_for(family), family), ([], []))
+            rows.append(row[: len(FEATURES[features.mode_for(family)])])
             labels.append(entry.id == expected)
     return {key: (np.vstack(rows), labels) for key, (rows, labels) in grouped.items()}
 

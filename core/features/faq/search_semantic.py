@@ -9,6 +9,14 @@ Each script family has its own encoder (all-MiniLM-L6-v2 reads English but not C
 a phrasing is embedded only by its family's encoder, other families' rows stay zero, and a
 question is embedded by the encoder of its own script. A family without an encoder
 installed keeps the lexical pipeline and pays nothing.
+
+Raw embedding cosines do not mean the same for every model or entry: multilingual-e5 puts
+almost any two Chinese questions above 0.85, MiniLM spreads English ones from 0 to 1, and
+an entry whose phrasings are near-identical is matched more closely than a broad one. So each
+entry also gets a typical similarity: how close each of its phrasings comes to the nearest of
+its other phrasings, on average. A question that is really one more way of asking the entry
+should come about that close; "how do I change my avatar" against an entry phrased "how do I
+change my password" does not, although its raw cosine is high.
 """
 
 from __future__ import annotations
@@ -26,12 +34,20 @@ FloatArray = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
 
 
+USUAL_TYPICAL = {"latin": 0.74, "cjk": 0.90}
+"""Typical similarity of an entry's phrasings with each family's encoder (MiniLM, e5), the
+mean over the benchmark sets' entries."""
+
+
 @dataclass(frozen=True)
 class _Channel:
     embedder: Embedder
     vectors: F32
     """One unit row per phrasing, in index order; zero outside this channel's family."""
     weight: float
+    typical: FloatArray
+    """Per entry, the mean similarity of its phrasings in this family's script to their
+    nearest sibling (see ``build`` for entries with a single such phrasing)."""
 
 
 @dataclass(frozen=True)
@@ -44,10 +60,12 @@ class SemanticView:
         embedders: Mapping[str, Embedder],
         phrasings: Sequence[str],
         families: Sequence[str],
+        owners: npt.NDArray[np.intp],
         weights: Mapping[str, float],
     ) -> SemanticView | None:
         """Embed each family's phrasings (from the cache where possible) and persist new
-        ones; None when no phrasing has an encoder for its family."""
+        ones; None when no phrasing has an encoder for its family. ``owners`` gives each
+        phrasing's entry, in index order."""
         channels = {}
         for family, embedder in embedders.items():
             rows = [i for i, f in enumerate(families) if f == family]
@@ -56,7 +74,15 @@ class SemanticView:
             vectors = np.zeros((len(phrasings), embedder.dimension), dtype=np.float32)
             vectors[rows] = embedder.embed([phrasings[i] for i in rows])
             embedder.save()
-            channels[family] = _Channel(embedder, vectors, weights[family])
+            # A phrasing in another script (the English title of a Chinese entry) says
+            # nothing about how close the entry's paraphrases come to each other.
+            own = [i for i in rows if has_cjk(phrasings[i]) == (family == "cjk")]
+            typical = _typical(vectors[own], owners[own], int(owners.max()) + 1)
+            # An entry with a single such phrasing has no typical similarity of its own; the
+            # knowledge base's average stands in, or without any, the encoder's usual one.
+            known = typical[np.isfinite(typical)]
+            typical[np.isnan(typical)] = known.mean() if len(known) else USUAL_TYPICAL[family]
+            channels[family] = _Channel(embedder, vectors, weights[family], typical)
         return cls(channels) if channels else None
 
     def gram(self) -> FloatArray:
@@ -68,12 +94,39 @@ class SemanticView:
         assert out is not None
         return out
 
-    def similarities(self, question: str) -> tuple[FloatArray, float] | None:
-        """The question's embedding cosine to every phrasing and its channel's weight; None
-        if no encoder reads the question's script, so it is ranked lexically."""
-        channel = self.channels.get("cjk" if has_cjk(question) else "latin")
+    def similarities(self, question: str) -> Similarities | None:
+        """The question's embedding cosines to every phrasing; None if no encoder reads the
+        question's script, so it is ranked lexically."""
+        family = "cjk" if has_cjk(question) else "latin"
+        channel = self.channels.get(family)
         if channel is None:
             return None
         vector = channel.embedder.embed_question(question)
-        out: FloatArray = (channel.vectors @ vector).astype(np.float64)
-        return out, channel.weight
+        cosines: FloatArray = (channel.vectors @ vector).astype(np.float64)
+        return Similarities(family, cosines, channel.weight, channel.typical)
+
+
+@dataclass(frozen=True)
+class Similarities:
+    """A question's view through the encoder of its script family."""
+
+    family: str
+    cosines: FloatArray
+    """To every phrasing, in index order; zero for phrasings of other families."""
+    weight: float
+    typical: FloatArray
+    """Per entry, as :attr:`_Channel.typical`."""
+
+
+def _typical(vectors: F32, owners: npt.NDArray[np.intp], n_entries: int) -> FloatArray:
+    """Per entry, the mean over its phrasings of the cosine to their nearest sibling."""
+    gram = (vectors @ vectors.T).astype(np.float64)
+    siblings = owners[:, None] == owners[None, :]
+    np.fill_diagonal(siblings, False)
+    nearest = np.where(siblings, gram, -np.inf).max(axis=1, initial=-np.inf)
+    has = np.isfinite(nearest)
+    totals = np.bincount(owners[has], weights=nearest[has], minlength=n_entries)
+    counts = np.bincount(owners[has], minlength=n_entries)
+    out: FloatArray = np.full(n_entries, np.nan)
+    np.divide(totals, counts, out=out, where=counts > 0)
+    return out
