@@ -23,3 +23,21 @@ async def test_members_do_not_see_internal_breach_flags(run_script: RunScript) -
     assert "breached" not in to_alice[-1] and "T-1" in to_alice[-1]
     assert "⚠️ breached" in to_bob[-1]
 
+
+async def test_staff_closing_a_ticket_read_who_gets_the_transcript(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Printer | jammed
+        @as mod:bob
+        /ticket close T-1 fixed
+        """,
+        **DESK,
+    )
+    to_bob = [m["text"] for m in messages if m["to"] == "bob"]
+    to_alice = [m["text"] for m in messages if m["to"] == "alice"]
+    assert (
+        to_bob[-1]
+        == "T-1 is closed: fixed. /ticket transcript T-1 sends the member the conversation."
+    )
+    assert to_alice[-1].endswith("/ticket transcript sends you the conversation.")

@@ -71,15 +71,17 @@ async def ticket_close(
     if found.status == Status.CLOSED.value:
         return [Reply("tickets/already", {"ticket": found}, visibility=Visibility.PRIVATE)]
     await service.close(ctx.session, found, ctx.member.id, reason, ctx.now)
-    replies = [Reply("tickets/closed", {"ticket": found, "reason": reason})]
-    key = service.outbox_key(found.id, "closed", ctx.event.event_id)
     by_member = found.member_id == ctx.member.id
+    replies = [
+        Reply("tickets/closed", {"ticket": found, "reason": reason, "for_staff": not by_member})
+    ]
+    key = service.outbox_key(found.id, "closed", ctx.event.event_id)
     place = staff_place(found)
     if by_member and place is not None and not found.member_inside:
         note = Reply("tickets/staff_closed", {"ticket": found, "reason": reason or "member"})
         replies.append(Reply(note.template, note.context, to_place=place, idempotency_key=key))
     elif not by_member and not found.member_inside:
-        note = Reply("tickets/closed", {"ticket": found, "reason": reason})
+        note = Reply("tickets/closed", {"ticket": found, "reason": reason, "for_staff": False})
         replies.append(
             Reply(
                 note.template,
