@@ -41,3 +41,29 @@ async def test_staff_closing_a_ticket_read_who_gets_the_transcript(run_script: R
         == "T-1 is closed: fixed. /ticket transcript T-1 sends the member the conversation."
     )
     assert to_alice[-1].endswith("/ticket transcript sends you the conversation.")
+
+
+async def test_day_counts_read_naturally(run_script: RunScript) -> None:
+    desk = {**DESK, "tickets": {"staff_places": ["console:support"], "reopen_days": 1}}
+    desk["tickets"] |= {"inactive_warn_days": 1.0, "inactive_close_days": 1.5}
+    messages = await run_script(
+        """
+        @as dave
+        /ticket The CSV export is empty | It has headers only
+        @as mod:bob
+        /ticket reply T-1 Which browser do you use?
+        @clock +1d
+        @clock +12h
+        /ticket stats 1
+        /ticket stats 0
+        """,
+        **desk,
+    )
+    to_dave = [m["text"] for m in messages if m["to"] == "dave"]
+    assert any("otherwise it closes in 12 hours." in t for t in to_dave)
+    assert any(t.endswith("Reply within 1 day to reopen it.") for t in to_dave)
+    to_bob = [m["text"] for m in messages if m["to"] == "bob"]
+    assert to_bob[-2].startswith("Support, last day\n")
+    assert to_bob[-1].startswith(
+        "Support, last day (you asked for 0; /ticket stats covers 1 to 365 days)\n"
+    )

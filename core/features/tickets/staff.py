@@ -27,6 +27,7 @@ from core.settings import PRIORITIES
 
 MOD = Role.MODERATOR
 STATS_DAYS = 7
+MAX_STATS_DAYS = 365
 
 
 def _updated(ticket: Ticket, change: str, **context: object) -> Reply:
@@ -167,13 +168,13 @@ async def ticket_export(ctx: Context) -> Reply:
 @registry.command("ticket stats", ArgSpec("days", ArgType.INTEGER, required=False), min_role=MOD)
 async def ticket_stats(ctx: Context, days: int = STATS_DAYS) -> Reply:
     """Support figures for the last days: volume, speed, breaches, ratings, deflection."""
-    days = min(max(days, 1), 365)
+    asked, days = days, min(max(days, 1), MAX_STATS_DAYS)
     # Periods are half-open; what happened this very moment belongs to "the last days".
     end = ctx.now + timedelta(microseconds=1)
     figures = await support_figures(ctx.session, end - timedelta(days=days), end, now=ctx.now)
     who = await names(ctx, *(r.member_id for r in figures.csat_by_moderator))
     return Reply(
         "tickets/stats",
-        {"figures": figures, "days": days, "moderators": who},
+        {"figures": figures, "days": days, "asked": asked, "moderators": who},
         visibility=Visibility.PRIVATE,
     )

@@ -132,13 +132,20 @@ async def follow_up_quiet_tickets(services: Services) -> int:
                     "tickets/inactive_warning",
                     {
                         "ticket": ticket,
-                        "days": f"{settings.inactive_close_days - settings.inactive_warn_days:g}",
+                        "hours": _whole_hours(
+                            settings.inactive_close_days - settings.inactive_warn_days
+                        ),
                     },
                     locale=ticket.locale,
                 )
                 queued += await services.notifier.to_member(session, ticket.member_id, reply, key)
         await session.commit()
     return queued
+
+
+def _whole_hours(days: float) -> int:
+    """Half a day reads as 12 hours, not "0.5 days"; at least an hour is left to answer."""
+    return max(1, round(days * 24))
 
 
 async def _close_quiet(
