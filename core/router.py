@@ -151,7 +151,7 @@ class Router:
                 return action.feature, [
                     Reply(
                         "core/forbidden",
-                        {"command": action.action_id},
+                        {"command": None},
                         visibility=Visibility.PRIVATE,
                     )
                 ]

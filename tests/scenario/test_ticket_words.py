@@ -67,3 +67,19 @@ async def test_day_counts_read_naturally(run_script: RunScript) -> None:
     assert to_bob[-1].startswith(
         "Support, last day (you asked for 0; /ticket stats covers 1 to 365 days)\n"
     )
+
+
+async def test_a_member_pressing_claim_is_refused_in_words_they_know(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Printer | jammed
+        @as mallory
+        @place #support/T-1
+        @press 1
+        """,
+        **DESK,
+    )
+    refused = [m for m in messages if m["to"] == "mallory"][-1]
+    assert refused["text"].startswith("Only moderators can use this button.")
+    assert "tickets.claim" not in refused["text"]
