@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.scenario.conftest import RunScript
-from tests.scenario.test_tickets import DESK
+from tests.scenario.test_tickets import DESK, _ticket
 
 
 async def test_members_do_not_see_internal_breach_flags(run_script: RunScript) -> None:
@@ -83,3 +83,25 @@ async def test_a_member_pressing_claim_is_refused_in_words_they_know(run_script:
     refused = [m for m in messages if m["to"] == "mallory"][-1]
     assert refused["text"].startswith("Only moderators can use this button.")
     assert "tickets.claim" not in refused["text"]
+
+
+async def test_claiming_a_resolved_ticket_asks_to_reopen_it_first(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Printer | jammed
+        @as mod:bob
+        /ticket resolve T-1
+        @as mod:carol
+        /ticket claim T-1
+        /ticket close T-1
+        /ticket assign me T-1
+        """,
+        **DESK,
+    )
+    to_carol = [m["text"] for m in messages if m["to"] == "carol"]
+    assert to_carol[0] == "T-1 is resolved; send /ticket reopen T-1 first."
+    assert to_carol[-1] == "T-1 is closed; send /ticket reopen T-1 first."
+    assert (await _ticket(database_url)).assignee_id is None

@@ -21,13 +21,17 @@ from core.features.tickets.chat import (
 from core.features.tickets.desk import csat_reply
 from core.features.tickets.export import tickets_csv
 from core.features.tickets.figures import support_figures
-from core.features.tickets.models import Status, Ticket
+from core.features.tickets.models import ACTIVE, Status, Ticket
 from core.registry import ArgSpec, ArgType
 from core.settings import PRIORITIES
 
 MOD = Role.MODERATOR
 STATS_DAYS = 7
 MAX_STATS_DAYS = 365
+
+
+def _not_active(ticket: Ticket) -> Reply:
+    return Reply("tickets/not_active", {"ticket": ticket}, visibility=Visibility.PRIVATE)
 
 
 def _updated(ticket: Ticket, change: str, **context: object) -> Reply:
@@ -45,7 +49,10 @@ async def ticket_claim(ctx: Context, ticket: str | None = None) -> Reply:
 
 async def _claim(ctx: Context, ticket: Ticket) -> Reply:
     """Two moderators pressing Claim at once must not take the ticket from each other; taking
-    over is a deliberate /ticket assign me. Pressing one's own Claim again changes nothing."""
+    over is a deliberate /ticket assign me. Pressing one's own Claim again changes nothing.
+    A resolved or closed ticket is reopened on purpose, not by taking it on."""
+    if ticket.status not in ACTIVE:
+        return _not_active(ticket)
     if ticket.assignee_id is not None and ticket.assignee_id != ctx.member.id:
         holder = (await names(ctx, ticket.assignee_id)).get(ticket.assignee_id, "?")
         return Reply(
@@ -73,6 +80,8 @@ async def ticket_assign(ctx: Context, who: str, ticket: str | None = None) -> Re
     found = await find(ctx, ticket)
     if found is None:
         return not_found(ticket)
+    if found.status not in ACTIVE:
+        return _not_active(found)
     assignee = await member_named(ctx, who)
     if assignee is None:
         return Reply("tickets/who", {"who": who}, visibility=Visibility.PRIVATE)
