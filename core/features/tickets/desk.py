@@ -14,7 +14,7 @@ from core.features.tickets.chat import (
     registry,
     split_ref,
 )
-from core.features.tickets.models import Status, Ticket
+from core.features.tickets.models import ACTIVE, Status, Ticket
 from core.features.tickets.places import staff_place
 from core.registry import ArgSpec, ArgType
 
@@ -135,12 +135,20 @@ def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
     )
 
 
+def rateable(ticket: Ticket) -> bool:
+    """A rating is about a resolution: an old button pressed after the ticket was reopened
+    must neither score the open ticket nor turn the member's next words into a comment."""
+    return ticket.resolved_at is not None and ticket.status not in ACTIVE
+
+
 @registry.action("tickets.rate")
 async def rate(ctx: Context, arg: str) -> Reply:
     raw_id, _, raw_score = arg.partition(":")
     ticket = await lookup.get(ctx.session, service.parse_ref(raw_id))
     if ticket is None or ticket.member_id != ctx.member.id or not raw_score.isdigit():
         return Reply("tickets/not_found", {"ref": raw_id}, visibility=Visibility.PRIVATE)
+    if not rateable(ticket):
+        return Reply("tickets/not_rateable", {"ticket": ticket}, visibility=Visibility.PRIVATE)
     score = min(max(int(raw_score), RATINGS[0]), RATINGS[-1])
     await service.rate(ctx.session, ticket, score, ctx.now)
     await ctx.session.commit()

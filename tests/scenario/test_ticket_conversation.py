@@ -1,0 +1,39 @@
+"""Who speaks on a ticket and what a member's words do once it is resolved and rated."""
+
+from __future__ import annotations
+
+from tests.scenario.conftest import RunScript
+from tests.scenario.test_tickets import DESK, _ticket, said_to
+
+
+async def test_a_stale_rating_button_neither_rates_nor_swallows_the_next_message(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Printer | jammed
+        @as mod:bob
+        @place #support/T-1
+        Fixed it
+        /ticket resolve
+        @as alice
+        @place dm
+        it broke again
+        @press 1
+        Here is the error code: E42, please help
+        @as mod:bob
+        /ticket stats
+        """,
+        **DESK,
+    )
+    to_alice = [m["text"] for m in messages if m["to"] == "alice"]
+    assert (
+        to_alice[-1]
+        == "T-1 is open again, so there is nothing to rate now. The team will ask when it is resolved."
+    )
+    assert "E42" in said_to(messages, "#support/T-1")[-1]["text"]
+    assert "no ratings yet" in messages[-1]["text"]
+    ticket = await _ticket(database_url)
+    assert (ticket.status, ticket.csat_score, ticket.csat_comment) == ("open", None, None)
+
