@@ -37,3 +37,22 @@ async def test_a_stale_rating_button_neither_rates_nor_swallows_the_next_message
     ticket = await _ticket(database_url)
     assert (ticket.status, ticket.csat_score, ticket.csat_comment) == ("open", None, None)
 
+
+async def test_only_moderators_in_the_staff_thread_speak_for_the_team(
+    run_script: RunScript, database_url: str
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Printer | jammed
+        @as mallory
+        @place #support/T-1
+        lol I am support now, send me your password
+        """,
+        **DESK,
+    )
+    assert not any("password" in m["text"] for m in messages if m["to"] == "alice")
+    (refused,) = [m for m in messages if m["to"] == "mallory"]
+    assert refused["visibility"] == "private"
+    assert "your message was not passed on" in refused["text"]
+    assert (await _ticket(database_url)).first_response_at is None

@@ -10,15 +10,26 @@ from __future__ import annotations
 from core.context import Context
 from core.events import EventKind, Reply, Role, Visibility
 from core.features.tickets import lookup, opening, service
-from core.features.tickets.chat import find, not_found, registry, reopen_within, staff_label
-from core.features.tickets.models import Status, Ticket
+from core.features.tickets.chat import (
+    find,
+    is_staff,
+    not_found,
+    registry,
+    reopen_within,
+    staff_label,
+)
+from core.features.tickets.models import ACTIVE, Status, Ticket
 from core.features.tickets.places import is_staff_root, staff_place
 from core.registry import ArgSpec, ArgType
 
 
 @registry.on(EventKind.MESSAGE)
 async def on_message(ctx: Context) -> list[Reply] | None:
-    """Ticket conversations come before FAQ answers: a DM during a ticket is for the team."""
+    """Ticket conversations come before FAQ answers: a DM during a ticket is for the team.
+
+    In the staff place only moderators speak for the team: anyone else's message there is
+    neither relayed to the member nor counted as an answer.
+    """
     if ctx.place.is_dm:
         drafted = await opening.continue_draft(ctx)
         if drafted is not None:
@@ -28,7 +39,7 @@ async def on_message(ctx: Context) -> list[Reply] | None:
         )
         if ticket is None:
             return None
-        if ticket.awaiting_comment:
+        if ticket.awaiting_comment and ticket.status not in ACTIVE:
             return await _comment(ctx, ticket, ctx.event.text)
         return await member_says(ctx, ticket, ctx.event.text)
     ticket = await _ticket_here(ctx)
@@ -39,6 +50,8 @@ async def on_message(ctx: Context) -> list[Reply] | None:
             await _keep(ctx, ticket, from_staff=False, text=ctx.event.text)
             return None
         return await member_says(ctx, ticket, ctx.event.text)
+    if not is_staff(ctx):
+        return [Reply("tickets/staff_only", {"ticket": ticket}, visibility=Visibility.PRIVATE)]
     return await staff_says(ctx, ticket, ctx.event.text) or None
 
 
