@@ -148,11 +148,13 @@ async def add_message(
     text: str,
     now: datetime,
     reopen_within: timedelta,
+    may_reopen: bool = True,
 ) -> TicketMessage:
     """Keep what was said and move the ticket along.
 
     Staff answering puts the ball in the member's court; the member answering takes it back,
-    and reopens a resolved or closed ticket within ``reopen_within``.
+    and reopens a resolved or closed ticket within ``reopen_within`` unless ``may_reopen`` is
+    false (the member is asked first).
     """
     message = TicketMessage(
         ticket_id=ticket.id,
@@ -171,7 +173,7 @@ async def add_message(
             await _set_status(session, ticket, Status.WAITING_ON_MEMBER, author_id, now)
     elif status is Status.WAITING_ON_MEMBER:
         await _set_status(session, ticket, _working_status(ticket), author_id, now)
-    elif status not in ACTIVE and can_reopen(ticket, now, reopen_within):
+    elif status not in ACTIVE and may_reopen and can_reopen(ticket, now, reopen_within):
         await reopen(session, ticket, author_id, now)
     await session.flush()
     return message
