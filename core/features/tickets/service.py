@@ -70,6 +70,9 @@ async def _set_status(
     if ticket.status == status.value:
         return
     await record(session, ticket, "status", actor_id, now, old=ticket.status, new=status.value)
+    if ticket.status == Status.WAITING_ON_MEMBER.value and ticket.waiting_since is not None:
+        waited = int((now - ticket.waiting_since).total_seconds())
+        ticket.waited_seconds = (ticket.waited_seconds or 0) + waited
     ticket.status = status.value
     ticket.waiting_since = now if status is Status.WAITING_ON_MEMBER else None
     ticket.warned_at = None
@@ -109,6 +112,7 @@ async def open_ticket(
         created_at=now,
         response_escalation=0,
         resolution_escalation=0,
+        waited_seconds=0,
         awaiting_comment=False,
     )
     session.add(ticket)

@@ -54,7 +54,8 @@ async def escalate_breaches(services: Services) -> int:
             hours = settings.resolution_hours.get(ticket.priority)
             waiting = ticket.status == Status.WAITING_ON_MEMBER.value
             if hours is not None and not waiting:
-                level = _level(now, ticket.created_at, timedelta(hours=hours))
+                working_since = ticket.created_at + timedelta(seconds=ticket.waited_seconds)
+                level = _level(now, working_since, timedelta(hours=hours))
                 if level > ticket.resolution_escalation:
                     queued += await _escalate(services, session, ticket, "resolution", level)
                     ticket.resolution_escalation = level
