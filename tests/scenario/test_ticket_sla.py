@@ -32,3 +32,23 @@ async def test_waiting_on_the_member_does_not_count_against_resolution(
     texts = [m["text"] for m in messages]
     breach = next(i for i, t in enumerate(texts) if "missed its resolution target" in t)
     assert breach > next(i for i, t in enumerate(texts) if "any news?" in t)
+
+
+async def test_a_founder_who_talks_to_the_bot_late_still_gets_the_escalation_once(
+    run_script: RunScript,
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Site down | x
+        @clock +5h
+        @as founder:fiona
+        /help
+        @clock +1h
+        @clock +1h
+        """,
+        **DESK,
+    )
+    to_fiona = [m for m in messages if m["to"] == "fiona" and "Escalation" in m["text"]]
+    assert len(to_fiona) == 1 and "T-1" in to_fiona[0]["text"]
+    assert len(said_to(messages, "#support")) == 1, "the channel heard once, at the first sweep"
