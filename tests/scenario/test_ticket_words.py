@@ -105,3 +105,18 @@ async def test_claiming_a_resolved_ticket_asks_to_reopen_it_first(
     assert to_carol[0] == "T-1 is resolved; send /ticket reopen T-1 first."
     assert to_carol[-1] == "T-1 is closed; send /ticket reopen T-1 first."
     assert (await _ticket(database_url)).assignee_id is None
+
+
+async def test_a_member_without_open_tickets_is_told_so(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket show
+        /ticket close
+        /ticket show me my tickets
+        """,
+        **DESK,
+    )
+    shown, closed, named = (m["text"] for m in messages)
+    assert shown == closed == "You have no open tickets; /ticket list mine shows your earlier ones."
+    assert named.startswith("I can't find ticket me") and named.endswith("/ticket list shows them.")

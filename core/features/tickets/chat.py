@@ -47,8 +47,20 @@ def split_ref(ref: str | None, text: str | None) -> tuple[str | None, str | None
     return None, f"{ref} {text}" if text else ref
 
 
-def not_found(ref: str | None) -> Reply:
-    return Reply("tickets/not_found", {"ref": ref or ""}, visibility=Visibility.PRIVATE)
+def not_found(ref: str | None, *, none_open: bool = False) -> Reply:
+    return Reply(
+        "tickets/not_found",
+        {"ref": ref or "", "none_open": none_open},
+        visibility=Visibility.PRIVATE,
+    )
+
+
+async def which_ticket(ctx: Context, ref: str | None) -> Reply:
+    """No ticket meant: a member with no open ticket hears that, not a request for an id."""
+    if ref or is_staff(ctx):
+        return not_found(ref)
+    live = await lookup.open_count(ctx.session, ctx.member.id)
+    return not_found(ref, none_open=live == 0)
 
 
 def staff_label(ctx: Context) -> str | None:

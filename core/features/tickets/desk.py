@@ -13,6 +13,7 @@ from core.features.tickets.chat import (
     not_found,
     registry,
     split_ref,
+    which_ticket,
 )
 from core.features.tickets.models import ACTIVE, Status, Ticket
 from core.features.tickets.places import staff_place
@@ -43,7 +44,7 @@ async def ticket_show(ctx: Context, ticket: str | None = None) -> Reply:
     """Show a ticket with its latest messages."""
     found = await find(ctx, ticket)
     if found is None:
-        return not_found(ticket)
+        return await which_ticket(ctx, ticket)
     said = await service.messages(ctx.session, found)
     who = await names(ctx, found.member_id, found.assignee_id)
     return Reply(
@@ -67,7 +68,7 @@ async def ticket_close(
     ticket, reason = split_ref(ticket, reason)
     found = await find(ctx, ticket)
     if found is None:
-        return [not_found(ticket)]
+        return [await which_ticket(ctx, ticket)]
     if found.status == Status.CLOSED.value:
         return [Reply("tickets/already", {"ticket": found}, visibility=Visibility.PRIVATE)]
     await service.close(ctx.session, found, ctx.member.id, reason, ctx.now)
@@ -99,7 +100,7 @@ async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply | 
     """Send a ticket's transcript to its member as a Markdown file."""
     found = await find(ctx, ticket)
     if found is None:
-        return not_found(ticket)
+        return await which_ticket(ctx, ticket)
     text = found.transcript or service.transcript(found, await service.messages(ctx.session, found))
     reply = Reply(
         "tickets/transcript",
@@ -146,7 +147,7 @@ async def rate(ctx: Context, arg: str) -> Reply:
     raw_id, _, raw_score = arg.partition(":")
     ticket = await lookup.get(ctx.session, service.parse_ref(raw_id))
     if ticket is None or ticket.member_id != ctx.member.id or not raw_score.isdigit():
-        return Reply("tickets/not_found", {"ref": raw_id}, visibility=Visibility.PRIVATE)
+        return not_found(raw_id)
     if not rateable(ticket):
         return Reply("tickets/not_rateable", {"ticket": ticket}, visibility=Visibility.PRIVATE)
     score = min(max(int(raw_score), RATINGS[0]), RATINGS[-1])
