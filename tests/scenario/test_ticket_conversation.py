@@ -28,10 +28,7 @@ async def test_a_stale_rating_button_neither_rates_nor_swallows_the_next_message
         **DESK,
     )
     to_alice = [m["text"] for m in messages if m["to"] == "alice"]
-    assert (
-        to_alice[-1]
-        == "T-1 is open again, so there is nothing to rate now. The team will ask when it is resolved."
-    )
+    assert to_alice[-1].startswith("T-1 is open again, so there is nothing to rate now.")
     assert "E42" in said_to(messages, "#support/T-1")[-1]["text"]
     assert "no ratings yet" in messages[-1]["text"]
     ticket = await _ticket(database_url)
