@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.context import Context
-from core.events import Attachment, Button, Reply, Visibility
+from core.events import Attachment, Button, Platform, Reply, Visibility
 from core.features.tickets import lookup, service
 from core.features.tickets.chat import (
     TICKET,
@@ -15,9 +17,10 @@ from core.features.tickets.chat import (
     split_ref,
     which_ticket,
 )
-from core.features.tickets.models import ACTIVE, Status, Ticket
+from core.features.tickets.models import ACTIVE, Status, Ticket, TicketMessage
 from core.features.tickets.places import staff_place
 from core.registry import ArgSpec, ArgType
+from core.render import Renderer
 
 RATINGS = range(1, 6)
 
@@ -101,7 +104,12 @@ async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply | 
     found = await find(ctx, ticket)
     if found is None:
         return await which_ticket(ctx, ticket)
-    text = found.transcript or service.transcript(found, await service.messages(ctx.session, found))
+    text = member_transcript(
+        ctx.services.renderer,
+        found,
+        await service.messages(ctx.session, found),
+        names_visible=ctx.services.settings.tickets.staff_names_visible,
+    )
     reply = Reply(
         "tickets/transcript",
         {"ticket": found},
@@ -120,6 +128,18 @@ async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply | 
         ),
         Reply("tickets/sent", {"ticket": found}, visibility=Visibility.PRIVATE),
     ]
+
+
+def member_transcript(
+    renderer: Renderer, ticket: Ticket, said: Sequence[TicketMessage], *, names_visible: bool
+) -> str:
+    """The member's copy speaks the ticket's language and signs staff as the team, as the
+    relayed replies did; the archive (``Ticket.transcript``) keeps names for staff."""
+    context = {"ticket": ticket, "messages": said, "names_visible": names_visible}
+    text = renderer.render(
+        "tickets/transcript_file", context, platform=Platform.CONSOLE, locale=ticket.locale
+    )
+    return text.rstrip() + "\n"
 
 
 def csat_reply(ticket: Ticket, ctx: Context) -> Reply:

@@ -283,7 +283,8 @@ async def messages(session: AsyncSession, ticket: Ticket) -> Sequence[TicketMess
 
 
 def transcript(ticket: Ticket, said: Iterable[TicketMessage]) -> str:
-    """A Markdown record for the member and the archive; names as staff wrote them."""
+    """The archive's Markdown record (closed tickets, the CLI export): names as written, for
+    staff; members get ``desk.member_transcript``."""
     lines = [
         f"# {ticket.ref}: {ticket.subject}",
         "",
