@@ -111,3 +111,18 @@ async def test_a_rated_ticket_reopens_when_the_member_says_so(
     assert [m for m in messages if m["to"] == "alice"][-1]["text"].startswith("T-1 is open again")
     ticket = await _ticket(database_url)
     assert (ticket.status, ticket.csat_score) == ("open", None)
+
+
+async def test_staff_see_which_answer_the_member_rejected(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        how do I link my telegram and discord accounts?
+        @press 2
+        @press 1
+        """,
+        **DESK,
+    )
+    opened = said_to(messages, "#support/T-1")[0]["text"]
+    assert "how do I link my telegram" in opened
+    assert 'answer "How do I link my Discord and Telegram accounts?"' in opened
