@@ -45,10 +45,10 @@ class Router:
             return []
         clock = self.services.clock
         async with self.services.database.session() as session:
-            member = await members.resolve(session, event.actor, clock.now())
-            event = replace(
-                event, actor=replace(event.actor, member_id=member.id, role=self._role(event))
-            )
+            role = self._role(event)
+            group_role = None if event.place.is_dm else role
+            member = await members.resolve(session, event.actor, clock.now(), group_role=group_role)
+            event = replace(event, actor=replace(event.actor, member_id=member.id, role=role))
             ctx = Context(self.services, session, event, member, self._locale(event, member))
             await session.commit()
             feature, replies = await self._dispatch(ctx)

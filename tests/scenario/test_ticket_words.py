@@ -120,3 +120,30 @@ async def test_a_member_without_open_tickets_is_told_so(run_script: RunScript) -
     shown, closed, named = (m["text"] for m in messages)
     assert shown == closed == "You have no open tickets; /ticket list mine shows your earlier ones."
     assert named.startswith("I can't find ticket me") and named.endswith("/ticket list shows them.")
+
+
+async def test_tickets_go_only_to_moderators(run_script: RunScript, database_url: str) -> None:
+    messages = await run_script(
+        """
+        @as bob
+        @place #general
+        hello everyone
+        @as mod:carol
+        @place #general
+        morning
+        @as alice
+        @place dm
+        /ticket Printer | jammed
+        @as mod:dan
+        /ticket assign bob T-1
+        /ticket assign fiona T-1
+        /ticket assign carol T-1
+        """,
+        roles={"founders": ["console:fiona"]},
+        tickets={"staff_places": ["console:support"]},
+    )
+    refused, unknown, given = (m["text"] for m in messages if m["to"] == "dan")
+    assert refused == "bob is not a moderator, so tickets can't be assigned to them."
+    assert unknown.startswith("I don't know anyone called")
+    assert given == "T-1 assigned to carol."
+    assert (await _ticket(database_url)).assignee_id == 2

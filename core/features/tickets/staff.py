@@ -12,6 +12,7 @@ from core.features.tickets import lookup, service
 from core.features.tickets.chat import (
     TICKET,
     find,
+    may_work_tickets,
     member_named,
     names,
     not_found,
@@ -85,6 +86,10 @@ async def ticket_assign(ctx: Context, who: str, ticket: str | None = None) -> Re
     assignee = await member_named(ctx, who)
     if assignee is None:
         return Reply("tickets/who", {"who": who}, visibility=Visibility.PRIVATE)
+    if not await may_work_tickets(ctx, assignee):
+        return Reply(
+            "tickets/not_staff", {"who": assignee.display_name}, visibility=Visibility.PRIVATE
+        )
     await service.assign(ctx.session, found, assignee.id, ctx.member.id, ctx.now)
     await ctx.session.commit()
     return _updated(found, "assigned", who=assignee.display_name)
