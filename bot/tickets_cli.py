@@ -41,7 +41,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
         kept = [t for t in tickets if t.transcript]
         for ticket in kept:
             (folder / f"{ticket.ref}.md").write_text(ticket.transcript or "", encoding="utf-8")
-        print(f"wrote {len(kept)} transcripts into {folder}", file=sys.stderr)
+        noun = "transcript" if len(kept) == 1 else "transcripts"
+        print(f"wrote {len(kept)} {noun} into {folder}", file=sys.stderr)
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser, load_settings: SettingsLoader) -> None:

@@ -45,15 +45,15 @@ class Router:
             return []
         clock = self.services.clock
         async with self.services.database.session() as session:
-            member = await members.resolve(session, event.actor, clock.now())
+            role = self._role(event)
+            group_role = None if event.place.is_dm else role
+            member = await members.resolve(session, event.actor, clock.now(), group_role=group_role)
             member.seen_locale = (
                 locales.spoken(self._own_words(event))
                 or locales.normalize(event.actor.locale)
                 or member.seen_locale
             )
-            event = replace(
-                event, actor=replace(event.actor, member_id=member.id, role=self._role(event))
-            )
+            event = replace(event, actor=replace(event.actor, member_id=member.id, role=role))
             ctx = Context(self.services, session, event, member, self._locale(event, member))
             await session.commit()
             feature, replies = await self._dispatch(ctx)
@@ -170,7 +170,7 @@ class Router:
                 return action.feature, [
                     Reply(
                         "core/forbidden",
-                        {"command": action.action_id},
+                        {"command": None},
                         visibility=Visibility.PRIVATE,
                     )
                 ]

@@ -50,6 +50,8 @@ async def tg(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]
     fake = TelegramFake()
     await fake.start()
     fake.administrators[MOD_GROUP] = [2001]
+    # Sam and Kim work the support desk: only moderators' messages there reach members.
+    fake.administrators[STAFF_GROUP] = [2001, 2002]
     folder = tmp_path_factory.mktemp("telegram")
     try:
         help_channels = {"help_channels": [f"telegram:{HELP_GROUP}"]}

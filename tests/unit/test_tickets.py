@@ -302,7 +302,11 @@ async def test_figures_give_medians_per_priority_ratings_and_deflection(
 
 
 async def test_cli_exports_tickets_and_closed_transcripts(
-    desk: App, clock: ManualClock, database_url: str, tmp_path: Path
+    desk: App,
+    clock: ManualClock,
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     member_id = await _member(desk, "1", clock)
     closed_id = await _open(desk, member_id, clock, subject="Closed one")
@@ -321,6 +325,7 @@ async def test_cli_exports_tickets_and_closed_transcripts(
     assert rows[0].startswith("ref,status,priority,subject")
     assert [r.split(",")[:2] for r in rows[1:]] == [["T-1", "closed"], ["T-2", "open"]]
     assert [p.name for p in transcripts.iterdir()] == ["T-1.md"]
+    assert f"wrote 1 transcript into {transcripts}" in capsys.readouterr().err
 
 
 async def test_resolved_tickets_are_archived_after_the_reopen_window(

@@ -170,7 +170,10 @@ async def ask_human(ctx: Context, arg: str) -> list[Reply]:
     faq = ctx.services.faq
     shown = [e.title for s in log.suggestions if (e := faq.public_entry(s))]
     asker = ctx if ctx.member.locale else replace(ctx, locale=log.locale)
-    opened = await tickets.from_declined_answer(asker, log.question, log.id, shown)
+    rejected = faq.find(log.entry_id, log.locale) if log.vote == "down" and log.entry_id else None
+    opened = await tickets.from_declined_answer(
+        asker, log.question, log.id, shown, rejected=rejected
+    )
     return _in_question_language(ctx, log, opened)
 
 

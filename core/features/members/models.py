@@ -43,5 +43,8 @@ class Identity(Base):
     unreachable_at: Mapped[datetime | None]
     unreachable_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    group_role: Mapped[int | None]
+    """The role (``core.events.Role``) the account held when last seen in a group or channel;
+    a DM carries no roles. Lets staff commands tell a moderator from a member who is away."""
 
     member: Mapped[Member] = relationship(back_populates="identities")

@@ -7,12 +7,18 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.events import Actor, Platform
+from core.events import Actor, Platform, Role
 from core.features.members.models import Identity, Member
 
 
-async def resolve(session: AsyncSession, actor: Actor, now: datetime) -> Member:
-    """The member for this account; a new one on first contact. Flushes, does not commit."""
+async def resolve(
+    session: AsyncSession, actor: Actor, now: datetime, *, group_role: Role | None = None
+) -> Member:
+    """The member for this account; a new one on first contact. Flushes, does not commit.
+
+    ``group_role`` is the role the account speaks with in a group (None in a DM, where
+    platforms tell no roles); it is remembered for when they are not around.
+    """
     identity = await session.scalar(
         select(Identity).where(
             Identity.platform == actor.platform.value,
@@ -31,6 +37,7 @@ async def resolve(session: AsyncSession, actor: Actor, now: datetime) -> Member:
             platform_user_id=actor.platform_user_id,
             display_name=actor.display_name[:100],
             created_at=now,
+            group_role=None if group_role is None else int(group_role),
         )
         session.add_all([member, identity])
         await session.flush()
@@ -39,6 +46,8 @@ async def resolve(session: AsyncSession, actor: Actor, now: datetime) -> Member:
     member.last_seen_at = now
     if identity.display_name != actor.display_name[:100]:
         identity.display_name = actor.display_name[:100]
+    if group_role is not None and identity.group_role != group_role:
+        identity.group_role = int(group_role)
     return member
 
 

@@ -47,8 +47,20 @@ def split_ref(ref: str | None, text: str | None) -> tuple[str | None, str | None
     return None, f"{ref} {text}" if text else ref
 
 
-def not_found(ref: str | None) -> Reply:
-    return Reply("tickets/not_found", {"ref": ref or ""}, visibility=Visibility.PRIVATE)
+def not_found(ref: str | None, *, none_open: bool = False) -> Reply:
+    return Reply(
+        "tickets/not_found",
+        {"ref": ref or "", "none_open": none_open},
+        visibility=Visibility.PRIVATE,
+    )
+
+
+async def which_ticket(ctx: Context, ref: str | None) -> Reply:
+    """No ticket meant: a member with no open ticket hears that, not a request for an id."""
+    if ref or is_staff(ctx):
+        return not_found(ref)
+    live = await lookup.open_count(ctx.session, ctx.member.id)
+    return not_found(ref, none_open=live == 0)
 
 
 def staff_label(ctx: Context) -> str | None:
@@ -80,3 +92,20 @@ async def names(ctx: Context, *member_ids: int | None) -> dict[int, str]:
         select(Member.id, Member.display_name).where(Member.id.in_(wanted))
     )
     return {member_id: name for member_id, name in rows}
+
+
+async def may_work_tickets(ctx: Context, member: Member) -> bool:
+    """Whether a member, maybe not around, can be given a ticket: configured as moderator or
+    founder, or seen with a moderator role in a group. Someone never seen in a group is given
+    the benefit of the doubt (platforms tell no roles in DMs); a known plain member is not."""
+    if member.id == ctx.member.id:
+        return True
+    roles = ctx.services.settings.roles
+    staff_ids = {*roles.moderators, *roles.founders}
+    accounts = (
+        await ctx.session.scalars(select(Identity).where(Identity.member_id == member.id))
+    ).all()
+    if any(f"{a.platform}:{a.platform_user_id}" in staff_ids for a in accounts):
+        return True
+    seen = [a.group_role for a in accounts if a.group_role is not None]
+    return not seen or max(seen) >= Role.MODERATOR

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.context import Context
-from core.events import Attachment, Button, Reply, Visibility
+from core.events import Attachment, Button, Platform, Reply, Visibility
 from core.features.tickets import lookup, service
 from core.features.tickets.chat import (
     TICKET,
@@ -13,10 +15,12 @@ from core.features.tickets.chat import (
     not_found,
     registry,
     split_ref,
+    which_ticket,
 )
-from core.features.tickets.models import Status, Ticket
+from core.features.tickets.models import ACTIVE, Status, Ticket, TicketMessage
 from core.features.tickets.places import staff_place
 from core.registry import ArgSpec, ArgType
+from core.render import Renderer
 
 RATINGS = range(1, 6)
 
@@ -43,7 +47,7 @@ async def ticket_show(ctx: Context, ticket: str | None = None) -> Reply:
     """Show a ticket with its latest messages."""
     found = await find(ctx, ticket)
     if found is None:
-        return not_found(ticket)
+        return await which_ticket(ctx, ticket)
     said = await service.messages(ctx.session, found)
     who = await names(ctx, found.member_id, found.assignee_id)
     return Reply(
@@ -67,19 +71,21 @@ async def ticket_close(
     ticket, reason = split_ref(ticket, reason)
     found = await find(ctx, ticket)
     if found is None:
-        return [not_found(ticket)]
+        return [await which_ticket(ctx, ticket)]
     if found.status == Status.CLOSED.value:
         return [Reply("tickets/already", {"ticket": found}, visibility=Visibility.PRIVATE)]
     await service.close(ctx.session, found, ctx.member.id, reason, ctx.now)
-    replies = [Reply("tickets/closed", {"ticket": found, "reason": reason})]
-    key = service.outbox_key(found.id, "closed", ctx.event.event_id)
     by_member = found.member_id == ctx.member.id
+    replies = [
+        Reply("tickets/closed", {"ticket": found, "reason": reason, "for_staff": not by_member})
+    ]
+    key = service.outbox_key(found.id, "closed", ctx.event.event_id)
     place = staff_place(found)
     if by_member and place is not None and not found.member_inside:
         note = Reply("tickets/staff_closed", {"ticket": found, "reason": reason or "member"})
         replies.append(Reply(note.template, note.context, to_place=place, idempotency_key=key))
     elif not by_member and not found.member_inside:
-        note = Reply("tickets/closed", {"ticket": found, "reason": reason})
+        note = Reply("tickets/closed", {"ticket": found, "reason": reason, "for_staff": False})
         replies.append(
             Reply(
                 note.template,
@@ -97,8 +103,13 @@ async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply | 
     """Send a ticket's transcript to its member as a Markdown file."""
     found = await find(ctx, ticket)
     if found is None:
-        return not_found(ticket)
-    text = found.transcript or service.transcript(found, await service.messages(ctx.session, found))
+        return await which_ticket(ctx, ticket)
+    text = member_transcript(
+        ctx.services.renderer,
+        found,
+        await service.messages(ctx.session, found),
+        names_visible=ctx.services.settings.tickets.staff_names_visible,
+    )
     reply = Reply(
         "tickets/transcript",
         {"ticket": found},
@@ -119,6 +130,18 @@ async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply | 
     ]
 
 
+def member_transcript(
+    renderer: Renderer, ticket: Ticket, said: Sequence[TicketMessage], *, names_visible: bool
+) -> str:
+    """The member's copy speaks the ticket's language and signs staff as the team, as the
+    relayed replies did; the archive (``Ticket.transcript``) keeps names for staff."""
+    context = {"ticket": ticket, "messages": said, "names_visible": names_visible}
+    text = renderer.render(
+        "tickets/transcript_file", context, platform=Platform.CONSOLE, locale=ticket.locale
+    )
+    return text.rstrip() + "\n"
+
+
 def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
     """The rating question; admins can word it themselves per language ([tickets] csat_question)."""
     return Reply(
@@ -133,12 +156,20 @@ def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
     )
 
 
+def rateable(ticket: Ticket) -> bool:
+    """A rating is about a resolution: an old button pressed after the ticket was reopened
+    must neither score the open ticket nor turn the member's next words into a comment."""
+    return ticket.resolved_at is not None and ticket.status not in ACTIVE
+
+
 @registry.action("tickets.rate")
 async def rate(ctx: Context, arg: str) -> Reply:
     raw_id, _, raw_score = arg.partition(":")
     ticket = await lookup.get(ctx.session, service.parse_ref(raw_id))
     if ticket is None or ticket.member_id != ctx.member.id or not raw_score.isdigit():
-        return Reply("tickets/not_found", {"ref": raw_id}, visibility=Visibility.PRIVATE)
+        return not_found(raw_id)
+    if not rateable(ticket):
+        return Reply("tickets/not_rateable", {"ticket": ticket}, visibility=Visibility.PRIVATE)
     score = min(max(int(raw_score), RATINGS[0]), RATINGS[-1])
     await service.rate(ctx.session, ticket, score, ctx.now)
     await ctx.session.commit()

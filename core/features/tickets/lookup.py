@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.events import Place
@@ -98,3 +98,13 @@ async def latest_rated(session: AsyncSession, member_id: int) -> Ticket | None:
         .order_by(Ticket.csat_at.desc(), Ticket.id.desc())
         .limit(1)
     )
+
+
+async def open_count(session: AsyncSession, member_id: int) -> int:
+    """How many of a member's tickets are still being worked on."""
+    count = await session.scalar(
+        select(func.count(Ticket.id)).where(
+            Ticket.member_id == member_id, Ticket.status.in_([s.value for s in ACTIVE])
+        )
+    )
+    return count or 0

@@ -60,6 +60,8 @@ class Ticket(Base):
     created_at: Mapped[datetime]
     first_response_at: Mapped[datetime | None]
     waiting_since: Mapped[datetime | None]
+    waited_seconds: Mapped[int] = mapped_column(default=0)
+    """Time spent waiting on the member in earlier waits: the resolution target excludes it."""
     warned_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))

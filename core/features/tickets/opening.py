@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.context import Context
 from core.events import Button, Platform, Reply, Role, Visibility
+from core.features.faq.entries import KBEntry
 from core.features.members.models import Member
 from core.features.tickets import service
 from core.features.tickets.chat import member_named, registry
@@ -41,8 +42,12 @@ async def open_for(
     source: str,
     answer_log_id: int | None = None,
     suggestions: Sequence[str] = (),
+    rejected: KBEntry | None = None,
 ) -> list[Reply]:
-    """Open the ticket, give it a place, tell staff there and the member where to talk."""
+    """Open the ticket, give it a place, tell staff there and the member where to talk.
+
+    ``rejected`` is the answer the member marked 👎 before asking for a human: staff should
+    not send it again."""
     by_staff = member.id != ctx.member.id
     settings = ctx.services.settings.tickets
     platform = _member_platform(ctx, member)
@@ -76,7 +81,12 @@ async def open_for(
         replies.append(
             Reply(
                 "tickets/staff_opened",
-                {"ticket": ticket, "member_name": member.display_name, "by_staff": by_staff},
+                {
+                    "ticket": ticket,
+                    "member_name": member.display_name,
+                    "by_staff": by_staff,
+                    "rejected": rejected,
+                },
                 buttons=(Button("tickets.claim", str(ticket.id), label_key="tickets.claim"),),
                 to_place=private.place,
                 idempotency_key=service.outbox_key(ticket.id, "opened"),
@@ -215,7 +225,12 @@ async def ticket_for(
 
 
 async def from_declined_answer(
-    ctx: Context, question: str, answer_log_id: int, suggestions: Sequence[str]
+    ctx: Context,
+    question: str,
+    answer_log_id: int,
+    suggestions: Sequence[str],
+    *,
+    rejected: KBEntry | None = None,
 ) -> list[Reply]:
     """ "Ask a human" under an answer: the question and what the bot suggested come along."""
     existing = await _ticket_for_answer(ctx, answer_log_id)
@@ -229,6 +244,7 @@ async def from_declined_answer(
         source="faq",
         answer_log_id=answer_log_id,
         suggestions=suggestions,
+        rejected=rejected,
     )
 
 

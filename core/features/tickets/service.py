@@ -70,6 +70,9 @@ async def _set_status(
     if ticket.status == status.value:
         return
     await record(session, ticket, "status", actor_id, now, old=ticket.status, new=status.value)
+    if ticket.status == Status.WAITING_ON_MEMBER.value and ticket.waiting_since is not None:
+        waited = int((now - ticket.waiting_since).total_seconds())
+        ticket.waited_seconds = (ticket.waited_seconds or 0) + waited
     ticket.status = status.value
     ticket.waiting_since = now if status is Status.WAITING_ON_MEMBER else None
     ticket.warned_at = None
@@ -109,6 +112,7 @@ async def open_ticket(
         created_at=now,
         response_escalation=0,
         resolution_escalation=0,
+        waited_seconds=0,
         awaiting_comment=False,
     )
     session.add(ticket)
@@ -148,11 +152,13 @@ async def add_message(
     text: str,
     now: datetime,
     reopen_within: timedelta,
+    may_reopen: bool = True,
 ) -> TicketMessage:
     """Keep what was said and move the ticket along.
 
     Staff answering puts the ball in the member's court; the member answering takes it back,
-    and reopens a resolved or closed ticket within ``reopen_within``.
+    and reopens a resolved or closed ticket within ``reopen_within`` unless ``may_reopen`` is
+    false (the member is asked first).
     """
     message = TicketMessage(
         ticket_id=ticket.id,
@@ -171,7 +177,7 @@ async def add_message(
             await _set_status(session, ticket, Status.WAITING_ON_MEMBER, author_id, now)
     elif status is Status.WAITING_ON_MEMBER:
         await _set_status(session, ticket, _working_status(ticket), author_id, now)
-    elif status not in ACTIVE and can_reopen(ticket, now, reopen_within):
+    elif status not in ACTIVE and may_reopen and can_reopen(ticket, now, reopen_within):
         await reopen(session, ticket, author_id, now)
     await session.flush()
     return message
@@ -277,7 +283,8 @@ async def messages(session: AsyncSession, ticket: Ticket) -> Sequence[TicketMess
 
 
 def transcript(ticket: Ticket, said: Iterable[TicketMessage]) -> str:
-    """A Markdown record for the member and the archive; names as staff wrote them."""
+    """The archive's Markdown record (closed tickets, the CLI export): names as written, for
+    staff; members get ``desk.member_transcript``."""
     lines = [
         f"# {ticket.ref}: {ticket.subject}",
         "",

@@ -12,6 +12,7 @@ from core.features.tickets import lookup, service
 from core.features.tickets.chat import (
     TICKET,
     find,
+    may_work_tickets,
     member_named,
     names,
     not_found,
@@ -21,12 +22,17 @@ from core.features.tickets.chat import (
 from core.features.tickets.desk import csat_reply
 from core.features.tickets.export import tickets_csv
 from core.features.tickets.figures import support_figures
-from core.features.tickets.models import Status, Ticket
+from core.features.tickets.models import ACTIVE, Status, Ticket
 from core.registry import ArgSpec, ArgType
 from core.settings import PRIORITIES
 
 MOD = Role.MODERATOR
 STATS_DAYS = 7
+MAX_STATS_DAYS = 365
+
+
+def _not_active(ticket: Ticket) -> Reply:
+    return Reply("tickets/not_active", {"ticket": ticket}, visibility=Visibility.PRIVATE)
 
 
 def _updated(ticket: Ticket, change: str, **context: object) -> Reply:
@@ -44,7 +50,10 @@ async def ticket_claim(ctx: Context, ticket: str | None = None) -> Reply:
 
 async def _claim(ctx: Context, ticket: Ticket) -> Reply:
     """Two moderators pressing Claim at once must not take the ticket from each other; taking
-    over is a deliberate /ticket assign me. Pressing one's own Claim again changes nothing."""
+    over is a deliberate /ticket assign me. Pressing one's own Claim again changes nothing.
+    A resolved or closed ticket is reopened on purpose, not by taking it on."""
+    if ticket.status not in ACTIVE:
+        return _not_active(ticket)
     if ticket.assignee_id is not None and ticket.assignee_id != ctx.member.id:
         holder = (await names(ctx, ticket.assignee_id)).get(ticket.assignee_id, "?")
         return Reply(
@@ -72,9 +81,15 @@ async def ticket_assign(ctx: Context, who: str, ticket: str | None = None) -> Re
     found = await find(ctx, ticket)
     if found is None:
         return not_found(ticket)
+    if found.status not in ACTIVE:
+        return _not_active(found)
     assignee = await member_named(ctx, who)
     if assignee is None:
         return Reply("tickets/who", {"who": who}, visibility=Visibility.PRIVATE)
+    if not await may_work_tickets(ctx, assignee):
+        return Reply(
+            "tickets/not_staff", {"who": assignee.display_name}, visibility=Visibility.PRIVATE
+        )
     await service.assign(ctx.session, found, assignee.id, ctx.member.id, ctx.now)
     await ctx.session.commit()
     return _updated(found, "assigned", who=assignee.display_name)
@@ -167,13 +182,13 @@ async def ticket_export(ctx: Context) -> Reply:
 @registry.command("ticket stats", ArgSpec("days", ArgType.INTEGER, required=False), min_role=MOD)
 async def ticket_stats(ctx: Context, days: int = STATS_DAYS) -> Reply:
     """Support figures for the last days: volume, speed, breaches, ratings, deflection."""
-    days = min(max(days, 1), 365)
+    asked, days = days, min(max(days, 1), MAX_STATS_DAYS)
     # Periods are half-open; what happened this very moment belongs to "the last days".
     end = ctx.now + timedelta(microseconds=1)
     figures = await support_figures(ctx.session, end - timedelta(days=days), end, now=ctx.now)
     who = await names(ctx, *(r.member_id for r in figures.csat_by_moderator))
     return Reply(
         "tickets/stats",
-        {"figures": figures, "days": days, "moderators": who},
+        {"figures": figures, "days": days, "asked": asked, "moderators": who},
         visibility=Visibility.PRIVATE,
     )

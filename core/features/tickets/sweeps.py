@@ -49,23 +49,33 @@ async def escalate_breaches(services: Services) -> int:
             if ticket.first_response_at is None and hours is not None:
                 level = _level(now, ticket.created_at, timedelta(hours=hours))
                 if level > ticket.response_escalation:
-                    queued += await _escalate(services, session, ticket, "first_response", level)
-                    ticket.response_escalation = level
+                    told, ticket.response_escalation = await _escalate(
+                        services, session, ticket, "first_response", level
+                    )
+                    queued += told
             hours = settings.resolution_hours.get(ticket.priority)
             waiting = ticket.status == Status.WAITING_ON_MEMBER.value
             if hours is not None and not waiting:
-                level = _level(now, ticket.created_at, timedelta(hours=hours))
+                working_since = ticket.created_at + timedelta(seconds=ticket.waited_seconds)
+                level = _level(now, working_since, timedelta(hours=hours))
                 if level > ticket.resolution_escalation:
-                    queued += await _escalate(services, session, ticket, "resolution", level)
-                    ticket.resolution_escalation = level
+                    told, ticket.resolution_escalation = await _escalate(
+                        services, session, ticket, "resolution", level
+                    )
+                    queued += told
         await session.commit()
     return queued
 
 
 async def _escalate(
     services: Services, session: AsyncSession, ticket: Ticket, target: str, level: int
-) -> int:
-    """Every level up to ``level`` not yet told is told now (a sweep may run late)."""
+) -> tuple[int, int]:
+    """Every level up to ``level`` not yet told is told now (a sweep may run late).
+
+    Returns what was queued and the level now done. A founder the bot cannot reach yet (they
+    never talked to it) leaves the founder level undone, so a later sweep tells them once
+    they have; founders already told are not told twice (one outbox key each).
+    """
     settings = services.settings.tickets
     now = services.clock.now()
     hours = (
@@ -76,7 +86,7 @@ async def _escalate(
     done = (
         ticket.response_escalation if target == "first_response" else ticket.resolution_escalation
     )
-    await service.record(session, ticket, "breach", None, now, target=target, level=level)
+    reached = level
     if done < TO_CHANNEL <= level:
         root = staff_root(settings, Platform(ticket.staff_platform or ticket.platform))
         if root is not None:
@@ -84,16 +94,23 @@ async def _escalate(
             reply = Reply("tickets/breach", context)
             queued += await services.notifier.to_place(session, root, reply, key)
     if done < TO_FOUNDER <= level:
-        for founder_id in await _founders(session, services.settings.roles.founders):
+        founders, unknown = await _founders(session, services.settings.roles.founders)
+        for founder_id in founders:
             key = service.outbox_key(ticket.id, "breach", target, TO_FOUNDER, founder_id)
             reply = Reply("tickets/breach_founder", context)
             queued += await services.notifier.to_member(session, founder_id, reply, key)
-    return queued
+        if unknown:
+            reached = TO_CHANNEL
+    if queued or reached > done:
+        await service.record(session, ticket, "breach", None, now, target=target, level=level)
+    return queued, reached
 
 
-async def _founders(session: AsyncSession, founders: list[str]) -> list[int]:
-    """Members behind the configured founder accounts who have talked to the bot."""
+async def _founders(session: AsyncSession, founders: list[str]) -> tuple[list[int], bool]:
+    """Members behind the configured founder accounts who have talked to the bot, and whether
+    some founder has not yet."""
     found: list[int] = []
+    unknown = False
     for who in founders:
         platform, _, user_id = who.partition(":")
         member_id = await session.scalar(
@@ -102,10 +119,11 @@ async def _founders(session: AsyncSession, founders: list[str]) -> list[int]:
             )
         )
         if member_id is None:
-            log.info("founder %s has not talked to the bot yet; no escalation DM", who)
+            log.info("founder %s has not talked to the bot yet; escalation DM waits", who)
+            unknown = True
         elif member_id not in found:
             found.append(member_id)
-    return found
+    return found, unknown
 
 
 async def follow_up_quiet_tickets(services: Services) -> int:
@@ -132,13 +150,20 @@ async def follow_up_quiet_tickets(services: Services) -> int:
                     "tickets/inactive_warning",
                     {
                         "ticket": ticket,
-                        "days": f"{settings.inactive_close_days - settings.inactive_warn_days:g}",
+                        "hours": _whole_hours(
+                            settings.inactive_close_days - settings.inactive_warn_days
+                        ),
                     },
                     locale=ticket.locale,
                 )
                 queued += await services.notifier.to_member(session, ticket.member_id, reply, key)
         await session.commit()
     return queued
+
+
+def _whole_hours(days: float) -> int:
+    """Half a day reads as 12 hours, not "0.5 days"; at least an hour is left to answer."""
+    return max(1, round(days * 24))
 
 
 async def _close_quiet(
