@@ -29,6 +29,7 @@ from core.events import (
     Place,
     PlaceKind,
     Platform,
+    RenderedButton,
     Role,
 )
 
@@ -87,7 +88,7 @@ class ConsoleSession:
         self._platform = Platform.CONSOLE
         self._channel: str | None = None
         self._counter = 0
-        self._buttons: dict[str, tuple[int, list[str]]] = {}
+        self._buttons: dict[str, tuple[int, list[RenderedButton]]] = {}
         self._sent = 0
         self._latest: dict[str, str] = {}
         self._reply_to: str | None = None
@@ -142,11 +143,7 @@ class ConsoleSession:
         if not place.is_dm:
             seen.append(self._buttons.get(place_name(place.chat_id, place.thread_id), (0, [])))
         buttons = max(seen)[1]
-        if not argument.isdigit() or not 1 <= int(argument) <= len(buttons):
-            raise ScriptError(
-                f"@press {argument}: the latest message with buttons has {len(buttons)}"
-            )
-        action_id, _, action_arg = buttons[int(argument) - 1].partition(":")
+        action_id, _, action_arg = _chosen(buttons, argument).data.partition(":")
         await self._emit(EventKind.ACTION, action_id=action_id, action_arg=action_arg)
 
     def _place(self, speaker: Speaker) -> Place:
@@ -191,4 +188,15 @@ class ConsoleSession:
             return
         self._sent += 1
         key = message.user_id or place_name(message.chat_id, message.thread_id)
-        self._buttons[key] = (self._sent, [b.data for b in message.buttons])
+        self._buttons[key] = (self._sent, list(message.buttons))
+
+
+def _chosen(buttons: list[RenderedButton], argument: str) -> RenderedButton:
+    """``@press 2`` by position, or ``@press ask a human`` by words of the label."""
+    if argument.isdigit() and 1 <= int(argument) <= len(buttons):
+        return buttons[int(argument) - 1]
+    matching = [b for b in buttons if argument and argument.lower() in b.label.lower()]
+    if len(matching) == 1:
+        return matching[0]
+    labels = ", ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons, 1)) or "none"
+    raise ScriptError(f"@press {argument}: no single button matches; the latest are {labels}")

@@ -45,6 +45,42 @@ async def test_uncovered_question_is_declined_with_topics_and_a_human(
     assert 2 <= len(declined["buttons"]) <= 4
 
 
+async def test_greetings_and_thanks_get_a_friendly_word_not_a_decline(
+    run_script: RunScript, database_url: str
+) -> None:
+    hello, thanks, chinese_hello = await run_script(
+        """
+        @as alice
+        Hi!
+        thank you 🙏
+        你好
+        """
+    )
+    assert hello["text"].startswith("Hi!") and "/help" in hello["text"]
+    assert "welcome" in thanks["text"]
+    assert chinese_hello["text"].startswith("你好")
+    assert [m["buttons"] for m in (hello, thanks, chinese_hello)] == [[], [], []]
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        from core.features.faq.models import AnswerLog
+
+        logged = (await connection.execute(select(AnswerLog.id))).all()
+    await engine.dispose()
+    assert logged == [], "small talk is not an unanswered question"
+
+
+async def test_gibberish_is_declined_without_unrelated_topics(run_script: RunScript) -> None:
+    (declined,) = await run_script(
+        """
+        @as alice
+        xyzzy plugh
+        """
+    )
+    assert declined["buttons"] == ["🙋 Ask a human"]
+    assert "one of these" not in declined["text"] and "If not" not in declined["text"]
+    assert 'Press "Ask a human"' in declined["text"]
+
+
 async def test_picking_a_suggested_topic_shows_that_answer(run_script: RunScript) -> None:
     declined, shown = await run_script(
         """
@@ -60,7 +96,7 @@ async def test_asking_a_human_opens_a_ticket_with_the_question(run_script: RunSc
     messages = await run_script(
         """
         what is the airspeed velocity of an unladen swallow
-        @press 4
+        @press ask a human
         """
     )
     assert "T-1" in messages[1]["text"]

@@ -11,6 +11,7 @@ from core.features.faq.entries import KBEntry
 from core.features.faq.models import AnswerLog
 from core.features.faq.review_handlers import dislike_notice, moderator_reply
 from core.features.faq.service import Answer, looks_like_question
+from core.features.faq.small_talk import kind as small_talk
 from core.features.tickets import opening as tickets
 from core.locale import SUPPORTED
 from core.locale import of_text as language_of
@@ -35,7 +36,7 @@ def _answer_reply(entry: KBEntry, log_id: int) -> Reply:
 
 def _declined_reply(ctx: Context, question: str, answer: Answer) -> Reply:
     faq = ctx.services.faq
-    topics = [e for c in answer.result.candidates if (e := faq.public_entry(c.entry_id))]
+    topics = [entry for entry_id in answer.topics if (entry := faq.public_entry(entry_id))]
     buttons = [
         Button("faq.topic", f"{answer.log_id}:{n}", label=entry.title[:80])
         for n, entry in enumerate(topics)
@@ -54,6 +55,8 @@ async def _respond(ctx: Context, question: str, *, unsolicited: bool = False) ->
     question = question.strip()
     if not question:
         return Reply("faq/empty_question", visibility=Visibility.PRIVATE)
+    if chat := small_talk(question):
+        return None if unsolicited else Reply(f"faq/{chat}", locale=language_of(question))
     if len(question) > settings.max_question_length:
         if unsolicited:
             return None

@@ -29,6 +29,9 @@ from core.features.faq.models import AnswerLog, StoredEntry
 from core.features.faq.search import SearchIndex, SearchResult
 
 VOTES = ("up", "down")
+TOPIC_MIN_SCORE = 0.05
+"""A declined question's candidates with less chance than this of being what was meant are
+noise: they are neither offered to the member as topics nor passed on to staff."""
 
 _SEARCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faq-search")
 """One thread for every question: the sentence encoders are each limited to one thread, and
@@ -49,6 +52,8 @@ class Answer:
     entry: KBEntry | None
     log_id: int
     locale: str
+    topics: tuple[str, ...] = ()
+    """When declined, the entries worth offering instead, best first."""
 
 
 def slugify(text: str) -> str:
@@ -149,6 +154,11 @@ class FaqService:
         threshold = self.min_confidence if min_confidence is None else min_confidence
         best = result.confident(threshold)
         entry = self._indexed.get(best.entry_id) if best else None
+        topics = (
+            ()
+            if entry
+            else tuple(c.entry_id for c in result.candidates if c.score >= TOPIC_MIN_SCORE)
+        )
         log = AnswerLog(
             member_id=member_id,
             question=question[:2000],
@@ -158,7 +168,7 @@ class FaqService:
             answered=entry is not None,
             platform=platform,
             asked_at=now,
-            suggestions=[c.entry_id for c in result.candidates] if entry is None else [],
+            suggestions=list(topics),
             message_id=message_id,
             chat_id=chat_id,
         )
@@ -166,7 +176,7 @@ class FaqService:
         await session.flush()
         top = _plain_id(result.best.entry_id) if result.best else None
         await learning.record_repeat(session, log, top)
-        return Answer(result, _public(entry) if entry else None, log.id, locale)
+        return Answer(result, _public(entry) if entry else None, log.id, locale, topics)
 
     async def log_shown(
         self,
