@@ -52,6 +52,11 @@ def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Set
                 f"{shown}: [{section}] enabled = true but no token: set {variable} "
                 f"or [{section}] token"
             )
+    if not Path(settings.knowledge.dir).is_dir():
+        raise ConfigError(
+            f"{shown}: [knowledge] dir = {settings.knowledge.dir!r}: no such folder "
+            f"(relative paths start at {Path.cwd()})"
+        )
     return settings
 
 

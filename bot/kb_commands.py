@@ -24,6 +24,8 @@ SettingsLoader = Callable[[argparse.Namespace], Settings]
 
 def _load_index(source: Path, synonyms: Path) -> SearchIndex:
     """A knowledge folder, or a JSONL/CSV export evaluated without writing files."""
+    if not source.exists():
+        sys.exit(f"townhall: {source}: no such knowledge folder or file")
     if source.is_dir():
         entries, problems = files.load_dir(source)
     else:

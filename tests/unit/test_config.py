@@ -33,6 +33,7 @@ def test_example_config_is_valid() -> None:
         ("[faq]\nmin_confidense = 0.5\n", "[faq] min_confidense is not a known key"),
         ("[database]\nurl = 'mysql://x'\n", "[database] url = 'mysql://x': must start with"),
         ("[faq\n", "not valid TOML"),
+        ("[knowledge]\ndir = 'no/such/folder'\n", "[knowledge] dir = 'no/such/folder': no such"),
     ],
 )
 def test_bad_values_name_file_key_value_and_rule(tmp_path: Path, text: str, expected: str) -> None:
