@@ -181,7 +181,8 @@ async def test_moderators_get_the_allowed_moves_and_members_get_no_say(
         @as mallory
         /feedback status 1 completed
         @as mod:maria
-        /feedback status 1 completed
+        /feedback status 1 in_progress
+        /feedback status 1 planned
         /feedback status 1 declined
         /feedback status 1 declined Duplicate of a known issue
         /feedback status 1 in_review
@@ -189,10 +190,11 @@ async def test_moderators_get_the_allowed_moves_and_members_get_no_say(
     )
     (refused,) = _to(messages, "mallory")
     assert "Only moderators can use /feedback status" in refused
-    illegal, no_reason, declined, final = _to(messages, "maria")
-    assert illegal == (
-        "#1 is new, so it can't go to completed. "
-        "It can move to: in review (in_review), declined (declined)."
+    skipped, backwards, no_reason, declined, final = _to(messages, "maria")
+    assert "is now in progress" in skipped, "steps may be skipped"
+    assert backwards == (
+        "#1 is in progress, so it can't go to planned. "
+        "It can move to: completed (completed), declined (declined)."
     )
     assert "needs a reason" in no_reason
     assert "is now declined. 1 member was told." in declined

@@ -142,14 +142,14 @@ async def test_moves_follow_the_workflow_and_a_decline_needs_a_reason(
     async with app.services.database.session() as session:
         for voter in (bob, carol):
             await feedback.vote(session, item, voter, clock.now())
-        skipped = await feedback.move(session, item, Status.COMPLETED, None, clock.now())
-        assert not skipped.moved
-        assert skipped.allowed == (Status.IN_REVIEW, Status.DECLINED)
         bare = await feedback.move(session, item, Status.DECLINED, None, clock.now())
         assert not bare.moved
-        moved = await feedback.move(session, item, Status.IN_REVIEW, None, clock.now())
+        moved = await feedback.move(session, item, Status.PLANNED, None, clock.now())
         assert moved.moved and moved.previous is Status.NEW
         assert moved.recipients == ((alice, True), (bob, False), (carol, False))
+        back = await feedback.move(session, item, Status.IN_REVIEW, None, clock.now())
+        assert not back.moved
+        assert back.allowed == (Status.IN_PROGRESS, Status.COMPLETED, Status.DECLINED)
         assert (await feedback.move(session, 999, Status.PLANNED, None, clock.now())).item is None
 
 

@@ -18,13 +18,21 @@ OPEN = (Status.NEW, Status.IN_REVIEW, Status.PLANNED, Status.IN_PROGRESS)
 """Items members can still vote for and new submissions are compared with."""
 
 MOVES: dict[Status, tuple[Status, ...]] = {
-    Status.NEW: (Status.IN_REVIEW, Status.DECLINED),
-    Status.IN_REVIEW: (Status.PLANNED, Status.DECLINED),
-    Status.PLANNED: (Status.IN_PROGRESS, Status.DECLINED),
+    Status.NEW: (
+        Status.IN_REVIEW,
+        Status.PLANNED,
+        Status.IN_PROGRESS,
+        Status.COMPLETED,
+        Status.DECLINED,
+    ),
+    Status.IN_REVIEW: (Status.PLANNED, Status.IN_PROGRESS, Status.COMPLETED, Status.DECLINED),
+    Status.PLANNED: (Status.IN_PROGRESS, Status.COMPLETED, Status.DECLINED),
     Status.IN_PROGRESS: (Status.COMPLETED, Status.DECLINED),
     Status.COMPLETED: (),
     Status.DECLINED: (),
 }
-"""One step forward, or declined; completed and declined are final."""
+"""Forward, skipping steps when the team moves fast (a bug fixed the day it was reported goes
+straight to completed), or declined. Never back, so nobody hears "planned" after "in
+progress"; completed and declined are final."""
 
 SETTABLE = tuple(s.value for s in Status if s is not Status.NEW)
