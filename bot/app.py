@@ -22,6 +22,7 @@ from core.features.faq import handlers as faq_handlers
 from core.features.faq import review_handlers as faq_review_handlers
 from core.features.faq import stats_handlers as faq_stats_handlers
 from core.features.faq.service import FaqService
+from core.features.feedback import compose as feedback_compose
 from core.features.feedback import handlers as feedback_handlers
 from core.features.feedback.service import FeedbackService
 from core.features.general import handlers as general_handlers
@@ -37,6 +38,7 @@ from core.settings import Settings
 
 FEATURES = (
     general_handlers.registry,
+    feedback_compose.registry,
     tickets_handlers.registry,
     faq_handlers.registry,
     faq_review_handlers.registry,

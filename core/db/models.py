@@ -4,7 +4,12 @@ from core.activity import ActivityEvent
 from core.db.base import Base
 from core.features.accounts.models import LinkCode, LinkFailure
 from core.features.faq.models import AnswerLog, StoredEntry, Suggestion
-from core.features.feedback.models import FeedbackDraft, FeedbackItem, FeedbackVote
+from core.features.feedback.models import (
+    FeedbackComposition,
+    FeedbackDraft,
+    FeedbackItem,
+    FeedbackVote,
+)
 from core.features.members.models import Identity, Member
 from core.features.tickets.models import Ticket, TicketChange, TicketDraft, TicketMessage
 from core.outbox import OutboxMessage
@@ -14,6 +19,7 @@ metadata = Base.metadata
 __all__ = [
     "ActivityEvent",
     "AnswerLog",
+    "FeedbackComposition",
     "FeedbackDraft",
     "FeedbackItem",
     "FeedbackVote",

@@ -176,12 +176,12 @@ async def test_a_chinese_member_reads_argument_names_in_chinese(run_script: RunS
     _, missing, not_a_choice = await run_script(
         """
         /language zh-cn
-        /feedback bug
+        /feedback new bug
         /feedback list 随便
         """
     )
-    assert missing["text"].startswith("/feedback 还需要标题。")
-    assert "/feedback <bug|feature|ux|other> <标题> | [描述]" in missing["text"]
+    assert missing["text"].startswith("/feedback new 还需要标题。")
+    assert "/feedback new <bug|feature|ux|other> <标题> | [描述]" in missing["text"]
     assert "列表可以是 top、new、mine，而不是“随便”。" in not_a_choice["text"]
 
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from core.args import LARGEST_INTEGER
 from core.context import Context, Services
 from core.events import Button, Reply, Role, Visibility
+from core.features.feedback import compose
 from core.features.feedback.service import CATEGORIES, LISTS, Summary, VoteOutcome
 from core.features.feedback.status import OPEN, SETTABLE, Status
+from core.features.feedback.submission import submit as submit_feedback
 from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("feedback")
 
 ITEM = ArgSpec("item", ArgType.WORD, description="the item's number, e.g. 12")
-BUTTON_TITLE = 60
-TITLE_LIMIT = 200
-DESCRIPTION_LIMIT = 1500
-"""Room for the item's other lines within Discord's 2,000 characters when it is shown."""
 
 
 def _item_id(raw: str) -> int | None:
@@ -43,41 +42,16 @@ SUBMISSION = (
 )
 
 
-@registry.command("feedback", *SUBMISSION)
-async def submit(ctx: Context, category: str, title: str, description: str = "") -> Reply:
+@registry.command(
+    "feedback", *(replace(arg, required=False) for arg in SUBMISSION[:2]), SUBMISSION[2]
+)
+async def submit(ctx: Context, category: str = "", title: str = "", description: str = "") -> Reply:
     """Suggest an idea or report a problem."""
-    return await _submit(ctx, category, title, description)
-
-
-async def _submit(ctx: Context, category: str, title: str, description: str) -> Reply:
-    title, description = title.strip(), description.strip()
-    if len(title) > TITLE_LIMIT or len(description) > DESCRIPTION_LIMIT:
-        return Reply(
-            "feedback/too_long",
-            {"title_limit": TITLE_LIMIT, "description_limit": DESCRIPTION_LIMIT},
-            visibility=Visibility.PRIVATE,
-        )
-    feedback = ctx.services.feedback
-    submission = await feedback.submit(
-        ctx.session, ctx.member.id, category, title, description, ctx.now
-    )
-    await ctx.session.commit()
-    if submission.item is not None:
-        return Reply("feedback/submitted", {"item": submission.item})
-    draft = submission.draft_id
-    buttons = [
-        Button(
-            "fb.instead", f"{draft}:{item.id}", label=f"👍 #{item.id} {item.title}"[:BUTTON_TITLE]
-        )
-        for item in submission.similar
-    ]
-    buttons.append(Button("fb.submit", str(draft), label_key="feedback.submit_anyway"))
-    return Reply(
-        "feedback/similar",
-        {"similar": submission.similar},
-        buttons=tuple(buttons),
-        visibility=Visibility.PRIVATE,
-    )
+    if not category:
+        return compose.ask_category()
+    if not title:
+        return await compose.ask_text(ctx, category)
+    return await submit_feedback(ctx, category, title, description)
 
 
 @registry.command("feedback new", *SUBMISSION, form=True)
@@ -87,7 +61,7 @@ async def submit_new(ctx: Context, category: str, title: str, description: str =
     Discord cannot run a command that also has subcommands, so there it is /feedback new,
     and its title and description are typed in a form rather than squeezed into options.
     """
-    return await _submit(ctx, category, title, description)
+    return await submit_feedback(ctx, category, title, description)
 
 
 @registry.action("fb.submit")
@@ -213,7 +187,8 @@ async def themes(ctx: Context, days: int = 0) -> Reply:
 
 @registry.sweep("feedback.drafts", every=timedelta(hours=1))
 async def drop_stale_drafts(services: Services) -> int:
-    """Drafts whose author never chose between voting and submitting are dropped."""
+    """Drafts whose author never chose between voting and submitting, and feedback the bot
+    asked for but never got, are dropped."""
     async with services.database.session() as session:
         dropped = await services.feedback.drop_stale_drafts(session, services.clock.now())
         await session.commit()

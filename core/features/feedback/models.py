@@ -64,3 +64,16 @@ class FeedbackDraft(Base):
     item_id: Mapped[int | None] = mapped_column(
         ForeignKey("feedback_items.id", ondelete="SET NULL")
     )
+
+
+class FeedbackComposition(Base):
+    """Feedback being written in the guided exchange: the bot asked for it, and the member's
+    next DM is the title (first line) and details (the rest)."""
+
+    __tablename__ = "feedback_compositions"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(String(10))
+    started_at: Mapped[datetime]

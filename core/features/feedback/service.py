@@ -18,7 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import locale as locales
-from core.features.feedback.models import FeedbackDraft, FeedbackItem, FeedbackVote
+from core.features.feedback.models import (
+    FeedbackComposition,
+    FeedbackDraft,
+    FeedbackItem,
+    FeedbackVote,
+)
 from core.features.feedback.similar import SimilarFinder
 from core.features.feedback.status import MOVES, OPEN, Status
 from core.features.feedback.themes import ThemeFinder
@@ -27,6 +32,8 @@ from core.settings import FeedbackSettings
 CATEGORIES = ("bug", "feature", "ux", "other")
 LISTS = ("top", "new", "mine")
 DRAFT_LIFETIME = timedelta(days=7)
+COMPOSITION_LIFETIME = timedelta(minutes=30)
+"""How long the guided exchange waits for the member to write their feedback."""
 """A draft its author never confirmed nor withdrew is dropped after this."""
 
 
@@ -229,10 +236,16 @@ class FeedbackService:
         return Move(await self.get(session, item_id), True, previous, allowed, tuple(recipients))
 
     async def drop_stale_drafts(self, session: AsyncSession, now: datetime) -> int:
-        result = await session.execute(
-            delete(FeedbackDraft).where(FeedbackDraft.created_at < now - DRAFT_LIFETIME)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
+        dropped = 0
+        for stale in (
+            delete(FeedbackDraft).where(FeedbackDraft.created_at < now - DRAFT_LIFETIME),
+            delete(FeedbackComposition).where(
+                FeedbackComposition.started_at < now - COMPOSITION_LIFETIME
+            ),
+        ):
+            result = await session.execute(stale)
+            dropped += int(getattr(result, "rowcount", 0) or 0)
+        return dropped
 
     async def _summaries(
         self,

@@ -5,9 +5,10 @@ or by a moderator for a member. Each gets a private place for staff and a word t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Context
 from core.events import Button, Platform, Reply, Role, Visibility
@@ -252,3 +253,9 @@ async def _ticket_for_answer(ctx: Context, answer_log_id: int) -> Ticket | None:
     return await ctx.session.scalar(
         select(Ticket).where(Ticket.answer_log_id == answer_log_id).limit(1)
     )
+
+
+async def draft_started_at(session: AsyncSession, member_id: int) -> datetime | None:
+    """When the guided exchange last asked this member something, if it still waits."""
+    draft = await session.get(TicketDraft, member_id)
+    return draft.started_at if draft else None
