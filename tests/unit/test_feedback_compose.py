@@ -62,3 +62,12 @@ async def test_a_ticket_started_afterwards_takes_the_next_message(chat: Chat) ->
     (asked_description,) = await chat.say(TG, "alice", "Charged twice")
     assert "Charged twice" in asked_description.text
     assert await _items(chat) == []
+
+
+async def test_feedback_asked_for_after_a_ticket_takes_the_next_message_alone(chat: Chat) -> None:
+    await chat.say(TG, "alice", "/ticket")
+    await chat.say(TG, "alice", "/feedback bug")
+    await chat.say(TG, "alice", "Login button does nothing")
+    (answer,) = await chat.say(TG, "alice", "how do I link my accounts?")
+    assert "/link" in answer.text, "the abandoned ticket does not take this as its subject"
+    assert [title for _, title, _ in await _items(chat)] == ["Login button does nothing"]

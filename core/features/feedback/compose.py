@@ -2,8 +2,8 @@
 
 Telegram's command menu sends a bare "/feedback": the bot asks for the category with buttons,
 then takes the member's next DM as the feedback itself, the first line being the title.
-Discord has /feedback new and its form instead. A guided ticket the member started after
-the feedback was asked for takes their next message instead: the latest question wins.
+Discord has /feedback new and its form instead. A member may start a guided ticket too:
+whichever the bot asked for last takes their next message.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from core.events import Button, EventKind, Reply, Visibility
 from core.features.feedback.models import FeedbackComposition
 from core.features.feedback.service import CATEGORIES, COMPOSITION_LIFETIME
 from core.features.feedback.submission import submit
-from core.features.tickets.opening import draft_started_at as ticket_draft_started_at
+from core.features.tickets import opening as tickets
 from core.registry import Registry
 
 registry = Registry("feedback")
@@ -35,6 +35,7 @@ async def ask_text(ctx: Context, category: str) -> Reply:
         composition = FeedbackComposition(member_id=ctx.member.id)
         ctx.session.add(composition)
     composition.category, composition.started_at = category, ctx.now
+    await tickets.abandon_draft(ctx.session, ctx.member.id)
     await ctx.session.commit()
     return Reply(
         "feedback/ask_text",
@@ -71,7 +72,7 @@ async def written(ctx: Context) -> Reply | None:
         return None
     text = ctx.event.text.strip()
     await ctx.session.delete(composition)
-    ticket_asked = await ticket_draft_started_at(ctx.session, ctx.member.id)
+    ticket_asked = await tickets.draft_started_at(ctx.session, ctx.member.id)
     superseded = ticket_asked is not None and ticket_asked > composition.started_at
     if superseded or ctx.now - composition.started_at > COMPOSITION_LIFETIME or not text:
         await ctx.session.commit()

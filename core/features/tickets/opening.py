@@ -259,3 +259,10 @@ async def draft_started_at(session: AsyncSession, member_id: int) -> datetime | 
     """When the guided exchange last asked this member something, if it still waits."""
     draft = await session.get(TicketDraft, member_id)
     return draft.started_at if draft else None
+
+
+async def abandon_draft(session: AsyncSession, member_id: int) -> None:
+    """Another feature asked the member something since; their next DM answers that."""
+    draft = await session.get(TicketDraft, member_id)
+    if draft is not None:
+        await session.delete(draft)
