@@ -28,7 +28,7 @@ from core.events import (
 )
 from core.features.members import service as members
 from core.features.members.models import Member
-from core.registry import CommandSpec, HandlerResult
+from core.registry import ArgType, CommandSpec, HandlerResult
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +90,26 @@ class Router:
         return event.actor.role
 
     def _own_words(self, event: IncomingEvent) -> str:
-        """What the member wrote themselves: a command's words after its (English) name."""
+        """What the member wrote in their own words: a command's text arguments, not its
+        English name, keywords or ids, so "/ticket list mine" says nothing of their language."""
         if event.kind is not EventKind.COMMAND:
             return event.text
-        _, rest = self.services.registry.resolve((event.command or "").lower(), event.arg_text)
-        return rest
+        spec, rest = self.services.registry.resolve((event.command or "").lower(), event.arg_text)
+        if spec is None:
+            return rest
+        try:
+            values = (
+                argparse_.convert(spec, event.args)
+                if event.args is not None
+                else argparse_.parse_text(spec, rest)
+            )
+        except argparse_.ArgError:
+            return rest
+        return " ".join(
+            str(values[arg.name])
+            for arg in spec.args
+            if arg.type is ArgType.TEXT and arg.name in values
+        )
 
     def _locale(self, event: IncomingEvent, member: Member) -> str:
         return (

@@ -248,15 +248,17 @@ async def test_a_member_who_writes_chinese_is_answered_in_chinese_until_they_wri
         @as mod:maria
         /feedback status 1 in_review
         @as wu
+        /feedback list mine
         /feedback show 1
         How do I link my accounts?
         /feedback show 1
         """
     )
-    voted, told, shown_in_chinese, _, shown_in_english = _to(messages, "wu")[1:]
+    voted, told, listed, shown_in_chinese, _, shown_in_english = _to(messages, "wu")[1:]
     assert "你对 #1 Dark mode 的投票已记录" in voted
     assert "你支持的想法" in told
-    assert "功能建议" in shown_in_chinese
+    assert "你提交或支持的反馈" in listed
+    assert "功能建议" in shown_in_chinese, "'list mine' are keywords, not English words"
     assert "Feature request" in shown_in_english
 
 
