@@ -99,6 +99,12 @@ class IncomingEvent:
     raw: Any = field(default=None, repr=False, compare=False)
 
 
+COMMAND_BUTTON = "cmd"
+"""The action of a button that runs a command (``cmd:ticket open``). Pressing it is typing that
+command without arguments, so a form command opens its form on Discord and asks step by step
+elsewhere; the router checks roles as for the typed command."""
+
+
 @dataclass(frozen=True)
 class Button:
     """A button whose label is a catalog key (``label_key``) or literal data (``label``)."""

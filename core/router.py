@@ -18,6 +18,7 @@ from core import locale as locales
 from core.activity import ActivityRecord
 from core.context import Context, Services
 from core.events import (
+    COMMAND_BUTTON,
     EventKind,
     IncomingEvent,
     OutgoingMessage,
@@ -43,6 +44,7 @@ class Router:
     async def handle(self, event: IncomingEvent) -> list[OutgoingMessage]:
         if event.actor.is_bot or self._is_duplicate(event):
             return []
+        event = _pressed_command(event)
         clock = self.services.clock
         async with self.services.database.session() as session:
             role = self._role(event)
@@ -262,3 +264,13 @@ def _as_list(result: HandlerResult) -> list[Reply]:
     if isinstance(result, Reply):
         return [result]
     return list(result)
+
+
+def _pressed_command(event: IncomingEvent) -> IncomingEvent:
+    """A press of a command button is that command, typed with no arguments."""
+    if event.kind is not EventKind.ACTION or event.action_id != COMMAND_BUTTON:
+        return event
+    command, _, arg_text = event.action_arg.partition(" ")
+    return replace(
+        event, kind=EventKind.COMMAND, command=command, arg_text=arg_text, args=None, text=""
+    )

@@ -31,6 +31,7 @@ from core.events import (
     Platform,
     RenderedButton,
     Role,
+    Visibility,
 )
 
 Handle = Callable[[IncomingEvent], Awaitable[list[OutgoingMessage]]]
@@ -183,11 +184,14 @@ class ConsoleSession:
 
     def remember(self, message: OutgoingMessage) -> None:
         """Buttons stay pressable on a real platform, so @press finds the latest message that
-        has some: one sent to the speaker, or one posted in the place they write in."""
+        has some: one sent to the speaker, or one posted for everyone in the place they write
+        in."""
         if not message.buttons:
             return
         self._sent += 1
-        key = message.user_id or place_name(message.chat_id, message.thread_id)
+        where = place_name(message.chat_id, message.thread_id)
+        in_view = message.visibility is Visibility.PUBLIC and where != "dm"
+        key = where if in_view else message.user_id or where
         self._buttons[key] = (self._sent, list(message.buttons))
 
 

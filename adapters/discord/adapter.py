@@ -24,6 +24,7 @@ from adapters.discord.client import failure_of, intents, log_end, point_at, tap
 from adapters.discord.commands import Autocomplete, CatalogTranslator, build_commands
 from core import locale as locales
 from core.events import (
+    COMMAND_BUTTON,
     DeliveryFailure,
     EventKind,
     IncomingEvent,
@@ -257,14 +258,20 @@ class DiscordAdapter:
         task.add_done_callback(self._tasks.discard)
 
     def _form(self, event: IncomingEvent) -> discord.ui.Modal | None:
-        """A form command called without any of its text: ask for it in a modal first."""
-        if event.kind is not EventKind.COMMAND or event.args is None:
+        """A form command called without any of its text, typed or pressed as a command
+        button: ask for the text in a modal first."""
+        if event.kind is EventKind.ACTION and event.action_id == COMMAND_BUTTON:
+            command, _, sub = event.action_arg.partition(" ")
+            chosen: Mapping[str, str] = {}
+        elif event.kind is EventKind.COMMAND and event.args is not None:
+            command, sub, chosen = event.command or "", event.arg_text, event.args
+        else:
             return None
-        spec, _ = self._registry.resolve(event.command or "", event.arg_text)
+        spec, _ = self._registry.resolve(command, sub)
         if (
             spec is None
             or not spec.form
-            or any(event.args.get(a.name) for a in spec.args if a.type is ArgType.TEXT)
+            or any(chosen.get(a.name) for a in spec.args if a.type is ArgType.TEXT)
         ):
             return None
         locale = locales.normalize(event.actor.locale) or self._default_locale
@@ -277,7 +284,7 @@ class DiscordAdapter:
             )
             for arg in spec.args
         }
-        return translate.form_for(spec, title, labels, event.args)
+        return translate.form_for(spec, title, labels, chosen)
 
     async def _ask_with_form(
         self, interaction: discord.Interaction, form: discord.ui.Modal

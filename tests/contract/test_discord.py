@@ -303,3 +303,29 @@ async def test_feedback_typed_in_a_form_keeps_the_category_chosen_in_the_command
     async with world.app.services.database.session() as session:
         item = await session.scalar(select(FeedbackItem))
     assert item is not None and (item.category, item.title) == ("bug", "头像上传卡住")
+
+
+async def test_a_ticket_panel_button_opens_the_ticket_form(world: World) -> None:
+    words = {"type": 3, "name": "text", "value": "Stuck? Press below."}
+    posted_panel = await interact(
+        world.fake, interaction_payload(DAVE, command("ticket", words, sub="panel"))
+    )
+    assert posted_panel["type"] == 4 and "flags" not in posted_panel["data"]
+    assert posted_panel["data"]["content"] == "Stuck? Press below."
+    (button,) = posted_panel["data"]["components"][0]["components"]
+    assert button["label"] == "🎫 Open a ticket"
+
+    press = interaction_payload(
+        BOB, {"custom_id": button["custom_id"], "component_type": 2}, kind=3
+    )
+    form = await interact(world.fake, press)
+    assert form["type"] == 9 and form["data"]["custom_id"] == "form:ticket open"
+    filled = [
+        {"type": 1, "components": [{"type": 4, "custom_id": "subject", "value": "Panel ticket"}]},
+        {"type": 1, "components": [{"type": 4, "custom_id": "description", "value": "Help"}]},
+    ]
+    submit = {"custom_id": "form:ticket open", "components": filled}
+    await interact(world.fake, interaction_payload(BOB, submit, kind=5))
+    async with world.app.services.database.session() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.subject == "Panel ticket"))
+    assert ticket is not None and ticket.description == "Help"

@@ -439,3 +439,27 @@ async def test_without_topics_staff_answer_by_replying_to_the_relayed_message(
     await _handled(tg, answer)
     relayed = (await tg.reply_to(member, 2))[-1]
     assert ref in relayed["text"] and "Fixed, please try again" in relayed["text"]
+
+
+@pytest.mark.usefixtures("outbox")
+async def test_a_ticket_panel_button_asks_the_member_in_their_dm(tg: Harness) -> None:
+    tg.fake.push_message("/ticket panel", chat_id=MOD_GROUP, sender=user(2001))
+    (panel,) = await tg.until(
+        lambda: [
+            c
+            for c in tg.fake.calls
+            if c.method == "sendMessage"
+            and c.params["chat_id"] == MOD_GROUP
+            and c.params["text"].startswith("Need a hand")
+        ]
+    )
+    (button,) = panel.params["reply_markup"]["inline_keyboard"][0]
+    assert button == {"text": "🎫 Open a ticket", "callback_data": "cmd:ticket open"}
+    answered_before = len(tg.fake.called("answerCallbackQuery"))
+    member = 4201
+    tg.fake.push_callback(button["callback_data"], sender=user(member), message=panel.result)
+    asked = await tg.until(
+        lambda: [m for m in tg.sent_to(member) if "open a ticket" in m["text"].lower()]
+    )
+    assert "In a few words, what is it about?" in asked[0]["text"]
+    assert len(tg.fake.called("answerCallbackQuery")) == answered_before + 1

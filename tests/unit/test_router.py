@@ -20,3 +20,10 @@ async def test_a_failing_handler_gets_an_apology_and_the_next_command_works(chat
     assert "something went wrong" in apology.text
     (help_text,) = await chat.say(TG, "alice", "/help")
     assert "/ticket" in help_text.text
+
+
+async def test_a_command_button_runs_its_command_with_the_same_role_check(chat: Chat) -> None:
+    (helped,) = await chat.press(TG, "alice", "cmd:help")
+    assert "/ticket" in helped.text
+    (refused,) = await chat.press(TG, "alice", "cmd:faq list")
+    assert "Only moderators can use /faq list" in refused.text

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.context import Services
-from core.features.tickets import desk, opening, relay, staff, sweeps
+from core.features.tickets import desk, opening, panel, relay, staff, sweeps
 from core.features.tickets.chat import registry
 
-__all__ = ["desk", "opening", "registry", "relay", "staff"]
+__all__ = ["desk", "opening", "panel", "registry", "relay", "staff"]
 
 
 @registry.sweep("tickets.sla", every=timedelta(minutes=5))
