@@ -6,6 +6,7 @@ build the same thing with a different clock, database or set of adapters.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from core.features.feedback import handlers as feedback_handlers
 from core.features.feedback.service import FeedbackService
 from core.features.general import handlers as general_handlers
 from core.features.lifecycle import handlers as lifecycle_handlers
+from core.features.members import service as members
 from core.features.tickets import handlers as tickets_handlers
 from core.notifier import Notifier
 from core.outbox import Sender
@@ -35,6 +37,8 @@ from core.render import Renderer
 from core.router import Router
 from core.scheduler import Sweeper
 from core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 FEATURES = (
     general_handlers.registry,
@@ -100,7 +104,19 @@ async def build_app(
     for platform, sender in senders.items():
         services.places.add(platform, sender)
     await faq.reload()
+    await _warn_about_unseen_founders(services)
     dispatcher = Dispatcher(database, clock, senders, max_attempts=settings.outbox.max_attempts)
     services.notifier.on_enqueued(dispatcher.kick)
     router = Router(services)
     return App(services, router, dispatcher, Sweeper(services, registry.sweeps))
+
+
+async def _warn_about_unseen_founders(services: Services) -> None:
+    async with services.database.session() as session:
+        unseen = await members.never_seen(session, services.settings.roles.founders)
+    for account in unseen:
+        log.warning(
+            "founder %s has not talked to the bot yet: DMs to them (SLA alerts) wait until "
+            "they send it a message",
+            account,
+        )

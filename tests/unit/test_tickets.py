@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -187,6 +188,24 @@ async def test_sla_breach_is_told_once_per_level_even_when_the_sweep_runs_late(
     assert service.outbox_key(ticket_id, "breach", "first_response", 2, founder) in keys
     assert service.outbox_key(ticket_id, "breach", "resolution", 1) in keys
     assert service.outbox_key(ticket_id, "breach", "resolution", 2, founder) in keys
+
+
+async def test_start_up_names_a_founder_the_bot_cannot_dm_and_sweeps_do_not_repeat_it(
+    database_url: str, clock: ManualClock, fake: FakeAdapter, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    settings = make_settings(database_url, roles={"founders": ["telegram:900"]})
+    app = await build_app(settings, clock, {Platform.TELEGRAM: fake}, migrate=False)
+    try:
+        member_id = await _member(app, "1", clock)
+        await _open(app, member_id, clock, subject="site is down")
+        for _ in range(3):
+            clock.advance(timedelta(hours=24))
+            await sweeps.escalate_breaches(app.services)
+    finally:
+        await app.close()
+    told = [r for r in caplog.records if "telegram:900" in r.getMessage()]
+    assert [(r.levelname, r.name) for r in told] == [("WARNING", "bot.app")]
 
 
 async def test_quiet_ticket_is_warned_once_then_closed(desk: App, clock: ManualClock) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -79,3 +80,19 @@ async def mark_unreachable(
     if identity is not None and identity.unreachable_at is None:
         identity.unreachable_at = now
         identity.unreachable_reason = reason[:200]
+
+
+async def never_seen(session: AsyncSession, accounts: Sequence[str]) -> list[str]:
+    """The configured ``platform:user_id`` accounts that have never talked to the bot, which
+    it therefore cannot DM yet (Telegram forbids it; on Discord it has no member to find)."""
+    unseen = []
+    for account in accounts:
+        platform, _, user_id = account.partition(":")
+        seen = await session.scalar(
+            select(Identity.id).where(
+                Identity.platform == platform, Identity.platform_user_id == user_id
+            )
+        )
+        if seen is None:
+            unseen.append(account)
+    return unseen

@@ -119,7 +119,8 @@ async def _founders(session: AsyncSession, founders: list[str]) -> tuple[list[in
             )
         )
         if member_id is None:
-            log.info("founder %s has not talked to the bot yet; escalation DM waits", who)
+            # Start-up already warned the operator; this runs every few minutes.
+            log.debug("founder %s has not talked to the bot yet; escalation DM waits", who)
             unknown = True
         elif member_id not in found:
             found.append(member_id)
