@@ -286,6 +286,7 @@ async def test_figures_give_medians_per_priority_ratings_and_deflection(
         async with desk.services.database.session() as session:
             ticket = await session.get_one(Ticket, ticket_id)
             ticket.first_response_at = clock.now() + timedelta(hours=hours)
+            ticket.waited_seconds = (hours - 1) * 3600  # the slower one waited 2 h on the member
             await service.resolve(session, ticket, staff_id, clock.now() + timedelta(hours=hours))
             await service.rate(session, ticket, score, clock.now())
             await session.commit()
@@ -312,6 +313,7 @@ async def test_figures_give_medians_per_priority_ratings_and_deflection(
     medium = next(t for t in figures.times if t.priority == "medium")
     assert (figures.opened, figures.resolved, figures.backlog) == (3, 2, 1)
     assert medium.median_first_response == timedelta(hours=2)
+    assert medium.median_resolution == timedelta(hours=1), "waiting on the member is left out"
     assert figures.csat_average == 4.0
     assert figures.csat_distribution == {1: 0, 2: 0, 3: 1, 4: 0, 5: 1}
     assert [(r.member_id, r.average, r.count) for r in figures.csat_by_moderator] == [

@@ -26,6 +26,7 @@ class PriorityTimes:
     tickets: int
     median_first_response: timedelta | None
     median_resolution: timedelta | None
+    """Time the team had the ticket: waiting on the member is left out, as in the SLA."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,13 @@ def _times(tickets: list[Ticket], priority: str) -> PriorityTimes:
         median_first_response=_median(
             [t.first_response_at - t.created_at for t in mine if t.first_response_at]
         ),
-        median_resolution=_median([t.resolved_at - t.created_at for t in mine if t.resolved_at]),
+        median_resolution=_median(
+            [
+                t.resolved_at - t.created_at - timedelta(seconds=t.waited_seconds)
+                for t in mine
+                if t.resolved_at
+            ]
+        ),
     )
 
 
