@@ -278,3 +278,13 @@ async def test_backers_of_a_bug_hear_it_is_fixed(run_script: RunScript) -> None:
     )
     assert any("✅ The bug report you backed is fixed: #1" in t for t in _to(messages, "bob"))
     assert not any("idea" in t for t in _to(messages, "bob"))
+
+
+async def test_themes_of_one_day_say_so_in_the_singular(run_script: RunScript) -> None:
+    (report,) = await run_script(
+        """
+        @as mod:maria
+        /feedback themes 1
+        """
+    )
+    assert "in the last day:" in report["text"] and "1 days" not in report["text"]

@@ -65,3 +65,9 @@ def test_unknown_locale_falls_back_to_english() -> None:
         "core/unknown_command", {"command": "x"}, platform=Platform.CONSOLE, locale="fr"
     )
     assert text.startswith("I don't know")
+
+
+def test_one_entry_is_not_plural() -> None:
+    context = {"count": 1, "problems": [], "problem_count": 0}
+    text = renderer.render("faq/reloaded", context, platform=Platform.CONSOLE, locale="en")
+    assert text == "Knowledge base reloaded: 1 entry."
