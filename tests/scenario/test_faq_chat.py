@@ -231,3 +231,15 @@ async def test_buttons_under_a_chinese_answer_reply_in_chinese(run_script: RunSc
     assert answer["buttons"] == ["👍 有帮助", "👎 没帮助"]
     assert voted["text"].startswith("谢谢告诉我") and voted["buttons"] == ["🙋 找真人"]
     assert opened["text"].startswith("工单 T-1 已创建")
+
+
+async def test_a_chinese_entry_gets_an_id_a_moderator_can_read(run_script: RunScript) -> None:
+    added, shown = await run_script(
+        """
+        @as mod:ana
+        /faq add 怎么修改头像？ | 在「设置 → 个人资料」里上传新头像。
+        /faq show 怎么修改头像
+        """
+    )
+    assert added["text"].startswith("已添加 怎么修改头像（zh-CN）")
+    assert "在「设置 → 个人资料」里上传新头像。" in shown["text"]

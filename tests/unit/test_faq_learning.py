@@ -124,3 +124,17 @@ async def test_a_ticket_suggestion_accepted_becomes_an_entry_indexed_once(
     assert first.entry is not None and result.best is not None
     assert result.best.entry_id.endswith(first.entry.id)
     assert faq.find(first.entry.id, "en") == first.entry
+
+
+@pytest.mark.parametrize(
+    ("answer", "for_member"),
+    [
+        ("See #link-accounts for the steps.", "See link-accounts for the steps."),
+        ("见#怎么修改头像 里的步骤", "见怎么修改头像 里的步骤"),
+        ("Issue #12 is fixed", "Issue 12 is fixed"),
+    ],
+)
+def test_entry_pointers_in_either_language_are_unmarked_for_the_member(
+    answer: str, for_member: str
+) -> None:
+    assert review.without_pointers(answer) == for_member

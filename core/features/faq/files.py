@@ -29,7 +29,7 @@ import yaml
 from core.features.faq.entries import KBEntry
 from core.locale import SUPPORTED
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$", re.IGNORECASE)
+ID_PATTERN = re.compile(r"^[^\W_][\w.-]{0,99}$")
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.DOTALL)
 
 

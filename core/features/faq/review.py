@@ -36,7 +36,7 @@ AWAITING_WINDOW = timedelta(days=7)
 CLOSEST_MIN_SCORE = 0.2
 """Below this even the best search match is no better than proposing a new entry."""
 
-_POINTER = re.compile(r"(?<![\w#])#([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
+_POINTER = re.compile(r"(?<![A-Za-z0-9_#])#([^\W_][\w-]*)")
 
 
 class Outcome(StrEnum):

@@ -57,7 +57,8 @@ class Answer:
 
 
 def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+    """An id moderators can read and type back: a Chinese title keeps its characters."""
+    slug = re.sub(r"[\W_]+", "-", text.lower()).strip("-")[:60].strip("-")
     return slug or "entry"
 
 
