@@ -15,7 +15,9 @@ from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("tickets")
 
-TICKET = ArgSpec("ticket", ArgType.WORD, required=False, description="T-12")
+TICKET = ArgSpec(
+    "ticket", ArgType.WORD, required=False, description="T-12", may_lead=r"(?:#|t-?)\d{1,9}"
+)
 
 
 def is_staff(ctx: Context) -> bool:
