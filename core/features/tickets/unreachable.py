@@ -1,0 +1,72 @@
+"""Staff hear when a ticket's member cannot be reached: they blocked the bot or closed DMs.
+
+The dispatcher records the platform's refusal on the outbox row and marks the account
+unreachable; from then on nothing more is queued to it. Without a word to staff they would
+wait on a member who never read their answer. What staff wrote is kept on the ticket either
+way, and the member reads it with /ticket show once they write to the bot again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.context import Services
+from core.events import Platform, Reply
+from core.features.members import service as members
+from core.features.members.models import Identity, Member
+from core.features.tickets import service
+from core.features.tickets.models import Ticket
+from core.features.tickets.places import staff_place, staff_root
+from core.outbox import OutboxMessage, OutboxStatus
+
+LOOKBACK = timedelta(days=7)
+"""Refusals older than this were told already, or concern tickets long settled."""
+
+
+async def reachable(session: AsyncSession, member_id: int) -> bool:
+    """Whether a DM to the member can be queued at all (some account not marked blocked)."""
+    member = await session.get_one(Member, member_id)
+    return members.dm_identity(member) is not None
+
+
+async def tell_staff(services: Services) -> int:
+    """Each ticket message a member's platform refused: their staff place hears it once for
+    each time the member became unreachable (one outbox key per ticket and refusal)."""
+    now = services.clock.now()
+    queued = 0
+    async with services.database.session() as session:
+        refused = await session.execute(
+            select(OutboxMessage.idempotency_key, OutboxMessage.member_id, Identity.unreachable_at)
+            .join(
+                Identity,
+                (Identity.platform == OutboxMessage.platform)
+                & (Identity.platform_user_id == OutboxMessage.user_id),
+            )
+            .where(
+                OutboxMessage.status == OutboxStatus.FAILED.value,
+                OutboxMessage.idempotency_key.startswith(service.KEY_PREFIX),
+                OutboxMessage.created_at >= now - LOOKBACK,
+                Identity.unreachable_at.is_not(None),
+            )
+            .order_by(OutboxMessage.id)
+        )
+        for key, member_id, since in refused.all():
+            ticket_id = service.parse_ref(key.removeprefix(service.KEY_PREFIX).split(":", 1)[0])
+            ticket = await session.get(Ticket, ticket_id) if ticket_id is not None else None
+            if ticket is not None and ticket.member_id == member_id and since is not None:
+                queued += await _tell(services, session, ticket, since)
+        await session.commit()
+    return queued
+
+
+async def _tell(services: Services, session: AsyncSession, ticket: Ticket, since: datetime) -> bool:
+    place = staff_place(ticket) or staff_root(services.settings.tickets, Platform(ticket.platform))
+    if place is None:
+        return False
+    member = await session.get_one(Member, ticket.member_id)
+    reply = Reply("tickets/unreachable", {"ticket": ticket, "member": member.display_name})
+    key = service.outbox_key(ticket.id, "unreachable", since.isoformat())
+    return await services.notifier.to_place(session, place, reply, key)
