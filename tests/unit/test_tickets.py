@@ -366,3 +366,23 @@ async def test_resolved_tickets_are_archived_after_the_reopen_window(
         ticket = await session.get_one(Ticket, ticket_id)
     assert (ticket.status, ticket.close_reason) == ("closed", "resolved")
     assert ticket.transcript is not None and "> details" in ticket.transcript
+
+
+def test_a_member_tier_sets_the_lowest_priority_and_keywords_may_raise_it() -> None:
+    settings = TicketSettings(
+        tiers={
+            "premium": {"priority": "high", "members": ["telegram:1"]},
+            "partner": {"priority": "urgent", "members": ["discord:2"]},
+        }
+    )
+    assert service.tier_of(settings, ["telegram:1"]) == "premium"
+    assert service.tier_of(settings, ["telegram:1", "discord:2"]) == "partner"
+    assert service.tier_of(settings, ["telegram:3"]) is None
+    floor = settings.tiers["premium"].priority
+    assert service.priority_for("a small typo", RULES, floor) == "high"
+    assert service.priority_for("服务器宕机了", RULES, floor) == "urgent"
+
+
+def test_a_tier_with_an_unknown_priority_is_refused() -> None:
+    with pytest.raises(ValueError, match="'urgent'"):
+        TicketSettings(tiers={"gold": {"priority": "huge", "members": []}})

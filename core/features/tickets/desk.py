@@ -171,6 +171,10 @@ async def rate(ctx: Context, arg: str) -> Reply:
     if not rateable(ticket):
         return Reply("tickets/not_rateable", {"ticket": ticket}, visibility=Visibility.PRIVATE)
     score = min(max(int(raw_score), RATINGS[0]), RATINGS[-1])
-    await service.rate(ctx.session, ticket, score, ctx.now)
+    changed = await service.rate(ctx.session, ticket, score, ctx.now)
     await ctx.session.commit()
-    return Reply("tickets/rated", {"ticket": ticket, "score": score}, locale=ticket.locale)
+    return Reply(
+        "tickets/rated",
+        {"ticket": ticket, "score": score, "again": not changed},
+        locale=ticket.locale,
+    )

@@ -52,6 +52,9 @@ async def open_for(
     by_staff = member.id != ctx.member.id
     settings = ctx.services.settings.tickets
     platform = _member_platform(ctx, member)
+    tier = service.tier_of(
+        settings, (f"{i.platform}:{i.platform_user_id}" for i in member.identities)
+    )
     ticket = await service.open_ticket(
         ctx.session,
         settings,
@@ -66,6 +69,7 @@ async def open_for(
         opened_by=ctx.member.id if by_staff else None,
         answer_log_id=answer_log_id,
         suggestions=suggestions,
+        tier=tier,
     )
     root = staff_root(settings, platform)
     replies: list[Reply] = []
@@ -87,6 +91,7 @@ async def open_for(
                     "member_name": member.display_name,
                     "by_staff": by_staff,
                     "rejected": rejected,
+                    "tier": tier,
                 },
                 buttons=(Button("tickets.claim", str(ticket.id), label_key="tickets.claim"),),
                 to_place=private.place,

@@ -41,13 +41,27 @@ def outbox_key(ticket_id: int, *parts: object) -> str:
     return KEY_PREFIX + ":".join(str(p) for p in (ticket_id, *parts))
 
 
-def priority_for(text: str, rules: dict[str, list[str]]) -> str:
-    """The highest priority whose keywords appear in the text; medium when none does."""
+def priority_for(text: str, rules: dict[str, list[str]], floor: str | None = None) -> str:
+    """The highest priority whose keywords appear in the text, but not below ``floor`` (the
+    member's tier); medium when neither says anything."""
     lowered = text.casefold()
     for level in reversed(PRIORITIES):
+        if level == floor:
+            return level
         if any(keyword.casefold() in lowered for keyword in rules.get(level, ())):
             return level
     return DEFAULT_PRIORITY
+
+
+def tier_of(settings: TicketSettings, accounts: Iterable[str]) -> str | None:
+    """The member's highest-priority tier, from any of their linked accounts."""
+    mine = set(accounts)
+    found = [
+        (PRIORITIES.index(tier.priority), name)
+        for name, tier in settings.tiers.items()
+        if mine.intersection(tier.members)
+    ]
+    return max(found)[1] if found else None
 
 
 async def record(
@@ -93,8 +107,12 @@ async def open_ticket(
     opened_by: int | None = None,
     answer_log_id: int | None = None,
     suggestions: Sequence[str] = (),
+    tier: str | None = None,
 ) -> Ticket:
-    """A new open ticket; opening one counts as the member escalating past the FAQ."""
+    """A new open ticket; opening one counts as the member escalating past the FAQ.
+
+    ``tier`` (``tier_of``) sets the lowest priority the member's tickets start at."""
+    floor = settings.tiers[tier].priority if tier in settings.tiers else None
     ticket = Ticket(
         member_id=member_id,
         opened_by=opened_by,
@@ -106,7 +124,7 @@ async def open_ticket(
         answer_log_id=answer_log_id,
         suggestions=list(suggestions),
         status=Status.OPEN.value,
-        priority=priority_for(f"{subject}\n{description}", settings.priority_keywords),
+        priority=priority_for(f"{subject}\n{description}", settings.priority_keywords, floor),
         tags=[],
         member_inside=False,
         created_at=now,
@@ -117,7 +135,7 @@ async def open_ticket(
     )
     session.add(ticket)
     await session.flush()
-    await record(session, ticket, "opened", opened_by or member_id, now, source=source)
+    await record(session, ticket, "opened", opened_by or member_id, now, source=source, tier=tier)
     if description:
         session.add(
             TicketMessage(
@@ -258,17 +276,24 @@ async def reopen(session: AsyncSession, ticket: Ticket, actor_id: int, now: date
     await session.flush()
 
 
-async def rate(session: AsyncSession, ticket: Ticket, score: int, now: datetime) -> None:
+async def rate(session: AsyncSession, ticket: Ticket, score: int, now: datetime) -> bool:
+    """False when the ticket already has this score: a second press of the same button
+    neither adds to the audit trail nor asks again for a comment already given."""
+    if ticket.csat_score == score:
+        return False
     await record(session, ticket, "rated", ticket.member_id, now, score=score)
     ticket.csat_score = score
     ticket.csat_at = now
     ticket.awaiting_comment = True
     await session.flush()
+    return True
 
 
 async def comment(session: AsyncSession, ticket: Ticket, text: str, now: datetime) -> None:
-    await record(session, ticket, "commented", ticket.member_id, now)
-    ticket.csat_comment = text
+    """A further comment adds to the earlier ones: nothing a member wrote is dropped."""
+    await record(session, ticket, "commented", ticket.member_id, now, text=text)
+    earlier = ticket.csat_comment
+    ticket.csat_comment = f"{earlier}\n\n{text}" if earlier else text
     ticket.awaiting_comment = False
     await session.flush()
 
