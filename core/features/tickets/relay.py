@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from core.context import Context
 from core.events import Button, EventKind, Reply, Role, Visibility
-from core.features.members.models import Member
 from core.features.tickets import lookup, opening, service, unreachable
 from core.features.tickets.chat import (
     find,
@@ -155,15 +154,9 @@ async def staff_says(
     place = staff_place(ticket)
     if ticket.member_inside and not (by_command and place is not None):
         return []
-    if not ticket.member_inside and not await unreachable.reachable(ctx.session, ticket.member_id):
-        member = await ctx.session.get_one(Member, ticket.member_id)
-        return [
-            Reply(
-                "tickets/unreachable",
-                {"ticket": ticket, "member": member.display_name},
-                visibility=Visibility.PRIVATE,
-            )
-        ]
+    warning = None if ticket.member_inside else await unreachable.notice(ctx.session, ticket)
+    if warning is not None:
+        return [warning]
     return [
         Reply(
             "tickets/relay_to_member",

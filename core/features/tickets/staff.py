@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.context import Context
 from core.events import Attachment, Button, Reply, Role, Visibility
-from core.features.tickets import lookup, service
+from core.features.tickets import lookup, service, unreachable
 from core.features.tickets.chat import (
     TICKET,
     find,
@@ -134,9 +134,11 @@ async def ticket_resolve(ctx: Context, ticket: str | None = None) -> list[Reply]
     has_answer = await service.staff_answer(ctx.session, found) is not None
     await ctx.session.commit()
     offer = (Button("tickets.kb", str(found.id), label_key="tickets.kb_add"),) if has_answer else ()
+    warning = await unreachable.notice(ctx.session, found)
     return [
         csat_reply(found, ctx),
         Reply("tickets/resolved", {"ticket": found, "offer_kb": has_answer}, buttons=offer),
+        *([warning] if warning is not None else []),
     ]
 
 

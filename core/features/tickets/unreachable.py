@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
-from core.events import Platform, Reply
+from core.events import Platform, Reply, Visibility
 from core.features.members import service as members
 from core.features.members.models import Identity, Member
 from core.features.tickets import service
@@ -26,10 +26,17 @@ LOOKBACK = timedelta(days=7)
 """Refusals older than this were told already, or concern tickets long settled."""
 
 
-async def reachable(session: AsyncSession, member_id: int) -> bool:
-    """Whether a DM to the member can be queued at all (some account not marked blocked)."""
-    member = await session.get_one(Member, member_id)
-    return members.dm_identity(member) is not None
+async def notice(session: AsyncSession, ticket: Ticket) -> Reply | None:
+    """A private word to the staff member acting when nothing can be queued to the ticket's
+    member (every account marked blocked); None while they can be reached."""
+    member = await session.get_one(Member, ticket.member_id)
+    if members.dm_identity(member) is not None:
+        return None
+    return Reply(
+        "tickets/unreachable",
+        {"ticket": ticket, "member": member.display_name},
+        visibility=Visibility.PRIVATE,
+    )
 
 
 async def tell_staff(services: Services) -> int:
@@ -63,7 +70,9 @@ async def tell_staff(services: Services) -> int:
 
 
 async def _tell(services: Services, session: AsyncSession, ticket: Ticket, since: datetime) -> bool:
-    place = staff_place(ticket) or staff_root(services.settings.tickets, Platform(ticket.platform))
+    root = staff_root(services.settings.tickets, Platform(ticket.platform))
+    # A thread the member shares is no place to talk about them: the staff channel hears it.
+    place = root if ticket.member_inside else staff_place(ticket) or root
     if place is None:
         return False
     member = await session.get_one(Member, ticket.member_id)
