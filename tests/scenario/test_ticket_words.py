@@ -147,3 +147,22 @@ async def test_tickets_go_only_to_moderators(run_script: RunScript, database_url
     assert unknown.startswith("I don't know anyone called")
     assert given == "T-1 assigned to carol."
     assert (await _ticket(database_url)).assignee_id == 2
+
+
+async def test_admins_word_the_rating_question_in_each_language(run_script: RunScript) -> None:
+    own = {"en": "Did we solve {ticket}? Rate us 1-5.", "zh-CN": "问题解决了吗？请打 1-5 分。"}
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Help | broken
+        @as 小明
+        /ticket 帮助 | 坏了
+        @as mod:bob
+        /ticket resolve T-1
+        /ticket resolve T-2
+        """,
+        tickets={"staff_places": ["console:support"], "csat_question": own},
+    )
+    asked = {m["to"]: m for m in messages if m["buttons"] == ["1", "2", "3", "4", "5"]}
+    assert asked["alice"]["text"] == "Did we solve T-1? Rate us 1-5."
+    assert asked["小明"]["text"] == "T-2 · 问题解决了吗？请打 1-5 分。", "the id comes first"
