@@ -131,3 +131,20 @@ async def test_a_member_tier_raises_the_priority_staff_see_the_tier(
     assert opened["text"].startswith("🎫 T-1 · high · vera · premium")
     assert (await _ticket(database_url)).priority == "high"
     assert await _changes(database_url, "opened") == [{"source": "command", "tier": "premium"}]
+
+
+async def test_a_mistyped_id_closes_nothing(run_script: RunScript, database_url: str) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Help | broken
+        /ticket close T-abc
+        /language zh-cn
+        /ticket close #1x
+        """,
+        **DESK,
+    )
+    to_alice = [m["text"] for m in messages if m["to"] == "alice"]
+    assert "I can't find ticket T-abc" in to_alice[-3]
+    assert "#1x" in to_alice[-1] and "找不到" in to_alice[-1]
+    assert (await _ticket(database_url)).status == "open"
