@@ -166,3 +166,44 @@ async def test_admins_word_the_rating_question_in_each_language(run_script: RunS
     asked = {m["to"]: m for m in messages if m["buttons"] == ["1", "2", "3", "4", "5"]}
     assert asked["alice"]["text"] == "Did we solve T-1? Rate us 1-5."
     assert asked["小明"]["text"] == "T-2 · 问题解决了吗？请打 1-5 分。", "the id comes first"
+
+
+async def test_staff_read_a_ticket_s_audit_trail_in_their_language(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Login | I cannot log in
+        @clock +3h
+        @as mod:bob
+        @place #support
+        /ticket claim T-1
+        /ticket priority T-1 urgent
+        /ticket reply T-1 Try now
+        /ticket resolve T-1
+        @as alice
+        @place dm
+        @press 4
+        /ticket history T-1
+        @as mod:bob
+        @place #support
+        /ticket history T-1
+        /language zh-cn
+        /ticket history T-1
+        """,
+        **DESK,
+    )
+    to_alice = [m["text"] for m in messages if m["to"] == "alice"]
+    assert "Only moderators can use /ticket history" in to_alice[-1]
+    english, chinese = [m["text"] for m in messages if m["to"] == "bob"][-3::2]
+    assert english.splitlines()[1:] == [
+        "- 2026-11-23 09:00 · alice: opened it",
+        "- 2026-11-23 12:00 · the bot: missed the first-response target",
+        "- 2026-11-23 12:00 · bob: assigned it to bob",
+        "- 2026-11-23 12:00 · bob: open → in progress",
+        "- 2026-11-23 12:00 · bob: priority high → urgent",
+        "- 2026-11-23 12:00 · bob: in progress → waiting on the member",
+        "- 2026-11-23 12:00 · bob: waiting on the member → resolved",
+        "- 2026-11-23 12:00 · alice: rated it 4/5",
+    ]
+    assert "- 2026-11-23 12:00 · 机器人：超出了首次回复时限" in chinese
+    assert "- 2026-11-23 12:00 · bob：优先级 高 → 紧急" in chinese

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.events import Place
-from core.features.tickets.models import ACTIVE, Ticket
+from core.features.tickets.models import ACTIVE, Ticket, TicketChange
 from core.features.tickets.service import KEY_PREFIX, can_reopen
 from core.outbox import OutboxMessage
 
@@ -108,3 +108,14 @@ async def open_count(session: AsyncSession, member_id: int) -> int:
         )
     )
     return count or 0
+
+
+async def changes(session: AsyncSession, ticket: Ticket, limit: int) -> list[TicketChange]:
+    """The ticket's latest ``limit`` audit entries, oldest first."""
+    latest = await session.scalars(
+        select(TicketChange)
+        .where(TicketChange.ticket_id == ticket.id)
+        .order_by(TicketChange.at.desc(), TicketChange.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(latest.all()))

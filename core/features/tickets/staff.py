@@ -29,6 +29,7 @@ from core.settings import PRIORITIES
 MOD = Role.MODERATOR
 STATS_DAYS = 7
 MAX_STATS_DAYS = 365
+HISTORY_LIMIT = 30
 
 
 def _not_active(ticket: Ticket) -> Reply:
@@ -167,6 +168,25 @@ async def ticket_reopen(ctx: Context, ticket: str | None = None) -> Reply:
     await service.reopen(ctx.session, found, ctx.member.id, ctx.now)
     await ctx.session.commit()
     return _updated(found, "reopened")
+
+
+@registry.command("ticket history", TICKET, min_role=MOD)
+async def ticket_history(ctx: Context, ticket: str | None = None) -> Reply:
+    """A ticket's audit trail: who changed what, and when."""
+    found = await find(ctx, ticket)
+    if found is None:
+        return not_found(ticket)
+    changes = await lookup.changes(ctx.session, found, HISTORY_LIMIT)
+    who = await names(
+        ctx,
+        *(c.actor_id for c in changes),
+        *(c.detail.get("new") for c in changes if c.kind == "assigned"),
+    )
+    return Reply(
+        "tickets/history",
+        {"ticket": found, "changes": changes, "who": who, "limit": HISTORY_LIMIT},
+        visibility=Visibility.PRIVATE,
+    )
 
 
 @registry.command("ticket export", min_role=MOD)
