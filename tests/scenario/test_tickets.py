@@ -402,3 +402,26 @@ async def test_a_member_s_subject_may_start_with_a_staff_word_but_staff_commands
     assert "Only moderators can use /ticket priority" in to_alice[2]
     exports = [m for m in messages if m["to"] == "bob" and m["attachments"] == ["tickets.csv"]]
     assert len(exports) == 1
+
+
+async def test_a_solved_ticket_close_to_an_entry_becomes_its_new_phrasing(
+    run_script: RunScript,
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Linking | how do I link my telegram account to discord
+        @as mod:bob
+        @place #support/T-1
+        Send /link in Telegram, then /link CODE in Discord within ten minutes.
+        /ticket resolve
+        @press add to knowledge
+        /faq suggestions
+        @press ✅
+        """,
+        **DESK,
+    )
+    waiting = next(m["text"] for m in messages if "suggestion waiting" in m["text"])
+    assert '"how do I link my telegram account to discord" (en) → new phrasing of' in waiting
+    assert "link-accounts" in waiting
+    assert "is now answered by link-accounts" in messages[-1]["text"]

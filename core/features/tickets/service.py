@@ -333,21 +333,30 @@ async def staff_answer(session: AsyncSession, ticket: Ticket) -> str | None:
 
 
 async def propose_to_knowledge_base(
-    session: AsyncSession, ticket: Ticket, proposed_by: int, now: datetime
-) -> bool:
-    """Offer the solved question and staff answer to moderators as a draft entry."""
-    answer = await staff_answer(session, ticket)
-    if answer is None:
-        return False
+    session: AsyncSession,
+    ticket: Ticket,
+    proposed_by: int,
+    now: datetime,
+    *,
+    answer: str,
+    entry_id: str | None,
+) -> None:
+    """Offer the solved question and staff answer to moderators: a new phrasing of
+    ``entry_id``, or a draft entry when no entry is close."""
     await learning.propose(
         session,
-        question=ticket.description or ticket.subject,
+        question=question_of(ticket),
         answer=answer,
+        entry_id=entry_id,
         locale=ticket.locale,
         source="ticket",
         source_ref=ticket.ref,
         now=now,
         proposed_by=proposed_by,
     )
-    await record(session, ticket, "proposed_to_kb", proposed_by, now)
-    return True
+    await record(session, ticket, "proposed_to_kb", proposed_by, now, entry=entry_id)
+
+
+def question_of(ticket: Ticket) -> str:
+    """What the member asked, as a knowledge-base question."""
+    return ticket.description or ticket.subject

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from core.context import Context
 from core.events import Attachment, Button, Reply, Role, Visibility
+from core.features.faq import review
+from core.features.faq.models import AnswerLog
 from core.features.tickets import lookup, service, unreachable
 from core.features.tickets.chat import (
     TICKET,
@@ -149,7 +151,20 @@ async def add_to_knowledge_base(ctx: Context, arg: str) -> Reply:
     found = await lookup.get(ctx.session, service.parse_ref(arg))
     if found is None:
         return not_found(arg)
-    proposed = await service.propose_to_knowledge_base(ctx.session, found, ctx.member.id, ctx.now)
+    answer = await service.staff_answer(ctx.session, found)
+    if answer is not None:
+        log = await ctx.session.get(AnswerLog, found.answer_log_id) if found.answer_log_id else None
+        entry_id = await review.target_entry(
+            ctx.services.faq,
+            service.question_of(found),
+            answer,
+            found.locale,
+            rejected=log.entry_id if log is not None and log.answered else None,
+        )
+        await service.propose_to_knowledge_base(
+            ctx.session, found, ctx.member.id, ctx.now, answer=answer, entry_id=entry_id
+        )
+    proposed = answer is not None
     await ctx.session.commit()
     return Reply(
         "tickets/kb_proposed",
