@@ -369,7 +369,7 @@ async def test_a_declined_question_becomes_a_resolved_rated_ticket(world: World)
     assert (rated.status, rated.csat_score) == ("resolved", 4)
 
 
-async def test_staff_hear_in_their_channel_that_a_member_with_closed_dms_missed_the_rating(
+async def test_a_member_with_closed_dms_rates_in_the_ticket_thread_and_staff_hear_why(
     world: World,
 ) -> None:
     subject = {"type": 3, "name": "subject", "value": "Henry's export"}
@@ -379,7 +379,8 @@ async def test_staff_hear_in_their_channel_that_a_member_with_closed_dms_missed_
     world.fake.closed_dms.add(HENRY)
     async with world.app.services.database.session() as session:
         ticket = await session.scalar(select(Ticket).where(Ticket.subject == "Henry's export"))
-    assert ticket is not None and ticket.member_inside
+    assert ticket is not None and ticket.member_inside and ticket.staff_thread_id is not None
+    thread = ticket.staff_thread_id
     ref = {"type": 3, "name": "ticket", "value": ticket.ref}
     await interact(world.fake, interaction_payload(DAVE, command("ticket", ref, sub="resolve")))
     channel = fake_api.SUPPORT_CHANNEL
@@ -389,15 +390,21 @@ async def test_staff_hear_in_their_channel_that_a_member_with_closed_dms_missed_
     told = (await posted(world.fake, channel, before + 1))[before:]
     assert len(told) == 1, "told once, in the staff channel, not in the thread Henry shares"
     assert "henry" in told[0]["content"].lower() and "can't be reached" in told[0]["content"]
+    (asked,) = [m for m in await posted(world.fake, thread) if m.get("components")][-1:]
+    assert "How did we do" in asked["content"]
+    five = asked["components"][0]["components"][4]["custom_id"]
+    pressed = {"custom_id": five, "component_type": 2}
+    by_staff = await interact(world.fake, interaction_payload(DAVE, pressed, kind=3))
+    assert "Only the member who opened" in by_staff["data"]["content"]
+    by_henry = await interact(world.fake, interaction_payload(HENRY, pressed, kind=3))
+    assert "Thanks for rating" in by_henry["data"]["content"]
 
     await interact(world.fake, interaction_payload(DAVE, command("ticket", ref, sub="reopen")))
-    again = command("ticket", ref, sub="resolve")
-    await interact(world.fake, interaction_payload(DAVE, again))
-    warned = await world.fake.wait_for(
-        lambda: [
-            c
-            for c in world.fake.calls_to("POST", r"/webhooks/.*")
-            if "can't be reached" in str(c.body)
-        ]
-    )
-    assert len(warned) == 1, "staff resolving again are told at once, privately"
+    seen = len(await posted(world.fake, thread))
+    await interact(world.fake, interaction_payload(DAVE, command("ticket", ref, sub="resolve")))
+    await world.app.dispatcher.dispatch_due()
+    again = (await posted(world.fake, thread, seen + 1))[seen:]
+    assert any("How did we do" in m["content"] for m in again), "asked in the thread at once"
+    async with world.app.services.database.session() as session:
+        rated = await session.get_one(Ticket, ticket.id)
+    assert rated.status == "resolved" and rated.csat_score is None

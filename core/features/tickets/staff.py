@@ -25,6 +25,7 @@ from core.features.tickets.desk import csat_reply
 from core.features.tickets.export import tickets_csv
 from core.features.tickets.figures import support_figures
 from core.features.tickets.models import ACTIVE, Status, Ticket
+from core.features.tickets.places import staff_place
 from core.registry import ArgSpec, ArgType
 from core.settings import PRIORITIES
 
@@ -138,8 +139,16 @@ async def ticket_resolve(ctx: Context, ticket: str | None = None) -> list[Reply]
     await ctx.session.commit()
     offer = (Button("tickets.kb", str(found.id), label_key="tickets.kb_add"),) if has_answer else ()
     warning = await unreachable.notice(ctx.session, found)
+    thread = staff_place(found) if found.member_inside else None
+    asked = csat_reply(found, ctx)
+    if warning is not None and thread is not None:
+        # The member can't be DMed but shares the ticket's thread: they are asked there.
+        asked, warning = (
+            unreachable.rating_in_thread(found, thread, ctx.services.settings.tickets),
+            None,
+        )
     return [
-        csat_reply(found, ctx),
+        asked,
         Reply("tickets/resolved", {"ticket": found, "offer_kb": has_answer}, buttons=offer),
         *([warning] if warning is not None else []),
     ]

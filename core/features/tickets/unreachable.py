@@ -14,13 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
-from core.events import Platform, Reply, Visibility
+from core.events import Place, Platform, Reply, Visibility
 from core.features.members import service as members
 from core.features.members.models import Identity, Member
 from core.features.tickets import service
+from core.features.tickets.desk import rateable, rating_question
 from core.features.tickets.models import Ticket
 from core.features.tickets.places import staff_place, staff_root
 from core.outbox import OutboxMessage, OutboxStatus
+from core.settings import TicketSettings
 
 LOOKBACK = timedelta(days=7)
 """Refusals older than this were told already, or concern tickets long settled."""
@@ -65,6 +67,7 @@ async def tell_staff(services: Services) -> int:
             ticket = await session.get(Ticket, ticket_id) if ticket_id is not None else None
             if ticket is not None and ticket.member_id == member_id and since is not None:
                 queued += await _tell(services, session, ticket, since)
+                queued += await _rating_in_thread(services, session, ticket, key)
         await session.commit()
     return queued
 
@@ -79,3 +82,32 @@ async def _tell(services: Services, session: AsyncSession, ticket: Ticket, since
     reply = Reply("tickets/unreachable", {"ticket": ticket, "member": member.display_name})
     key = service.outbox_key(ticket.id, "unreachable", since.isoformat())
     return await services.notifier.to_place(session, place, reply, key)
+
+
+async def _rating_in_thread(
+    services: Services, session: AsyncSession, ticket: Ticket, key: str
+) -> bool:
+    """A Discord member with closed DMs still shares the ticket's private thread: the rating
+    question they missed is asked there instead (once per resolution)."""
+    place = staff_place(ticket)
+    missed = service.outbox_key(ticket.id, "csat", ticket.resolved_at)
+    if not ticket.member_inside or place is None or key != missed or not rateable(ticket):
+        return False
+    if ticket.csat_score is not None:
+        return False
+    asked = rating_in_thread(ticket, place, services.settings.tickets)
+    assert asked.idempotency_key is not None
+    return await services.notifier.to_place(session, place, asked, asked.idempotency_key)
+
+
+def rating_in_thread(ticket: Ticket, place: Place, settings: TicketSettings) -> Reply:
+    """The rating question posted in the ticket's thread, for a member the bot cannot DM."""
+    question = rating_question(ticket, settings.csat_question)
+    return Reply(
+        question.template,
+        question.context,
+        buttons=question.buttons,
+        to_place=place,
+        idempotency_key=service.outbox_key(ticket.id, "csat_in_thread", ticket.resolved_at),
+        locale=ticket.locale,
+    )
