@@ -405,6 +405,12 @@ async def test_a_member_with_closed_dms_rates_in_the_ticket_thread_and_staff_hea
     await world.app.dispatcher.dispatch_due()
     again = (await posted(world.fake, thread, seen + 1))[seen:]
     assert any("How did we do" in m["content"] for m in again), "asked in the thread at once"
+    for _ in range(2):
+        await world.app.tick()
+    asked_in_thread = [
+        m for m in await posted(world.fake, thread) if "How did we do" in m["content"]
+    ]
+    assert len(asked_in_thread) == 2, "once per resolution"
     async with world.app.services.database.session() as session:
         rated = await session.get_one(Ticket, ticket.id)
     assert rated.status == "resolved" and rated.csat_score is None

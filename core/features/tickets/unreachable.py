@@ -90,8 +90,8 @@ async def _rating_in_thread(
     """A Discord member with closed DMs still shares the ticket's private thread: the rating
     question they missed is asked there instead (once per resolution)."""
     place = staff_place(ticket)
-    missed = service.outbox_key(ticket.id, "csat", ticket.resolved_at)
-    if not ticket.member_inside or place is None or key != missed or not rateable(ticket):
+    missed = key.startswith(service.outbox_key(ticket.id, "csat") + ":")
+    if not ticket.member_inside or place is None or not missed or not rateable(ticket):
         return False
     if ticket.csat_score is not None:
         return False
