@@ -207,3 +207,23 @@ async def test_staff_read_a_ticket_s_audit_trail_in_their_language(run_script: R
     ]
     assert "- 2026-11-23 12:00 · 机器人：超出了首次回复时限" in chinese
     assert "- 2026-11-23 12:00 · bob：优先级 高 → 紧急" in chinese
+
+
+async def test_staff_sign_with_their_names_where_configured(run_script: RunScript) -> None:
+    desk = {"staff_places": ["console:support"], "staff_names_visible": True}
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Printer | jammed
+        @as mod:bob
+        @place #support/T-1
+        Fixed it
+        @as alice
+        @place dm
+        /ticket show
+        """,
+        tickets=desk,
+    )
+    relayed, shown = [m["text"] for m in messages if m["to"] == "alice"][-2:]
+    assert relayed == "T-1 · bob:\nFixed it"
+    assert "bob: Fixed it" in shown and "Support team" not in shown

@@ -58,6 +58,7 @@ async def ticket_show(ctx: Context, ticket: str | None = None) -> Reply:
             "member_name": who.get(found.member_id, ""),
             "assignee": who.get(found.assignee_id or 0),
             "staff": is_staff(ctx),
+            "names_visible": ctx.services.settings.tickets.staff_names_visible,
         },
         visibility=Visibility.PRIVATE,
     )
