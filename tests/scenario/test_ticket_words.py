@@ -227,3 +227,22 @@ async def test_staff_sign_with_their_names_where_configured(run_script: RunScrip
     relayed, shown = [m["text"] for m in messages if m["to"] == "alice"][-2:]
     assert relayed == "T-1 · bob:\nFixed it"
     assert "bob: Fixed it" in shown and "Support team" not in shown
+
+
+async def test_staff_see_the_most_urgent_and_longest_waiting_tickets_first(
+    run_script: RunScript,
+) -> None:
+    opened = [f"/ticket Question {n} | details" for n in range(1, 27)]
+    script = ["@as alice", *opened, "/ticket Site down | the whole site is down"]
+    script += ["@as mod:bob", "/ticket list", "@as alice", "/ticket list"]
+    messages = await run_script("\n".join(script), **DESK)
+    staff_queue = [m["text"] for m in messages if m["to"] == "bob"][-1].splitlines()
+    assert staff_queue[:3] == [
+        "- T-27 [open, urgent] Site down",
+        "- T-1 [open, medium] Question 1",
+        "- T-2 [open, medium] Question 2",
+    ]
+    assert staff_queue[-1] == "…and 2 more, less urgent or newer."
+    own = [m["text"] for m in messages if m["to"] == "alice"][-1].splitlines()
+    assert own[:2] == ["- T-27 [open, urgent] Site down", "- T-26 [open, medium] Question 26"]
+    assert own[-1] == "…and 2 more, older."

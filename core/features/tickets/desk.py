@@ -33,11 +33,17 @@ async def ticket_list(ctx: Context, which: str | None = None) -> Reply:
     """List tickets: your own, or for staff the open queue (mine, open, breached)."""
     staff = is_staff(ctx)
     chosen = which or ("open" if staff else "mine")
-    tickets = await lookup.listing(ctx.session, chosen, ctx.member.id, staff=staff)
+    tickets, total = await lookup.listing(ctx.session, chosen, ctx.member.id, staff=staff)
     who = await names(ctx, *(t.assignee_id for t in tickets))
     return Reply(
         "tickets/list",
-        {"tickets": tickets, "which": chosen, "assignees": who, "staff": staff},
+        {
+            "tickets": tickets,
+            "more": total - len(tickets),
+            "which": chosen,
+            "assignees": who,
+            "staff": staff,
+        },
         visibility=Visibility.PRIVATE,
     )
 
