@@ -143,10 +143,8 @@ async def ticket_resolve(ctx: Context, ticket: str | None = None) -> list[Reply]
     asked = csat_reply(found, ctx)
     if warning is not None and thread is not None:
         # The member can't be DMed but shares the ticket's thread: they are asked there.
-        asked, warning = (
-            unreachable.rating_in_thread(found, thread, ctx.services.settings.tickets),
-            None,
-        )
+        asked = unreachable.rating_in_thread(found, thread, ctx.services.settings.tickets)
+        warning = None
     return [
         asked,
         Reply("tickets/resolved", {"ticket": found, "offer_kb": has_answer}, buttons=offer),

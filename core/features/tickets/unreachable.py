@@ -91,9 +91,8 @@ async def _rating_in_thread(
     question they missed is asked there instead (once per resolution)."""
     place = staff_place(ticket)
     missed = key.startswith(service.outbox_key(ticket.id, "csat") + ":")
-    if not ticket.member_inside or place is None or not missed or not rateable(ticket):
-        return False
-    if ticket.csat_score is not None:
+    unrated = rateable(ticket) and ticket.csat_score is None
+    if not ticket.member_inside or place is None or not missed or not unrated:
         return False
     asked = rating_in_thread(ticket, place, services.settings.tickets)
     assert asked.idempotency_key is not None
