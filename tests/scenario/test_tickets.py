@@ -416,11 +416,15 @@ async def test_a_solved_ticket_close_to_an_entry_becomes_its_new_phrasing(
         Send /link in Telegram, then /link CODE in Discord within ten minutes.
         /ticket resolve
         @press add to knowledge
+        @press add to knowledge
+        /ticket history
         /faq suggestions
         @press ✅
         """,
         **DESK,
     )
+    history = next(m["text"] for m in messages if "what happened" in m["text"])
+    assert history.count("proposed it to the knowledge base") == 1, "pressed twice, told once"
     waiting = next(m["text"] for m in messages if "suggestion waiting" in m["text"])
     assert '"how do I link my telegram account to discord" (en) → new phrasing of' in waiting
     assert "link-accounts" in waiting

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.features.faq import learning
+from core.features.faq.models import Suggestion
 from core.features.tickets.models import (
     ACTIVE,
     Status,
@@ -28,6 +29,8 @@ from core.settings import PRIORITIES, TicketSettings
 REF = re.compile(r"^#?(?:t-?)?(\d{1,9})$", re.IGNORECASE)
 DEFAULT_PRIORITY = "medium"
 KEY_PREFIX = "ticket:"
+KB_SOURCE = "ticket"
+"""Suggestions that come from solved tickets (``Suggestion.source``)."""
 
 
 def parse_ref(text: str | None) -> int | None:
@@ -342,14 +345,22 @@ async def propose_to_knowledge_base(
     entry_id: str | None,
 ) -> None:
     """Offer the solved question and staff answer to moderators: a new phrasing of
-    ``entry_id``, or a draft entry when no entry is close."""
+    ``entry_id``, or a draft entry when no entry is close. Proposing again (the button
+    pressed twice) keeps the first suggestion and adds nothing to the audit trail."""
+    first = await session.scalar(
+        select(Suggestion.id).where(
+            Suggestion.source == KB_SOURCE, Suggestion.source_ref == ticket.ref
+        )
+    )
+    if first is not None:
+        return
     await learning.propose(
         session,
         question=question_of(ticket),
         answer=answer,
         entry_id=entry_id,
         locale=ticket.locale,
-        source="ticket",
+        source=KB_SOURCE,
         source_ref=ticket.ref,
         now=now,
         proposed_by=proposed_by,
