@@ -177,7 +177,9 @@ async def test_staff_read_a_ticket_s_audit_trail_in_their_language(run_script: R
         @as mod:bob
         @place #support
         /ticket claim T-1
+        /ticket assign T-1 me
         /ticket priority T-1 urgent
+        /ticket priority urgent T-1
         /ticket reply T-1 Try now
         /ticket resolve T-1
         @as alice

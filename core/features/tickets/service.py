@@ -220,6 +220,9 @@ async def claim(session: AsyncSession, ticket: Ticket, moderator_id: int, now: d
 async def assign(
     session: AsyncSession, ticket: Ticket, assignee_id: int, actor_id: int, now: datetime
 ) -> None:
+    """Assigning the assignee again changes nothing, so the audit trail says nothing."""
+    if ticket.assignee_id == assignee_id:
+        return
     await record(
         session, ticket, "assigned", actor_id, now, old=ticket.assignee_id, new=assignee_id
     )
@@ -232,6 +235,8 @@ async def assign(
 async def set_priority(
     session: AsyncSession, ticket: Ticket, priority: str, actor_id: int, now: datetime
 ) -> None:
+    if ticket.priority == priority:
+        return
     await record(session, ticket, "priority", actor_id, now, old=ticket.priority, new=priority)
     ticket.priority = priority
     await session.flush()
