@@ -35,16 +35,18 @@ async def test_staff_may_name_the_ticket_before_what_to_do_with_it(
         /ticket priority T-1 low
         /ticket tag T-1 billing
         /ticket assign T-1 bob
+        /ticket assign T-1
         """,
         **DESK,
     )
     to_bob = [m["text"] for m in messages if m["to"] == "bob"]
     assert 'not "huge"' in to_bob[0], "the wrong word is the one named"
-    assert to_bob[1:] == [
+    assert to_bob[1:4] == [
         "T-1 priority set to low.",
         "T-1 tagged billing.",
         "T-1 assigned to bob.",
     ]
+    assert to_bob[4].startswith("Assign T-1 to whom? /ticket assign T-1 NAME")
     ticket = await _ticket(database_url)
     assert (ticket.priority, ticket.tags) == ("low", ["billing"])
 

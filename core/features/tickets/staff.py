@@ -12,6 +12,7 @@ from core.features.faq import review
 from core.features.faq.models import AnswerLog
 from core.features.tickets import lookup, service, unreachable
 from core.features.tickets.chat import (
+    LOOKS_LIKE_REF,
     TICKET,
     find,
     may_work_tickets,
@@ -82,6 +83,9 @@ async def claim_button(ctx: Context, arg: str) -> Reply:
 @registry.command("ticket assign", ArgSpec("who", ArgType.WORD), TICKET, min_role=MOD)
 async def ticket_assign(ctx: Context, who: str, ticket: str | None = None) -> Reply:
     """Give a ticket to a moderator (a name, an account id, or "me")."""
+    if ticket is None and LOOKS_LIKE_REF.fullmatch(who) and await member_named(ctx, who) is None:
+        # "/ticket assign T-1": the id came, the person did not.
+        return Reply("tickets/who", {"who": who, "ref_only": True}, visibility=Visibility.PRIVATE)
     found = await find(ctx, ticket)
     if found is None:
         return not_found(ticket)
