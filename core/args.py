@@ -46,10 +46,24 @@ def fits(spec: CommandSpec, text: str) -> bool:
     return not rest
 
 
+def _leading_last(spec: CommandSpec, text: str) -> str:
+    """``T-1 high`` read as ``high T-1`` where the last argument ``may_lead``: moved only when
+    the first word fits its pattern and the last does not, so nothing typed in order moves."""
+    if len(spec.args) < 2 or not spec.args[-1].may_lead:
+        return text
+    pattern = re.compile(spec.args[-1].may_lead, re.IGNORECASE)
+    words = text.split()
+    first = unicodedata.normalize("NFKC", words[0]) if words else ""
+    last = unicodedata.normalize("NFKC", words[-1]) if words else ""
+    if len(words) < 2 or not pattern.fullmatch(first) or pattern.fullmatch(last):
+        return text
+    return " ".join([*words[1:], words[0]])
+
+
 def _split(spec: CommandSpec, text: str) -> tuple[dict[str, str], str]:
     """The raw value of each argument, and what no argument took."""
     values: dict[str, str] = {}
-    rest = text.strip()
+    rest = _leading_last(spec, text.strip())
     for index, arg in enumerate(spec.args):
         if arg.type is ArgType.TEXT:
             more_text = any(a.type is ArgType.TEXT for a in spec.args[index + 1 :])

@@ -45,6 +45,10 @@ class ArgSpec:
     choices: tuple[str, ...] = ()
     autocomplete: str | None = None
     description: str = ""
+    may_lead: str = ""
+    """A pattern: a value matching it may be typed first although the argument comes last
+    (``/ticket priority T-1 high`` as well as ``/ticket priority high T-1``), since people
+    name the thing before what to do with it. Only for an optional last word argument."""
 
 
 @dataclass(frozen=True)

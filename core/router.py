@@ -49,7 +49,9 @@ class Router:
         async with self.services.database.session() as session:
             role = self._role(event)
             group_role = None if event.place.is_dm else role
-            member = await members.resolve(session, event.actor, clock.now(), group_role=group_role)
+            member = await members.resolve(
+                session, event.actor, clock.now(), group_role=group_role, in_dm=event.place.is_dm
+            )
             member.seen_locale = (
                 locales.spoken(self._own_words(event))
                 or locales.normalize(event.actor.locale)

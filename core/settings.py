@@ -6,7 +6,7 @@ secrets from the environment and turns a validation error into one readable line
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
@@ -82,6 +82,14 @@ class TelegramSettings(Section):
 PRIORITIES = ("low", "medium", "high", "urgent")
 
 
+class TierSettings(Section):
+    """A member tier (paying customers, partners): its accounts' tickets start at least at
+    ``priority``; keywords may still raise it."""
+
+    priority: Literal["low", "medium", "high", "urgent"]
+    members: list[PlatformId] = Field(default_factory=list)
+
+
 class TicketSettings(Section):
     """The support desk: where staff work, how fast they should answer, when to give up."""
 
@@ -100,6 +108,7 @@ class TicketSettings(Section):
             "low": ["suggestion", "typo", "建议", "错别字"],
         }
     )
+    tiers: dict[str, TierSettings] = Field(default_factory=dict)
     reopen_days: int = Field(default=7, ge=0)
     inactive_warn_days: float = Field(default=3, gt=0)
     inactive_close_days: float = Field(default=5, gt=0)

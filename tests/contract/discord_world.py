@@ -26,6 +26,8 @@ DAVE = "1200000000000000004"  # has the configured moderator role
 ERIN = "1200000000000000005"  # closed her DMs
 MALLORY = "1200000000000000006"  # writes pings into her nickname
 FRANK = "1200000000000000007"  # switches to Chinese
+GRACE = "1200000000000000008"  # asks for a human and rates the help
+HENRY = "1200000000000000010"  # closes his DMs while his ticket is open
 NEWCOMER = "1200000000000000009"
 NO_PINGS = {"parse": []}
 MEMBERS = {
@@ -36,6 +38,8 @@ MEMBERS = {
     ERIN: ("erin", []),
     MALLORY: ("mallory", []),
     FRANK: ("frank", []),
+    GRACE: ("grace", []),
+    HENRY: ("henry", []),
 }
 _roster = FakeDiscord(members=MEMBERS)
 

@@ -24,6 +24,8 @@ from tests.contract.discord_world import (
     DAVE,
     ERIN,
     FRANK,
+    GRACE,
+    HENRY,
     MALLORY,
     NEWCOMER,
     NO_PINGS,
@@ -329,3 +331,86 @@ async def test_a_ticket_panel_button_opens_the_ticket_form(world: World) -> None
     async with world.app.services.database.session() as session:
         ticket = await session.scalar(select(Ticket).where(Ticket.subject == "Panel ticket"))
     assert ticket is not None and ticket.description == "Help"
+
+
+async def test_a_declined_question_becomes_a_resolved_rated_ticket(world: World) -> None:
+    dm_channel = new_id()
+    question = "what is the airspeed velocity of an unladen swallow"
+    await world.fake.dispatch(
+        "MESSAGE_CREATE", message_payload(GRACE, question, dm_channel, guild=False)
+    )
+    (declined,) = await posted(world.fake, dm_channel)
+    (ask,) = [b for b in declined["components"][0]["components"] if "Ask a human" in b["label"]]
+    press = interaction_payload(GRACE, {"custom_id": ask["custom_id"], "component_type": 2}, kind=3)
+    opened = await interact(world.fake, press)
+    assert "private thread" in opened["data"]["content"]
+    async with world.app.services.database.session() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.subject == question))
+    assert ticket is not None and ticket.staff_thread_id is not None
+    thread_id = ticket.staff_thread_id
+    assert world.fake.thread_members[thread_id] == [GRACE]
+
+    answer = message_payload(DAVE, "About 11 metres a second", thread_id)
+    await world.fake.dispatch("MESSAGE_CREATE", answer)
+    await world.recorder.wait_for(lambda e: e.message_id == answer["id"])
+    resolve = command("ticket", {"type": 3, "name": "ticket", "value": ticket.ref}, sub="resolve")
+    await interact(world.fake, interaction_payload(DAVE, resolve))
+    await world.app.dispatcher.dispatch_due()
+    dm = world.fake.dm_channel_of(GRACE)
+    assert dm is not None
+    (rating,) = await posted(world.fake, dm)
+    four = rating["components"][0]["components"][3]
+    for said in ("Thanks for rating", "You already rated"):
+        pressed = {"custom_id": four["custom_id"], "component_type": 2}
+        body = await interact(world.fake, interaction_payload(GRACE, pressed, kind=3))
+        assert said in body["data"]["content"]
+    async with world.app.services.database.session() as session:
+        rated = await session.get_one(Ticket, ticket.id)
+    assert (rated.status, rated.csat_score) == ("resolved", 4)
+
+
+async def test_a_member_with_closed_dms_rates_in_the_ticket_thread_and_staff_hear_why(
+    world: World,
+) -> None:
+    subject = {"type": 3, "name": "subject", "value": "Henry's export"}
+    description = {"type": 3, "name": "description", "value": "The export is empty"}
+    opening = command("ticket", subject, description, sub="open")
+    await interact(world.fake, interaction_payload(HENRY, opening))
+    world.fake.closed_dms.add(HENRY)
+    async with world.app.services.database.session() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.subject == "Henry's export"))
+    assert ticket is not None and ticket.member_inside and ticket.staff_thread_id is not None
+    thread = ticket.staff_thread_id
+    ref = {"type": 3, "name": "ticket", "value": ticket.ref}
+    await interact(world.fake, interaction_payload(DAVE, command("ticket", ref, sub="resolve")))
+    channel = fake_api.SUPPORT_CHANNEL
+    before = len(world.fake.calls_to("POST", rf"/channels/{channel}/messages"))
+    for _ in range(2):
+        await world.app.tick()
+    told = (await posted(world.fake, channel, before + 1))[before:]
+    assert len(told) == 1, "told once, in the staff channel, not in the thread Henry shares"
+    assert "henry" in told[0]["content"].lower() and "can't be reached" in told[0]["content"]
+    (asked,) = [m for m in await posted(world.fake, thread) if m.get("components")][-1:]
+    assert "How did we do" in asked["content"]
+    five = asked["components"][0]["components"][4]["custom_id"]
+    pressed = {"custom_id": five, "component_type": 2}
+    by_staff = await interact(world.fake, interaction_payload(DAVE, pressed, kind=3))
+    assert "Only the member who opened" in by_staff["data"]["content"]
+    by_henry = await interact(world.fake, interaction_payload(HENRY, pressed, kind=3))
+    assert "Thanks for rating" in by_henry["data"]["content"]
+
+    await interact(world.fake, interaction_payload(DAVE, command("ticket", ref, sub="reopen")))
+    seen = len(await posted(world.fake, thread))
+    await interact(world.fake, interaction_payload(DAVE, command("ticket", ref, sub="resolve")))
+    await world.app.dispatcher.dispatch_due()
+    again = (await posted(world.fake, thread, seen + 1))[seen:]
+    assert any("How did we do" in m["content"] for m in again), "asked in the thread at once"
+    for _ in range(2):
+        await world.app.tick()
+    asked_in_thread = [
+        m for m in await posted(world.fake, thread) if "How did we do" in m["content"]
+    ]
+    assert len(asked_in_thread) == 2, "once per resolution"
+    async with world.app.services.database.session() as session:
+        rated = await session.get_one(Ticket, ticket.id)
+    assert rated.status == "resolved" and rated.csat_score is None

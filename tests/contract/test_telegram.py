@@ -463,3 +463,62 @@ async def test_a_ticket_panel_button_asks_the_member_in_their_dm(tg: Harness) ->
     )
     assert "In a few words, what is it about?" in asked[0]["text"]
     assert len(tg.fake.called("answerCallbackQuery")) == answered_before + 1
+
+
+def _buttons_to(tg: Harness, chat_id: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Each inline button sent to the chat, with the message it was under."""
+    return [
+        (button, call.result)
+        for call in tg.fake.calls
+        if call.method == "sendMessage" and call.params["chat_id"] == chat_id
+        for row in call.params.get("reply_markup", {}).get("inline_keyboard", [])
+        for button in row
+    ]
+
+
+async def _press(tg: Harness, chat_id: int, label: str, replies: int) -> dict[str, Any]:
+    """Press the latest button with ``label`` in the chat; the member's next reply."""
+    button, message = [b for b in _buttons_to(tg, chat_id) if label in b[0]["text"]][-1]
+    tg.fake.push_callback(button["callback_data"], sender=user(chat_id), message=message)
+    return (await tg.reply_to(chat_id, replies))[-1]
+
+
+@pytest.mark.usefixtures("outbox")
+async def test_a_declined_question_becomes_a_resolved_rated_ticket_in_the_dm(
+    tg: Harness,
+) -> None:
+    tg.fake.forums.add(STAFF_GROUP)
+    member = 4301
+    tg.fake.push_message(
+        "what is the airspeed velocity of an unladen swallow", chat_id=member, sender=user(member)
+    )
+    declined = (await tg.reply_to(member))[0]
+    assert "Ask a human" in json.dumps(declined, ensure_ascii=False)
+    opened = await _press(tg, member, "Ask a human", 2)
+    found = re.search(r"T-\d+", opened["text"])
+    assert found is not None
+    ref = found.group()
+    (topic,) = [
+        c.result
+        for c in tg.fake.calls
+        if c.method == "createForumTopic" and c.params["name"].startswith(f"{ref} ")
+    ]
+    thread = topic["message_thread_id"]
+    (announcement,) = await tg.until(lambda: _in_topic(tg, thread))
+    assert "airspeed velocity" in announcement["text"]
+
+    for text in ("They fly at about 11 m/s", "/ticket resolve"):
+        tg.fake.push_message(
+            text,
+            chat_id=STAFF_GROUP,
+            sender=user(2001, "Sam"),
+            message_thread_id=thread,
+            is_topic_message=True,
+        )
+    rating = (await tg.reply_to(member, 4))[-1]
+    assert "How did we do" in rating["text"]
+    assert "11 m/s" in tg.sent_to(member)[2]["text"]
+    thanked = await _press(tg, member, "4", 5)
+    assert f"Thanks for rating {ref} 4/5" in thanked["text"]
+    again = await _press(tg, member, "4", 6)
+    assert f"You already rated {ref} 4/5" in again["text"]

@@ -85,8 +85,8 @@ async def test_a_thank_you_after_rating_does_not_reopen_the_ticket(
     assert (ticket.status, ticket.csat_score, ticket.csat_comment) == (
         "resolved",
         5,
-        "another one",
-    )
+        "great\n\nanother one",
+    ), "a later comment adds to the first"
 
 
 async def test_a_rated_ticket_reopens_when_the_member_says_so(

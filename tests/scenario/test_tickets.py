@@ -272,20 +272,41 @@ async def test_the_claim_button_in_a_ticket_thread_pressed_twice_claims_once(
     assert (await _ticket(database_url)).status == "in_progress"
 
 
-async def test_a_10000_character_subject_is_cut_to_fit(
+async def test_a_10000_character_subject_opens_the_ticket_with_every_word_kept(
     run_script: RunScript, database_url: str
 ) -> None:
+    story = "w" * 10_000
     messages = await run_script(
         f"""
         @as alice
-        /ticket {"w" * 10_000}
-        The details
+        /ticket {story}
+        The next message is part of the conversation
         """,
         **DESK,
     )
-    asked = messages[0]["text"]
-    assert asked.startswith('Got it: "' + "w" * 200 + '"')
-    assert len((await _ticket(database_url)).subject) == 200
+    assert messages[0]["text"].startswith('Ticket T-1 is open: "' + "w" * 200 + '"')
+    ticket = await _ticket(database_url)
+    assert (len(ticket.subject), ticket.description) == (200, story)
+    relayed = said_to(messages, "#support/T-1")[-1]["text"]
+    assert "The next message is part of the conversation" in relayed
+
+
+async def test_a_long_answer_to_the_guided_subject_question_is_kept_whole(
+    run_script: RunScript, database_url: str
+) -> None:
+    story = "My invoices are wrong " + "z" * 10_000
+    messages = await run_script(
+        f"""
+        @platform telegram
+        @as alice
+        /ticket
+        {story}
+        """,
+        **DESK,
+    )
+    assert 'is open: "My invoices are wrong zzz' in messages[-2]["text"]
+    ticket = await _ticket(database_url)
+    assert (ticket.subject, ticket.description) == (story[:200], story)
 
 
 async def test_a_member_can_back_out_of_the_guided_exchange(
@@ -381,3 +402,30 @@ async def test_a_member_s_subject_may_start_with_a_staff_word_but_staff_commands
     assert "Only moderators can use /ticket priority" in to_alice[2]
     exports = [m for m in messages if m["to"] == "bob" and m["attachments"] == ["tickets.csv"]]
     assert len(exports) == 1
+
+
+async def test_a_solved_ticket_close_to_an_entry_becomes_its_new_phrasing(
+    run_script: RunScript,
+) -> None:
+    messages = await run_script(
+        """
+        @as alice
+        /ticket Linking | how do I link my telegram account to discord
+        @as mod:bob
+        @place #support/T-1
+        Send /link in Telegram, then /link CODE in Discord within ten minutes.
+        /ticket resolve
+        @press add to knowledge
+        @press add to knowledge
+        /ticket history
+        /faq suggestions
+        @press ✅
+        """,
+        **DESK,
+    )
+    history = next(m["text"] for m in messages if "what happened" in m["text"])
+    assert history.count("proposed it to the knowledge base") == 1, "pressed twice, told once"
+    waiting = next(m["text"] for m in messages if "suggestion waiting" in m["text"])
+    assert '"how do I link my telegram account to discord" (en) → new phrasing of' in waiting
+    assert "link-accounts" in waiting
+    assert "is now answered by link-accounts" in messages[-1]["text"]

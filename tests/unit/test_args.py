@@ -81,3 +81,26 @@ def test_any_text_either_parses_or_raises_a_named_error(text: str) -> None:
         assert error.arg.name in {"question", "answer"}
     else:
         assert parsed["question"] and parsed["answer"]
+
+
+PRIORITY = CommandSpec(
+    "ticket priority",
+    "",
+    _noop,
+    (
+        ArgSpec("level", ArgType.CHOICE, choices=("low", "high")),
+        ArgSpec("ticket", ArgType.WORD, required=False, may_lead=r"(?:#|t-?)\d+"),
+    ),
+)
+
+
+@pytest.mark.parametrize("text", ["high T-1", "T-1 high", "t1 high", "＃１ high"])
+def test_an_id_may_be_typed_before_what_to_do_with_it(text: str) -> None:
+    assert parse_text(PRIORITY, text)["level"] == "high"
+    assert fits(PRIORITY, text)
+
+
+def test_an_id_typed_first_leaves_a_wrong_word_to_be_named() -> None:
+    with pytest.raises(ArgError) as error:
+        parse_text(PRIORITY, "T-1 huge")
+    assert (error.value.problem, error.value.value) == ("not_a_choice", "huge")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -19,12 +21,13 @@ from core.events import Actor, Place, PlaceKind, Platform, Reply
 from core.features.faq.models import AnswerLog
 from core.features.members import service as members
 from core.features.tickets import lookup, service, sweeps
+from core.features.tickets.export import tickets_csv
 from core.features.tickets.figures import support_figures
 from core.features.tickets.models import Ticket, TicketChange
 from core.outbox import OutboxMessage
 from core.places import PlaceRequest, Places, PrivatePlace
 from core.settings import TicketSettings
-from tests.conftest import make_settings
+from tests.conftest import START, make_settings
 from tests.fakes.fake_adapter import FakeAdapter
 
 STAFF = "-1001"
@@ -366,3 +369,43 @@ async def test_resolved_tickets_are_archived_after_the_reopen_window(
         ticket = await session.get_one(Ticket, ticket_id)
     assert (ticket.status, ticket.close_reason) == ("closed", "resolved")
     assert ticket.transcript is not None and "> details" in ticket.transcript
+
+
+def test_a_member_tier_sets_the_lowest_priority_and_keywords_may_raise_it() -> None:
+    settings = TicketSettings(
+        tiers={
+            "premium": {"priority": "high", "members": ["telegram:1"]},
+            "partner": {"priority": "urgent", "members": ["discord:2"]},
+        }
+    )
+    assert service.tier_of(settings, ["telegram:1"]) == "premium"
+    assert service.tier_of(settings, ["telegram:1", "discord:2"]) == "partner"
+    assert service.tier_of(settings, ["telegram:3"]) is None
+    floor = settings.tiers["premium"].priority
+    assert service.priority_for("a small typo", RULES, floor) == "high"
+    assert service.priority_for("服务器宕机了", RULES, floor) == "urgent"
+
+
+def test_a_tier_with_an_unknown_priority_is_refused() -> None:
+    with pytest.raises(ValueError, match="'urgent'"):
+        TicketSettings(tiers={"gold": {"priority": "huge", "members": []}})
+
+
+def test_exported_text_that_looks_like_a_formula_stays_text() -> None:
+    ticket = Ticket(
+        id=7,
+        status="open",
+        priority="medium",
+        subject='=HYPERLINK("http://evil.example","click")',
+        platform="telegram",
+        source="command",
+        tags=[],
+        created_at=START,
+        csat_comment="-1 star",
+        response_escalation=0,
+        resolution_escalation=0,
+    )
+    (row,) = list(csv.DictReader(io.StringIO(tickets_csv([ticket]))))
+    assert row["subject"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert row["csat_comment"] == "'-1 star"
+    assert (row["ref"], row["closed_at"]) == ("T-7", "")

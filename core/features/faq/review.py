@@ -122,21 +122,32 @@ async def capture_answer(
         source_ref=str(log.id),
         now=now,
         answer=text,
-        entry_id=await _target_entry(faq, log, (asked or log).question, text),
+        entry_id=await target_entry(
+            faq,
+            (asked or log).question,
+            text,
+            log.locale,
+            rejected=log.entry_id if log.answered else None,
+        ),
         proposed_by=moderator_id,
     )
     return suggestion, True
 
 
-async def _target_entry(faq: FaqService, log: AnswerLog, question: str, text: str) -> str | None:
+async def target_entry(
+    faq: FaqService, question: str, text: str, locale: str, *, rejected: str | None = None
+) -> str | None:
+    """The entry a moderator's answer belongs to: one it points at (#entry-id), else the
+    closest to the question if close enough, never the answer the member rejected; None
+    proposes a new entry."""
     for pointed in _POINTER.findall(text):
-        entry = faq.find(pointed.lower(), log.locale)
+        entry = faq.find(pointed.lower(), locale)
         if entry is not None:
             return entry.id
     result, _ = await faq.search(question, limit=3)
     for candidate in result.candidates:
         entry = faq.public_entry(candidate.entry_id)
-        if entry is None or (log.answered and entry.id == log.entry_id):
+        if entry is None or entry.id == rejected:
             continue
         return entry.id if candidate.score >= CLOSEST_MIN_SCORE else None
     return None

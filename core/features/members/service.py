@@ -13,12 +13,18 @@ from core.features.members.models import Identity, Member
 
 
 async def resolve(
-    session: AsyncSession, actor: Actor, now: datetime, *, group_role: Role | None = None
+    session: AsyncSession,
+    actor: Actor,
+    now: datetime,
+    *,
+    group_role: Role | None = None,
+    in_dm: bool = False,
 ) -> Member:
     """The member for this account; a new one on first contact. Flushes, does not commit.
 
     ``group_role`` is the role the account speaks with in a group (None in a DM, where
-    platforms tell no roles); it is remembered for when they are not around.
+    platforms tell no roles); it is remembered for when they are not around. ``in_dm``: they
+    wrote to the bot directly, which proves the bot may DM them again after a block.
     """
     identity = await session.scalar(
         select(Identity).where(
@@ -45,6 +51,9 @@ async def resolve(
         return member
     member = await session.get_one(Member, identity.member_id)
     member.last_seen_at = now
+    if in_dm and identity.unreachable_at is not None:
+        # Writing to the bot undoes a block: DMs to this account may be sent again.
+        identity.unreachable_at = identity.unreachable_reason = None
     if identity.display_name != actor.display_name[:100]:
         identity.display_name = actor.display_name[:100]
     if group_role is not None and identity.group_role != group_role:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -15,7 +16,9 @@ from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("tickets")
 
-TICKET = ArgSpec("ticket", ArgType.WORD, required=False, description="T-12")
+TICKET = ArgSpec(
+    "ticket", ArgType.WORD, required=False, description="T-12", may_lead=r"(?:#|t-?)\d{1,9}"
+)
 
 
 def is_staff(ctx: Context) -> bool:
@@ -40,9 +43,13 @@ async def find(ctx: Context, ref: str | None) -> Ticket | None:
     return ticket
 
 
+LOOKS_LIKE_REF = re.compile(r"(?:#|t-)(?=\S*\d|\S{0,3}$)\S*", re.IGNORECASE)
+"""A mistyped id ("T-abc", "#1x"): never a reason, or a typo would close the wrong ticket."""
+
+
 def split_ref(ref: str | None, text: str | None) -> tuple[str | None, str | None]:
     """``/ticket close fixed it`` in a ticket's thread: "fixed" is the reason, not a ticket."""
-    if ref is None or service.parse_ref(ref) is not None:
+    if ref is None or service.parse_ref(ref) is not None or LOOKS_LIKE_REF.fullmatch(ref):
         return ref, text
     return None, f"{ref} {text}" if text else ref
 

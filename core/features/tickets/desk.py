@@ -33,11 +33,17 @@ async def ticket_list(ctx: Context, which: str | None = None) -> Reply:
     """List tickets: your own, or for staff the open queue (mine, open, breached)."""
     staff = is_staff(ctx)
     chosen = which or ("open" if staff else "mine")
-    tickets = await lookup.listing(ctx.session, chosen, ctx.member.id, staff=staff)
+    tickets, total = await lookup.listing(ctx.session, chosen, ctx.member.id, staff=staff)
     who = await names(ctx, *(t.assignee_id for t in tickets))
     return Reply(
         "tickets/list",
-        {"tickets": tickets, "which": chosen, "assignees": who, "staff": staff},
+        {
+            "tickets": tickets,
+            "more": total - len(tickets),
+            "which": chosen,
+            "assignees": who,
+            "staff": staff,
+        },
         visibility=Visibility.PRIVATE,
     )
 
@@ -58,6 +64,7 @@ async def ticket_show(ctx: Context, ticket: str | None = None) -> Reply:
             "member_name": who.get(found.member_id, ""),
             "assignee": who.get(found.assignee_id or 0),
             "staff": is_staff(ctx),
+            "names_visible": ctx.services.settings.tickets.staff_names_visible,
         },
         visibility=Visibility.PRIVATE,
     )
@@ -142,14 +149,26 @@ def member_transcript(
     return text.rstrip() + "\n"
 
 
-def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
-    """The rating question; admins can word it themselves per language ([tickets] csat_question)."""
+def rating_question(ticket: Ticket, custom: dict[str, str]) -> Reply:
+    """The rating question with its 1-5 buttons; admins can word it themselves per language
+    ([tickets] csat_question)."""
     return Reply(
         "tickets/csat",
-        {"ticket": ticket, "custom": ctx.services.settings.tickets.csat_question},
+        {"ticket": ticket, "custom": custom},
         buttons=tuple(
             Button("tickets.rate", f"{ticket.id}:{score}", label=str(score)) for score in RATINGS
         ),
+        locale=ticket.locale,
+    )
+
+
+def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
+    """The rating question, to the member's DM."""
+    question = rating_question(ticket, ctx.services.settings.tickets.csat_question)
+    return Reply(
+        question.template,
+        question.context,
+        buttons=question.buttons,
         to_member=ticket.member_id,
         idempotency_key=service.outbox_key(ticket.id, "csat", ticket.resolved_at),
         locale=ticket.locale,
@@ -166,11 +185,18 @@ def rateable(ticket: Ticket) -> bool:
 async def rate(ctx: Context, arg: str) -> Reply:
     raw_id, _, raw_score = arg.partition(":")
     ticket = await lookup.get(ctx.session, service.parse_ref(raw_id))
-    if ticket is None or ticket.member_id != ctx.member.id or not raw_score.isdigit():
+    if ticket is None or not raw_score.isdigit():
         return not_found(raw_id)
+    if ticket.member_id != ctx.member.id:
+        # The question may sit in a thread staff share with the member.
+        return Reply("tickets/rate_only_member", {"ticket": ticket}, visibility=Visibility.PRIVATE)
     if not rateable(ticket):
         return Reply("tickets/not_rateable", {"ticket": ticket}, visibility=Visibility.PRIVATE)
     score = min(max(int(raw_score), RATINGS[0]), RATINGS[-1])
-    await service.rate(ctx.session, ticket, score, ctx.now)
+    changed = await service.rate(ctx.session, ticket, score, ctx.now)
     await ctx.session.commit()
-    return Reply("tickets/rated", {"ticket": ticket, "score": score}, locale=ticket.locale)
+    return Reply(
+        "tickets/rated",
+        {"ticket": ticket, "score": score, "again": not changed},
+        locale=ticket.locale,
+    )

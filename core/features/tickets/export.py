@@ -27,6 +27,19 @@ COLUMNS = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """Members write subjects and comments: one starting like a formula ("=HYPERLINK(...)")
+    would run in the spreadsheet a moderator opens, so it is kept as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def tickets_csv(tickets: Iterable[Ticket]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -34,5 +47,5 @@ def tickets_csv(tickets: Iterable[Ticket]) -> str:
     for ticket in tickets:
         row = {column: getattr(ticket, column) for column in COLUMNS}
         row["tags"] = " ".join(ticket.tags)
-        writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
+        writer.writerow([_cell(row[c]) for c in COLUMNS])
     return out.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.context import Services
-from core.features.tickets import desk, opening, panel, relay, staff, sweeps
+from core.features.tickets import desk, opening, panel, relay, staff, sweeps, unreachable
 from core.features.tickets.chat import registry
 
 __all__ = ["desk", "opening", "panel", "registry", "relay", "staff"]
@@ -28,3 +28,9 @@ async def quiet(services: Services) -> int:
 async def archive(services: Services) -> int:
     """Resolved tickets nobody reopened are closed with their transcript."""
     return await sweeps.close_resolved(services)
+
+
+@registry.sweep("tickets.unreachable", every=timedelta(minutes=5))
+async def unreachable_members(services: Services) -> int:
+    """Staff hear when a ticket's member blocked the bot, so nobody waits on them unknowingly."""
+    return await unreachable.tell_staff(services)

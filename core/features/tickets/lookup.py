@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.events import Place
-from core.features.tickets.models import ACTIVE, Ticket
+from core.features.tickets.models import ACTIVE, Ticket, TicketChange
 from core.features.tickets.service import KEY_PREFIX, can_reopen
 from core.outbox import OutboxMessage
+from core.settings import PRIORITIES
 
 
 async def get(session: AsyncSession, ticket_id: int | None) -> Ticket | None:
@@ -77,18 +78,26 @@ async def member_conversation(
 
 async def listing(
     session: AsyncSession, which: str, member_id: int, *, staff: bool, limit: int = 25
-) -> Sequence[Ticket]:
-    """Staff see the queue; members only ever their own tickets."""
-    query = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
+) -> tuple[Sequence[Ticket], int]:
+    """Staff see the queue, the most urgent and then the longest waiting first; members only
+    ever their own tickets, newest first. Also how many match in all, past ``limit``."""
+    query = select(Ticket)
     if not staff:
         query = query.where(Ticket.member_id == member_id)
     elif which == "mine":
         query = query.where(Ticket.assignee_id == member_id)
-    if which in ("open", "breached") or (staff and which != "mine"):
+    queue = which in ("open", "breached") or (staff and which != "mine")
+    if queue:
         query = query.where(Ticket.status.in_([s.value for s in ACTIVE]))
     if which == "breached":
         query = query.where(or_(Ticket.response_escalation > 0, Ticket.resolution_escalation > 0))
-    return (await session.scalars(query)).all()
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    if staff and queue:
+        urgency = case({p: -rank for rank, p in enumerate(PRIORITIES)}, value=Ticket.priority)
+        query = query.order_by(urgency, Ticket.created_at, Ticket.id)
+    else:
+        query = query.order_by(Ticket.id.desc())
+    return (await session.scalars(query.limit(limit))).all(), total or 0
 
 
 async def latest_rated(session: AsyncSession, member_id: int) -> Ticket | None:
@@ -108,3 +117,14 @@ async def open_count(session: AsyncSession, member_id: int) -> int:
         )
     )
     return count or 0
+
+
+async def changes(session: AsyncSession, ticket: Ticket, limit: int) -> list[TicketChange]:
+    """The ticket's latest ``limit`` audit entries, oldest first."""
+    latest = await session.scalars(
+        select(TicketChange)
+        .where(TicketChange.ticket_id == ticket.id)
+        .order_by(TicketChange.at.desc(), TicketChange.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(latest.all()))

@@ -52,6 +52,9 @@ async def open_for(
     by_staff = member.id != ctx.member.id
     settings = ctx.services.settings.tickets
     platform = _member_platform(ctx, member)
+    tier = service.tier_of(
+        settings, (f"{i.platform}:{i.platform_user_id}" for i in member.identities)
+    )
     ticket = await service.open_ticket(
         ctx.session,
         settings,
@@ -66,6 +69,7 @@ async def open_for(
         opened_by=ctx.member.id if by_staff else None,
         answer_log_id=answer_log_id,
         suggestions=suggestions,
+        tier=tier,
     )
     root = staff_root(settings, platform)
     replies: list[Reply] = []
@@ -87,6 +91,7 @@ async def open_for(
                     "member_name": member.display_name,
                     "by_staff": by_staff,
                     "rejected": rejected,
+                    "tier": tier,
                 },
                 buttons=(Button("tickets.claim", str(ticket.id), label_key="tickets.claim"),),
                 to_place=private.place,
@@ -128,7 +133,18 @@ def _account_on(member: Member, platform: Platform) -> str | None:
     return None
 
 
+def _too_long_for_a_subject(text: str) -> tuple[str, str] | None:
+    """A subject past the limit already tells the whole story: its first line (cut) becomes
+    the subject and every word of it the description, instead of asking for more and
+    dropping what did not fit."""
+    if len(text) <= SUBJECT_LIMIT:
+        return None
+    return text.splitlines()[0][:SUBJECT_LIMIT], text
+
+
 async def _open_or_ask(ctx: Context, subject: str | None, description: str | None) -> list[Reply]:
+    if subject and not description:
+        subject, description = _too_long_for_a_subject(subject) or (subject, description)
     if subject and description:
         await _drop_draft(ctx)
         return await open_for(
@@ -196,6 +212,13 @@ async def continue_draft(ctx: Context) -> list[Reply] | None:
         await ctx.session.delete(draft)
         await ctx.session.commit()
         return None
+    long = _too_long_for_a_subject(text) if draft.subject is None else None
+    if long is not None:
+        await ctx.session.delete(draft)
+        subject, description = long
+        return await open_for(
+            ctx, ctx.member, subject=subject, description=description, source="command"
+        )
     if draft.subject is None:
         draft.subject = text[:SUBJECT_LIMIT]
         draft.started_at = ctx.now

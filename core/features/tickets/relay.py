@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core.context import Context
 from core.events import Button, EventKind, Reply, Role, Visibility
-from core.features.tickets import lookup, opening, service
+from core.features.tickets import lookup, opening, service, unreachable
 from core.features.tickets.chat import (
     find,
     is_staff,
@@ -154,6 +154,9 @@ async def staff_says(
     place = staff_place(ticket)
     if ticket.member_inside and not (by_command and place is not None):
         return []
+    warning = None if ticket.member_inside else await unreachable.notice(ctx.session, ticket)
+    if warning is not None:
+        return [warning]
     return [
         Reply(
             "tickets/relay_to_member",
@@ -178,6 +181,8 @@ async def ticket_reply(ctx: Context, ticket: str, text: str) -> list[Reply]:
     if found is None:
         return [not_found(ticket)]
     relayed = await staff_says(ctx, found, text, by_command=True)
+    if any(r.template == "tickets/unreachable" for r in relayed):
+        return relayed
     return [*relayed, Reply("tickets/sent", {"ticket": found}, visibility=Visibility.PRIVATE)]
 
 

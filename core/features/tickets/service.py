@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.features.faq import learning
+from core.features.faq.models import Suggestion
 from core.features.tickets.models import (
     ACTIVE,
     Status,
@@ -28,6 +29,8 @@ from core.settings import PRIORITIES, TicketSettings
 REF = re.compile(r"^#?(?:t-?)?(\d{1,9})$", re.IGNORECASE)
 DEFAULT_PRIORITY = "medium"
 KEY_PREFIX = "ticket:"
+KB_SOURCE = "ticket"
+"""Suggestions that come from solved tickets (``Suggestion.source``)."""
 
 
 def parse_ref(text: str | None) -> int | None:
@@ -41,13 +44,27 @@ def outbox_key(ticket_id: int, *parts: object) -> str:
     return KEY_PREFIX + ":".join(str(p) for p in (ticket_id, *parts))
 
 
-def priority_for(text: str, rules: dict[str, list[str]]) -> str:
-    """The highest priority whose keywords appear in the text; medium when none does."""
+def priority_for(text: str, rules: dict[str, list[str]], floor: str | None = None) -> str:
+    """The highest priority whose keywords appear in the text, but not below ``floor`` (the
+    member's tier); medium when neither says anything."""
     lowered = text.casefold()
     for level in reversed(PRIORITIES):
+        if level == floor:
+            return level
         if any(keyword.casefold() in lowered for keyword in rules.get(level, ())):
             return level
     return DEFAULT_PRIORITY
+
+
+def tier_of(settings: TicketSettings, accounts: Iterable[str]) -> str | None:
+    """The member's highest-priority tier, from any of their linked accounts."""
+    mine = set(accounts)
+    found = [
+        (PRIORITIES.index(tier.priority), name)
+        for name, tier in settings.tiers.items()
+        if mine.intersection(tier.members)
+    ]
+    return max(found)[1] if found else None
 
 
 async def record(
@@ -93,8 +110,12 @@ async def open_ticket(
     opened_by: int | None = None,
     answer_log_id: int | None = None,
     suggestions: Sequence[str] = (),
+    tier: str | None = None,
 ) -> Ticket:
-    """A new open ticket; opening one counts as the member escalating past the FAQ."""
+    """A new open ticket; opening one counts as the member escalating past the FAQ.
+
+    ``tier`` (``tier_of``) sets the lowest priority the member's tickets start at."""
+    floor = settings.tiers[tier].priority if tier in settings.tiers else None
     ticket = Ticket(
         member_id=member_id,
         opened_by=opened_by,
@@ -106,7 +127,7 @@ async def open_ticket(
         answer_log_id=answer_log_id,
         suggestions=list(suggestions),
         status=Status.OPEN.value,
-        priority=priority_for(f"{subject}\n{description}", settings.priority_keywords),
+        priority=priority_for(f"{subject}\n{description}", settings.priority_keywords, floor),
         tags=[],
         member_inside=False,
         created_at=now,
@@ -117,7 +138,7 @@ async def open_ticket(
     )
     session.add(ticket)
     await session.flush()
-    await record(session, ticket, "opened", opened_by or member_id, now, source=source)
+    await record(session, ticket, "opened", opened_by or member_id, now, source=source, tier=tier)
     if description:
         session.add(
             TicketMessage(
@@ -199,6 +220,9 @@ async def claim(session: AsyncSession, ticket: Ticket, moderator_id: int, now: d
 async def assign(
     session: AsyncSession, ticket: Ticket, assignee_id: int, actor_id: int, now: datetime
 ) -> None:
+    """Assigning the assignee again changes nothing, so the audit trail says nothing."""
+    if ticket.assignee_id == assignee_id:
+        return
     await record(
         session, ticket, "assigned", actor_id, now, old=ticket.assignee_id, new=assignee_id
     )
@@ -211,6 +235,8 @@ async def assign(
 async def set_priority(
     session: AsyncSession, ticket: Ticket, priority: str, actor_id: int, now: datetime
 ) -> None:
+    if ticket.priority == priority:
+        return
     await record(session, ticket, "priority", actor_id, now, old=ticket.priority, new=priority)
     ticket.priority = priority
     await session.flush()
@@ -258,17 +284,24 @@ async def reopen(session: AsyncSession, ticket: Ticket, actor_id: int, now: date
     await session.flush()
 
 
-async def rate(session: AsyncSession, ticket: Ticket, score: int, now: datetime) -> None:
+async def rate(session: AsyncSession, ticket: Ticket, score: int, now: datetime) -> bool:
+    """False when the ticket already has this score: a second press of the same button
+    neither adds to the audit trail nor asks again for a comment already given."""
+    if ticket.csat_score == score:
+        return False
     await record(session, ticket, "rated", ticket.member_id, now, score=score)
     ticket.csat_score = score
     ticket.csat_at = now
     ticket.awaiting_comment = True
     await session.flush()
+    return True
 
 
 async def comment(session: AsyncSession, ticket: Ticket, text: str, now: datetime) -> None:
-    await record(session, ticket, "commented", ticket.member_id, now)
-    ticket.csat_comment = text
+    """A further comment adds to the earlier ones: nothing a member wrote is dropped."""
+    await record(session, ticket, "commented", ticket.member_id, now, text=text)
+    earlier = ticket.csat_comment
+    ticket.csat_comment = f"{earlier}\n\n{text}" if earlier else text
     ticket.awaiting_comment = False
     await session.flush()
 
@@ -308,21 +341,38 @@ async def staff_answer(session: AsyncSession, ticket: Ticket) -> str | None:
 
 
 async def propose_to_knowledge_base(
-    session: AsyncSession, ticket: Ticket, proposed_by: int, now: datetime
-) -> bool:
-    """Offer the solved question and staff answer to moderators as a draft entry."""
-    answer = await staff_answer(session, ticket)
-    if answer is None:
-        return False
+    session: AsyncSession,
+    ticket: Ticket,
+    proposed_by: int,
+    now: datetime,
+    *,
+    answer: str,
+    entry_id: str | None,
+) -> None:
+    """Offer the solved question and staff answer to moderators: a new phrasing of
+    ``entry_id``, or a draft entry when no entry is close. Proposing again (the button
+    pressed twice) keeps the first suggestion and adds nothing to the audit trail."""
+    first = await session.scalar(
+        select(Suggestion.id).where(
+            Suggestion.source == KB_SOURCE, Suggestion.source_ref == ticket.ref
+        )
+    )
+    if first is not None:
+        return
     await learning.propose(
         session,
-        question=ticket.description or ticket.subject,
+        question=question_of(ticket),
         answer=answer,
+        entry_id=entry_id,
         locale=ticket.locale,
-        source="ticket",
+        source=KB_SOURCE,
         source_ref=ticket.ref,
         now=now,
         proposed_by=proposed_by,
     )
-    await record(session, ticket, "proposed_to_kb", proposed_by, now)
-    return True
+    await record(session, ticket, "proposed_to_kb", proposed_by, now, entry=entry_id)
+
+
+def question_of(ticket: Ticket) -> str:
+    """What the member asked, as a knowledge-base question."""
+    return ticket.description or ticket.subject

@@ -8,8 +8,11 @@ from sqlalchemy import select
 
 from core.context import Context
 from core.events import Attachment, Button, Reply, Role, Visibility
-from core.features.tickets import lookup, service
+from core.features.faq import review
+from core.features.faq.models import AnswerLog
+from core.features.tickets import lookup, service, unreachable
 from core.features.tickets.chat import (
+    LOOKS_LIKE_REF,
     TICKET,
     find,
     may_work_tickets,
@@ -23,12 +26,14 @@ from core.features.tickets.desk import csat_reply
 from core.features.tickets.export import tickets_csv
 from core.features.tickets.figures import support_figures
 from core.features.tickets.models import ACTIVE, Status, Ticket
+from core.features.tickets.places import staff_place
 from core.registry import ArgSpec, ArgType
 from core.settings import PRIORITIES
 
 MOD = Role.MODERATOR
 STATS_DAYS = 7
 MAX_STATS_DAYS = 365
+HISTORY_LIMIT = 30
 
 
 def _not_active(ticket: Ticket) -> Reply:
@@ -78,6 +83,9 @@ async def claim_button(ctx: Context, arg: str) -> Reply:
 @registry.command("ticket assign", ArgSpec("who", ArgType.WORD), TICKET, min_role=MOD)
 async def ticket_assign(ctx: Context, who: str, ticket: str | None = None) -> Reply:
     """Give a ticket to a moderator (a name, an account id, or "me")."""
+    if ticket is None and LOOKS_LIKE_REF.fullmatch(who) and await member_named(ctx, who) is None:
+        # "/ticket assign T-1": the id came, the person did not.
+        return Reply("tickets/who", {"who": who, "ref_only": True}, visibility=Visibility.PRIVATE)
     found = await find(ctx, ticket)
     if found is None:
         return not_found(ticket)
@@ -134,9 +142,17 @@ async def ticket_resolve(ctx: Context, ticket: str | None = None) -> list[Reply]
     has_answer = await service.staff_answer(ctx.session, found) is not None
     await ctx.session.commit()
     offer = (Button("tickets.kb", str(found.id), label_key="tickets.kb_add"),) if has_answer else ()
+    warning = await unreachable.notice(ctx.session, found)
+    thread = staff_place(found) if found.member_inside else None
+    asked = csat_reply(found, ctx)
+    if warning is not None and thread is not None:
+        # The member can't be DMed but shares the ticket's thread: they are asked there.
+        asked = unreachable.rating_in_thread(found, thread, ctx.services.settings.tickets)
+        warning = None
     return [
-        csat_reply(found, ctx),
+        asked,
         Reply("tickets/resolved", {"ticket": found, "offer_kb": has_answer}, buttons=offer),
+        *([warning] if warning is not None else []),
     ]
 
 
@@ -146,7 +162,20 @@ async def add_to_knowledge_base(ctx: Context, arg: str) -> Reply:
     found = await lookup.get(ctx.session, service.parse_ref(arg))
     if found is None:
         return not_found(arg)
-    proposed = await service.propose_to_knowledge_base(ctx.session, found, ctx.member.id, ctx.now)
+    answer = await service.staff_answer(ctx.session, found)
+    if answer is not None:
+        log = await ctx.session.get(AnswerLog, found.answer_log_id) if found.answer_log_id else None
+        entry_id = await review.target_entry(
+            ctx.services.faq,
+            service.question_of(found),
+            answer,
+            found.locale,
+            rejected=log.entry_id if log is not None and log.answered else None,
+        )
+        await service.propose_to_knowledge_base(
+            ctx.session, found, ctx.member.id, ctx.now, answer=answer, entry_id=entry_id
+        )
+    proposed = answer is not None
     await ctx.session.commit()
     return Reply(
         "tickets/kb_proposed",
@@ -165,6 +194,25 @@ async def ticket_reopen(ctx: Context, ticket: str | None = None) -> Reply:
     await service.reopen(ctx.session, found, ctx.member.id, ctx.now)
     await ctx.session.commit()
     return _updated(found, "reopened")
+
+
+@registry.command("ticket history", TICKET, min_role=MOD)
+async def ticket_history(ctx: Context, ticket: str | None = None) -> Reply:
+    """A ticket's audit trail: who changed what, and when."""
+    found = await find(ctx, ticket)
+    if found is None:
+        return not_found(ticket)
+    changes = await lookup.changes(ctx.session, found, HISTORY_LIMIT)
+    who = await names(
+        ctx,
+        *(c.actor_id for c in changes),
+        *(c.detail.get("new") for c in changes if c.kind == "assigned"),
+    )
+    return Reply(
+        "tickets/history",
+        {"ticket": found, "changes": changes, "who": who, "limit": HISTORY_LIMIT},
+        visibility=Visibility.PRIVATE,
+    )
 
 
 @registry.command("ticket export", min_role=MOD)
