@@ -88,7 +88,10 @@ def quality(split: str, retrieval_only: bool) -> None:
     embedders = shared_embedders()
     print(
         "semantic encoders: "
-        + (", ".join(f"{f}={e.name}" for f, e in embedders.items()) or "none (lexical only)")
+        + (
+            ", ".join(f"{f}={'+'.join(e.name for e in es)}" for f, es in embedders.items())
+            or "none (lexical only)"
+        )
     )
     header = f"{'set':16} {'top1':>6} {'rec@3':>6} {'ans_ok':>7} {'ans_bad':>8} {'oos_dec':>8}"
     print(header + "   build cold/warm   p50/p99 per question")
@@ -130,9 +133,14 @@ def calibrate() -> None:
     drawn from it at random (see ``calibration_kbs``); retrieval mode only ever serves
     knowledge bases of hundreds of entries, so it learns from the full sets alone.
     """
+    remembering = {
+        embedder.name: Embedder(Remembering(embedder.encoder), embedder.name)
+        for embedders in shared_embedders().values()
+        for embedder in embedders
+    }
     semantic = {
-        family: Embedder(Remembering(embedder.encoder), embedder.name)
-        for family, embedder in shared_embedders().items()
+        family: tuple(remembering[embedder.name] for embedder in embedders)
+        for family, embedders in shared_embedders().items()
     }
     passes = (("semantic", semantic, 10**9), ("classifier", {}, 10**9), ("retrieval", {}, 0))
     rng = random.Random(CALIBRATION_SEED)

@@ -115,7 +115,7 @@ def test_unrelated_question_is_declined(index: SearchIndex, question: str) -> No
 
 
 needs_encoders = pytest.mark.skipif(
-    semantic.model_dir() is None or importlib.util.find_spec(semantic.CJK_PACKAGE) is None,
+    semantic.model_dir() is None or importlib.util.find_spec(semantic.E5_PACKAGE) is None,
     reason="both sentence encoders are installed by `make install`",
 )
 
