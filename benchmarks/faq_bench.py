@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from core.features.faq.entries import KBEntry  # noqa: E402
 from core.features.faq.search import SearchIndex  # noqa: E402
-from core.features.faq.search_calibration import fit  # noqa: E402
+from core.features.faq.search_calibration import fit, locale_family  # noqa: E402
 from core.features.faq.search_eval import calibration_rows, evaluate  # noqa: E402
 from core.features.faq.semantic_cache import (  # noqa: E402
     CACHE_ENV,
@@ -115,13 +115,19 @@ def quality(split: str, retrieval_only: bool) -> None:
             f"{report.answered_correct:7.3f} {report.answered_wrong:8.3f} "
             f"{report.oos_declined:8.3f}   {cold:5.1f} s / {warm:4.2f} s   "
             f"{np.percentile(timings, 50):5.1f} / {np.percentile(timings, 99):5.1f} ms   "
-            f"(n={report.n_in_scope}+{report.n_oos} oos, threshold {report.min_confidence:.2f})"
+            f"(n={report.n_in_scope}+{report.n_oos} oos, "
+            f"threshold {report.min_confidence[family_of(entries)]:.2f})"
         )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"peak RSS {peak_mb:.0f} MB with the encoders loaded; cold build embeds every phrasing "
         "(empty cache), warm reuses the cache"
     )
+
+
+def family_of(entries: list[KBEntry]) -> str:
+    """The script family of a benchmark set, whose entries share one locale."""
+    return locale_family(entries[0].locale)
 
 
 def calibrate() -> None:

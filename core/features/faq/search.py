@@ -30,9 +30,11 @@ from core import locale as locales
 from core.features.faq.entries import KBEntry
 from core.features.faq.search_calibration import (
     DEFAULT_MIN_CONFIDENCE,
+    MinConfidence,
     Mode,
     calibrated,
     locale_family,
+    threshold_for,
 )
 from core.features.faq.search_classifier import PhrasingClassifier
 from core.features.faq.search_ranking import best_other, margin, top
@@ -47,7 +49,7 @@ from core.features.faq.search_text import (
 from core.features.faq.search_vectors import Batch, CharSpace, Space, WordSpace, unit_columns
 from core.features.faq.semantic_cache import Embedder, shared_embedders
 
-__all__ = ["DEFAULT_MIN_CONFIDENCE", "Candidate", "SearchIndex", "SearchResult"]
+__all__ = ["DEFAULT_MIN_CONFIDENCE", "Candidate", "MinConfidence", "SearchIndex", "SearchResult"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -83,6 +85,8 @@ class Candidate:
 
     entry_id: str
     score: float
+    family: str
+    """The entry's script family, whose threshold applies (see ``DEFAULT_MIN_CONFIDENCE``)."""
 
 
 @dataclass(frozen=True)
@@ -96,10 +100,12 @@ class SearchResult:
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
 
-    def confident(self, min_confidence: float) -> Candidate | None:
+    def confident(self, min_confidence: MinConfidence) -> Candidate | None:
         """The best candidate, only if it is likely enough to be right to answer with."""
         best = self.best
-        return best if best is not None and best.score >= min_confidence else None
+        if best is None or best.score < threshold_for(min_confidence, best.family):
+            return None
+        return best
 
 
 @dataclass(frozen=True)
@@ -230,13 +236,15 @@ class SearchIndex:
             scores[rows] = calibrated(features.mode_for(family), family, features.values[rows])
         order = np.lexsort((features.entries, -scores))[:limit]
         candidates = tuple(
-            Candidate(self._entries[features.entries[i]].id, float(scores[i])) for i in order
+            Candidate(self._entries[features.entries[i]].id, float(scores[i]), str(families[i]))
+            for i in order
         )
         return SearchResult(question=question, candidates=candidates)
 
     def _features(self, question: str, locale: str | None) -> _Features | None:
         # A question is folded with its own language's synonyms, like the entries written in it.
-        normaliser = self._normalisers.get(locale or locales.of_text(question) or "en")
+        language = locale or locales.of_text(question) or "en"
+        normaliser = self._normalisers.get(language)
         tokens = normaliser.tokens(question) if normaliser is not None else []
         allowed = np.ones(len(self._entries), dtype=bool)
         if locale is not None:
@@ -245,7 +253,10 @@ class SearchIndex:
             return None
         query = self._vectorise(tokens)
         if self._classifier is not None:
-            return self._classifier_features(question, query, tokens, allowed)
+            rivals = allowed & (self._family == locale_family(language))
+            return self._classifier_features(
+                question, query, tokens, allowed, rivals if rivals.any() else allowed
+            )
         return self._retrieval_features(query, tokens, allowed)
 
     def _vectorise(self, tokens: list[str]) -> sp.csr_matrix:
@@ -271,7 +282,10 @@ class SearchIndex:
         query: sp.csr_matrix,
         tokens: list[str],
         allowed: npt.NDArray[np.bool_],
+        rivals: npt.NDArray[np.bool_],
     ) -> _Features:
+        """``rivals`` are the allowed entries in the question's script family: the ones it
+        is really choosing between, since entries in another script barely compete."""
         assert self._classifier is not None
         sims = np.asarray((query @ self._vectors_t).todense(), dtype=np.float64).ravel()
         cosine = np.maximum.reduceat(sims, self._entry_start)
@@ -290,7 +304,7 @@ class SearchIndex:
             self._fuzz(tokens, shortlist),
             prob[shortlist],
             np.clip(logit_margin, -20.0, 20.0) / 10.0,
-            np.full(len(shortlist), np.log(allowed.sum())),
+            np.full(len(shortlist), np.log(rivals.sum())),
         ]
         if view is None:
             return _Features(shortlist, "classifier", np.column_stack(columns))
