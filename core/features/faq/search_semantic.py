@@ -125,7 +125,7 @@ class SemanticView:
 
 @dataclass(frozen=True)
 class Similarities:
-    """A question's view through the encoder of its script family."""
+    """A question's view through the encoders of its script family."""
 
     family: str
     cosines: FloatArray
