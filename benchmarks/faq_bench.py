@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from core.features.faq.entries import KBEntry  # noqa: E402
 from core.features.faq.search import SearchIndex  # noqa: E402
-from core.features.faq.search_calibration import fit  # noqa: E402
+from core.features.faq.search_calibration import fit, locale_family  # noqa: E402
 from core.features.faq.search_eval import calibration_rows, evaluate  # noqa: E402
 from core.features.faq.semantic_cache import (  # noqa: E402
     CACHE_ENV,
@@ -88,7 +88,10 @@ def quality(split: str, retrieval_only: bool) -> None:
     embedders = shared_embedders()
     print(
         "semantic encoders: "
-        + (", ".join(f"{f}={e.name}" for f, e in embedders.items()) or "none (lexical only)")
+        + (
+            ", ".join(f"{f}={'+'.join(e.name for e in es)}" for f, es in embedders.items())
+            or "none (lexical only)"
+        )
     )
     header = f"{'set':16} {'top1':>6} {'rec@3':>6} {'ans_ok':>7} {'ans_bad':>8} {'oos_dec':>8}"
     print(header + "   build cold/warm   p50/p99 per question")
@@ -112,13 +115,19 @@ def quality(split: str, retrieval_only: bool) -> None:
             f"{report.answered_correct:7.3f} {report.answered_wrong:8.3f} "
             f"{report.oos_declined:8.3f}   {cold:5.1f} s / {warm:4.2f} s   "
             f"{np.percentile(timings, 50):5.1f} / {np.percentile(timings, 99):5.1f} ms   "
-            f"(n={report.n_in_scope}+{report.n_oos} oos, threshold {report.min_confidence:.2f})"
+            f"(n={report.n_in_scope}+{report.n_oos} oos, "
+            f"threshold {report.min_confidence[family_of(entries)]:.2f})"
         )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"peak RSS {peak_mb:.0f} MB with the encoders loaded; cold build embeds every phrasing "
         "(empty cache), warm reuses the cache"
     )
+
+
+def family_of(entries: list[KBEntry]) -> str:
+    """The script family of a benchmark set, whose entries share one locale."""
+    return locale_family(entries[0].locale)
 
 
 def calibrate() -> None:
@@ -130,9 +139,14 @@ def calibrate() -> None:
     drawn from it at random (see ``calibration_kbs``); retrieval mode only ever serves
     knowledge bases of hundreds of entries, so it learns from the full sets alone.
     """
+    remembering = {
+        embedder.name: Embedder(Remembering(embedder.encoder), embedder.name)
+        for embedders in shared_embedders().values()
+        for embedder in embedders
+    }
     semantic = {
-        family: Embedder(Remembering(embedder.encoder), embedder.name)
-        for family, embedder in shared_embedders().items()
+        family: tuple(remembering[embedder.name] for embedder in embedders)
+        for family, embedders in shared_embedders().items()
     }
     passes = (("semantic", semantic, 10**9), ("classifier", {}, 10**9), ("retrieval", {}, 0))
     rng = random.Random(CALIBRATION_SEED)

@@ -89,7 +89,7 @@ async def build_app(
         await upgrade(settings.database.url)
     registry = build_registry()
     renderer = Renderer()
-    faq = FaqService(database, Path(settings.knowledge.dir), settings.faq.min_confidence)
+    faq = FaqService(database, Path(settings.knowledge.dir), settings.faq.thresholds)
     services = Services(
         settings=settings,
         database=database,

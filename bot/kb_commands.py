@@ -64,7 +64,7 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> None:
     index = _load_index(Path(args.kb or settings.knowledge.dir), _synonyms(settings))
-    threshold = settings.faq.min_confidence
+    threshold = settings.faq.thresholds
     for line in sys.stdin:
         question = line.strip()
         if not question:
@@ -102,14 +102,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
                 row = json.loads(line)
                 if args.split in (None, row.get("split")):
                     queries.append((row["question"], row.get("expected")))
-    report = evaluate(index, queries, settings.faq.min_confidence)
+    report = evaluate(index, queries, settings.faq.thresholds)
     if args.json:
         print(json.dumps(report.__dict__, ensure_ascii=False))
         return
     print(f"questions: {report.n_in_scope} covered, {report.n_oos} out of scope")
     print(f"top-1 {report.top1:.3f}   recall@3 {report.recall_at_3:.3f}")
     print(
-        f"at threshold {report.min_confidence:.2f}: answered-and-correct "
+        f"at threshold {_thresholds(report.min_confidence)}: answered-and-correct "
         f"{report.answered_correct:.3f}, answered-but-wrong {report.answered_wrong:.3f}, "
         f"out-of-scope declined {report.oos_declined:.3f}"
     )
@@ -125,7 +125,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
     async def export() -> int:
         database = Database(settings.database.url)
-        service = FaqService(database, Path(settings.knowledge.dir), settings.faq.min_confidence)
+        service = FaqService(database, Path(settings.knowledge.dir), settings.faq.thresholds)
         async with database.session() as session:
             entries = await service.stored_entries(session)
         await database.dispose()
@@ -165,3 +165,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, load_settings: Settin
     export = kb_sub.add_parser("export", parents=[common], help="write /faq entries to files")
     export.add_argument("--into", required=True)
     export.set_defaults(func=with_settings(cmd_export))
+
+
+def _thresholds(by_family: dict[str, float]) -> str:
+    """The thresholds as "0.58", or "0.58 (Chinese 0.38)" when the families' differ."""
+    latin, cjk = by_family["latin"], by_family["cjk"]
+    return f"{latin:.2f}" if latin == cjk else f"{latin:.2f} (Chinese {cjk:.2f})"

@@ -10,7 +10,7 @@ import pytest
 
 from core.features.faq import semantic
 from core.features.faq.entries import KBEntry
-from core.features.faq.search import DEFAULT_MIN_CONFIDENCE, SearchIndex, SearchResult
+from core.features.faq.search import DEFAULT_MIN_CONFIDENCE, Candidate, SearchIndex, SearchResult
 from core.features.faq.search_eval import evaluate
 
 KB = (
@@ -115,7 +115,7 @@ def test_unrelated_question_is_declined(index: SearchIndex, question: str) -> No
 
 
 needs_encoders = pytest.mark.skipif(
-    semantic.model_dir() is None or importlib.util.find_spec(semantic.CJK_PACKAGE) is None,
+    semantic.model_dir() is None or importlib.util.find_spec(semantic.E5_PACKAGE) is None,
     reason="both sentence encoders are installed by `make install`",
 )
 
@@ -257,3 +257,22 @@ def test_evaluate_lists_entries_that_steal_from_each_other(index: SearchIndex) -
         ],
     )
     assert report.pairs == [("refund", "reset-password", 1, 2)]
+
+
+def test_each_script_family_answers_at_its_own_threshold() -> None:
+    thresholds = {"latin": 0.6, "cjk": 0.4}
+    chinese = SearchResult("怎么退款", (Candidate("zh-refund", 0.5, "cjk"),))
+    english = SearchResult("refund", (Candidate("refund", 0.5, "latin"),))
+    assert chinese.confident(thresholds) == chinese.best
+    assert english.confident(thresholds) is None
+    assert chinese.confident(0.55) is None
+
+
+def test_a_chinese_question_competes_only_with_chinese_entries(index: SearchIndex) -> None:
+    """The English entries beside the two Chinese ones do not dilute the classifier's
+    probability, so asking with or without the locale gives the same confidence."""
+    question = "怎么修改头像"
+    with_locale = index.search(question, locale="zh-CN").best
+    without = index.search(question).best
+    assert with_locale is not None and without is not None
+    assert without.score == pytest.approx(with_locale.score, abs=0.02)

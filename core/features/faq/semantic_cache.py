@@ -130,32 +130,42 @@ def cache_dir() -> Path:
 
 
 @cache
-def shared_embedders() -> Mapping[str, Embedder]:
-    """The process's embedders by script family ("latin", "cjk"), each present only when its
-    model package is installed (and ``TOWNHALL_SEMANTIC`` is not ``0``). A family without one
-    stays lexical; that is logged once, not raised."""
+def shared_embedders() -> Mapping[str, tuple[Embedder, ...]]:
+    """The process's encoders by script family ("latin", "cjk"), each present only when its
+    model package is installed (and ``TOWNHALL_SEMANTIC`` is not ``0``).
+
+    English is read by MiniLM and, beside it, by multilingual-e5, the one Chinese is read by
+    (one model and one cache serve both families). English needs MiniLM: e5 alone ranks it
+    worse than MiniLM alone. A family without an encoder stays lexical; that is logged once,
+    not raised."""
     if os.environ.get(DISABLE_ENV, "1") == "0":
         return MappingProxyType({})
-    found: dict[str, Embedder] = {}
+    minilm = None
     folder = semantic.model_dir()
     if folder is None:
         log.info("semantic search off for English: %s is not installed", semantic.MODEL_PACKAGE)
     else:
-        _add(found, "latin", semantic.MODEL_NAME, lambda: semantic.MiniLM(folder))
-    if importlib.util.find_spec(semantic.CJK_PACKAGE) is None:
-        log.info("semantic search off for Chinese: %s is not installed", semantic.CJK_PACKAGE)
+        minilm = _load("latin", semantic.MODEL_NAME, lambda: semantic.MiniLM(folder))
+    e5 = None
+    if importlib.util.find_spec(semantic.E5_PACKAGE) is None:
+        log.info("semantic search off for Chinese: %s is not installed", semantic.E5_PACKAGE)
     else:
-        _add(found, "cjk", semantic.CJK_MODEL_NAME, semantic.E5Small)
+        e5 = _load("cjk", semantic.E5_MODEL_NAME, semantic.E5Small)
+    found: dict[str, tuple[Embedder, ...]] = {}
+    if minilm is not None:
+        found["latin"] = (minilm,) if e5 is None else (minilm, e5)
+    if e5 is not None:
+        found["cjk"] = (e5,)
     return MappingProxyType(found)
 
 
-def _add(found: dict[str, Embedder], family: str, name: str, load: Callable[[], Encoder]) -> None:
+def _load(family: str, name: str, load: Callable[[], Encoder]) -> Embedder | None:
     try:
         encoder = load()
     except (ImportError, OSError, KeyError, ValueError, RuntimeError) as error:
         log.warning("semantic search off for %s: could not load %s: %s", family, name, error)
-        return
-    found[family] = Embedder(encoder, name, cache_dir() / f"{name}.npz")
+        return None
+    return Embedder(encoder, name, cache_dir() / f"{name}.npz")
 
 
 def _key(text: str) -> bytes:

@@ -26,7 +26,7 @@ from core.db.engine import Database
 from core.features.faq import files, learning
 from core.features.faq.entries import KBEntry
 from core.features.faq.models import AnswerLog, StoredEntry
-from core.features.faq.search import SearchIndex, SearchResult
+from core.features.faq.search import MinConfidence, SearchIndex, SearchResult
 
 VOTES = ("up", "down")
 TOPIC_MIN_SCORE = 0.05
@@ -67,7 +67,7 @@ class FaqService:
         self,
         database: Database,
         knowledge_dir: Path,
-        min_confidence: float,
+        min_confidence: MinConfidence,
         synonyms_dir: Path | None = None,
     ) -> None:
         self._database = database
