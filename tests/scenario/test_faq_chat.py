@@ -151,6 +151,21 @@ async def test_chinese_questions_are_answered_from_the_chinese_knowledge_base(
     assert answer["buttons"] == ["👍 有帮助", "👎 没帮助"]
 
 
+async def test_a_chinese_question_the_knowledge_base_does_not_cover_is_declined(
+    run_script: RunScript,
+) -> None:
+    # Worded like entries about editing answers and unlinking accounts, but about avatars and
+    # closing an account, which the sample knowledge base does not cover.
+    avatar, close_account = await run_script(
+        """
+        怎么修改头像
+        怎么注销账号
+        """
+    )
+    assert "不太确定" in avatar["text"] and avatar["buttons"][-1] == "🙋 找真人"
+    assert "不太确定" in close_account["text"] and close_account["buttons"][-1] == "🙋 找真人"
+
+
 async def test_language_choice_changes_the_replies(run_script: RunScript) -> None:
     chosen, unknown = await run_script(
         """
