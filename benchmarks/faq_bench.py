@@ -6,6 +6,7 @@ Usage::
     python benchmarks/faq_bench.py --split val    # quality on val (what tuning may look at)
     python benchmarks/faq_bench.py --calibrate    # refit calibration + threshold on val
     python benchmarks/faq_bench.py --no-scale     # skip the 10k/100k runs
+    python benchmarks/faq_bench.py --small        # 2-, 5- and 10-entry knowledge bases
 
 Data lives in ``../shared/data/faq-bench`` beside the repository unless ``FAQ_BENCH_DATA``
 points elsewhere; without it the script says so and exits cleanly. Calibration and the
@@ -52,6 +53,10 @@ CALIBRATION_DRAWS = 8
 """Random knowledge bases of each of those sizes per set."""
 CALIBRATION_MIN_OOS = 20
 CALIBRATION_SEED = 1
+SMALL_SIZES = (2, 5, 10)
+"""Entries in the small knowledge bases ``--small`` draws, eight of each size per set."""
+SMALL_DRAWS = 8
+SMALL_SEED = 5
 
 Query = tuple[str, str | None]
 
@@ -317,6 +322,33 @@ def scale_child(size: int) -> None:
     )
 
 
+def small(split: str) -> None:
+    """How knowledge bases of a handful of entries fare, as most real ones start: each draw
+    keeps a few entries, so every other entry's questions are out of scope, and near ones."""
+    print(f"== small knowledge bases drawn from each set ({split} questions)")
+    rng = random.Random(SMALL_SEED)
+    for name in SETS:
+        entries, splits = load_set(name)
+        for size in SMALL_SIZES:
+            correct, declined = [], []
+            for _ in range(SMALL_DRAWS):
+                kept = rng.sample(entries, size)
+                ids = {entry.id for entry in kept}
+                covered = [(q, expected) for q, expected in splits[split] if expected in ids]
+                others: list[Query] = [(q, None) for q, e in splits[split] if e not in ids]
+                rng.shuffle(others)
+                report = evaluate(
+                    SearchIndex.build(kept), covered + others[: max(len(covered), 20)]
+                )
+                correct.append(report.answered_correct)
+                declined.append(report.oos_declined)
+            print(
+                f"{name:16} {size:2d} entries: answered-and-correct {np.mean(correct):.3f}, "
+                f"out-of-scope declined {np.mean(declined):.3f}",
+                flush=True,
+            )
+
+
 def current_rss_mb() -> float:
     """Resident memory now (Linux), to tell the index's share from the entries' share."""
     pages = int(Path("/proc/self/statm").read_text().split()[1])
@@ -336,6 +368,7 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--retrieval", action="store_true", help="also report retrieval mode")
     parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument("--small", action="store_true", help="only small knowledge bases")
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not all((data_dir() / name / "kb.jsonl").is_file() for name in SETS):
@@ -349,6 +382,8 @@ def main() -> None:
         calibrate()
     elif args.sweep:
         sweep()
+    elif args.small:
+        small(args.split)
     else:
         # Scale first: a child process starts with its parent's peak RSS, so running it after
         # the encoders are loaded here would inflate the children's memory figures.
