@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from core.context import Context
 from core.events import Attachment, Button, Platform, Reply, Visibility
@@ -164,14 +165,10 @@ def rating_question(ticket: Ticket, custom: dict[str, str]) -> Reply:
 
 def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
     """The rating question, to the member's DM."""
-    question = rating_question(ticket, ctx.services.settings.tickets.csat_question)
-    return Reply(
-        question.template,
-        question.context,
-        buttons=question.buttons,
+    return replace(
+        rating_question(ticket, ctx.services.settings.tickets.csat_question),
         to_member=ticket.member_id,
         idempotency_key=service.outbox_key(ticket.id, "csat", ticket.resolved_at),
-        locale=ticket.locale,
     )
 
 

@@ -181,7 +181,7 @@ async def ticket_reply(ctx: Context, ticket: str, text: str) -> list[Reply]:
     if found is None:
         return [not_found(ticket)]
     relayed = await staff_says(ctx, found, text, by_command=True)
-    if any(r.template == "tickets/unreachable" for r in relayed):
+    if any(r.template == unreachable.NOTICE for r in relayed):
         return relayed
     return [*relayed, Reply("tickets/sent", {"ticket": found}, visibility=Visibility.PRIVATE)]
 

@@ -8,6 +8,7 @@ way, and the member reads it with /ticket show once they write to the bot again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -24,6 +25,8 @@ from core.features.tickets.places import staff_place, staff_root
 from core.outbox import OutboxMessage, OutboxStatus
 from core.settings import TicketSettings
 
+NOTICE = "tickets/unreachable"
+"""The template telling staff the member can't be reached."""
 LOOKBACK = timedelta(days=7)
 """Refusals older than this were told already, or concern tickets long settled."""
 
@@ -35,7 +38,7 @@ async def notice(session: AsyncSession, ticket: Ticket) -> Reply | None:
     if members.dm_identity(member) is not None:
         return None
     return Reply(
-        "tickets/unreachable",
+        NOTICE,
         {"ticket": ticket, "member": member.display_name},
         visibility=Visibility.PRIVATE,
     )
@@ -79,7 +82,7 @@ async def _tell(services: Services, session: AsyncSession, ticket: Ticket, since
     if place is None:
         return False
     member = await session.get_one(Member, ticket.member_id)
-    reply = Reply("tickets/unreachable", {"ticket": ticket, "member": member.display_name})
+    reply = Reply(NOTICE, {"ticket": ticket, "member": member.display_name})
     key = service.outbox_key(ticket.id, "unreachable", since.isoformat())
     return await services.notifier.to_place(session, place, reply, key)
 
@@ -101,12 +104,8 @@ async def _rating_in_thread(
 
 def rating_in_thread(ticket: Ticket, place: Place, settings: TicketSettings) -> Reply:
     """The rating question posted in the ticket's thread, for a member the bot cannot DM."""
-    question = rating_question(ticket, settings.csat_question)
-    return Reply(
-        question.template,
-        question.context,
-        buttons=question.buttons,
+    return replace(
+        rating_question(ticket, settings.csat_question),
         to_place=place,
         idempotency_key=service.outbox_key(ticket.id, "csat_in_thread", ticket.resolved_at),
-        locale=ticket.locale,
     )
