@@ -195,14 +195,22 @@ def calibration_kbs(
     variants = [(_first_questions(entries, 2), queries)]
     for size in CALIBRATION_SIZES:
         for _ in range(CALIBRATION_DRAWS):
-            kept = rng.sample(entries, min(size, len(entries)))
-            ids = {entry.id for entry in kept}
-            covered = [(q, expected) for q, expected in queries if expected in ids]
-            others = [(q, None) for q, expected in queries if expected not in ids]
-            rng.shuffle(others)
-            variants.append((kept, covered + others[: max(len(covered), CALIBRATION_MIN_OOS)]))
+            variants.append(drawn_kb(entries, queries, size, rng))
     weight = len(queries) / sum(len(asked) for _, asked in variants)
     return [(entries, queries, 1.0)] + [(kb, asked, weight) for kb, asked in variants]
+
+
+def drawn_kb(
+    entries: list[KBEntry], queries: list[Query], size: int, rng: random.Random
+) -> tuple[list[KBEntry], list[Query]]:
+    """``size`` entries drawn at random, with their questions and, as out of scope, as many
+    (at least ``CALIBRATION_MIN_OOS``) of the questions meant for the entries left out."""
+    kept = rng.sample(entries, min(size, len(entries)))
+    ids = {entry.id for entry in kept}
+    covered = [(q, expected) for q, expected in queries if expected in ids]
+    others: list[Query] = [(q, None) for q, expected in queries if expected not in ids]
+    rng.shuffle(others)
+    return kept, covered + others[: max(len(covered), CALIBRATION_MIN_OOS)]
 
 
 def _first_questions(entries: list[KBEntry], count: int) -> list[KBEntry]:
@@ -332,14 +340,8 @@ def small(split: str) -> None:
         for size in SMALL_SIZES:
             correct, declined = [], []
             for _ in range(SMALL_DRAWS):
-                kept = rng.sample(entries, size)
-                ids = {entry.id for entry in kept}
-                covered = [(q, expected) for q, expected in splits[split] if expected in ids]
-                others: list[Query] = [(q, None) for q, e in splits[split] if e not in ids]
-                rng.shuffle(others)
-                report = evaluate(
-                    SearchIndex.build(kept), covered + others[: max(len(covered), 20)]
-                )
+                kept, asked = drawn_kb(entries, splits[split], size, rng)
+                report = evaluate(SearchIndex.build(kept), asked)
                 correct.append(report.answered_correct)
                 declined.append(report.oos_declined)
             print(
