@@ -6,7 +6,7 @@ secrets from the environment and turns a validation error into one readable line
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
@@ -85,14 +85,15 @@ class TelegramSettings(Section):
     admin_cache_seconds: int = Field(default=600, ge=0)
 
 
-PRIORITIES = ("low", "medium", "high", "urgent")
+Priority = Literal["low", "medium", "high", "urgent"]
+PRIORITIES: tuple[Priority, ...] = get_args(Priority)
 
 
 class TierSettings(Section):
     """A member tier (paying customers, partners): its accounts' tickets start at least at
     ``priority``; keywords may still raise it."""
 
-    priority: Literal["low", "medium", "high", "urgent"]
+    priority: Priority
     members: list[PlatformId] = Field(default_factory=list)
 
 
