@@ -35,6 +35,14 @@ def same_question(a: str, b: str) -> bool:
     return fuzz.token_set_ratio(comparable(a), comparable(b)) >= SAME_QUESTION
 
 
+async def existing(session: AsyncSession, source: str, source_ref: str) -> Suggestion | None:
+    """The suggestion already proposed from this origin (a missed question, a ticket), if any."""
+    found: Suggestion | None = await session.scalar(
+        select(Suggestion).where(Suggestion.source == source, Suggestion.source_ref == source_ref)
+    )
+    return found
+
+
 async def propose(
     session: AsyncSession,
     *,
@@ -51,11 +59,9 @@ async def propose(
 
     Flushes, does not commit.
     """
-    existing = await session.scalar(
-        select(Suggestion).where(Suggestion.source == source, Suggestion.source_ref == source_ref)
-    )
-    if existing is not None:
-        return existing
+    first = await existing(session, source, source_ref)
+    if first is not None:
+        return first
     suggestion = Suggestion(
         question=question,
         answer=answer,

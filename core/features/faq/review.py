@@ -108,11 +108,9 @@ async def capture_answer(
     one proposed. One suggestion per missed question: answering it again returns the first.
     Flushes.
     """
-    existing = await session.scalar(
-        select(Suggestion).where(Suggestion.source == SOURCE, Suggestion.source_ref == str(log.id))
-    )
-    if existing is not None:
-        return existing, False
+    first = await learning.existing(session, SOURCE, str(log.id))
+    if first is not None:
+        return first, False
     asked = await session.get(AnswerLog, log.parent_id) if log.parent_id is not None else None
     suggestion = await learning.propose(
         session,

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.features.faq import learning
-from core.features.faq.models import Suggestion
 from core.features.tickets.models import (
     ACTIVE,
     Status,
@@ -352,12 +351,7 @@ async def propose_to_knowledge_base(
     """Offer the solved question and staff answer to moderators: a new phrasing of
     ``entry_id``, or a draft entry when no entry is close. Proposing again (the button
     pressed twice) keeps the first suggestion and adds nothing to the audit trail."""
-    first = await session.scalar(
-        select(Suggestion.id).where(
-            Suggestion.source == KB_SOURCE, Suggestion.source_ref == ticket.ref
-        )
-    )
-    if first is not None:
+    if await learning.existing(session, KB_SOURCE, ticket.ref) is not None:
         return
     await learning.propose(
         session,
