@@ -85,7 +85,7 @@ async def ticket_assign(ctx: Context, who: str, ticket: str | None = None) -> Re
     """Give a ticket to a moderator (a name, an account id, or "me")."""
     if ticket is None and LOOKS_LIKE_REF.fullmatch(who) and await member_named(ctx, who) is None:
         # "/ticket assign T-1": the id came, the person did not.
-        return Reply("tickets/who", {"who": who, "ref_only": True}, visibility=Visibility.PRIVATE)
+        return Reply("tickets/assign_whom", {"who": who}, visibility=Visibility.PRIVATE)
     found = await find(ctx, ticket)
     if found is None:
         return not_found(ticket)
