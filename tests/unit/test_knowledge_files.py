@@ -131,3 +131,17 @@ def test_kb_ask_on_the_bilingual_knowledge_base_answers_in_the_question_language
     english, chinese = (json.loads(line) for line in result.stdout.splitlines())
     assert english["entry_id"] == "en/link-accounts"
     assert chinese["entry_id"] == "zh-CN/link-accounts"
+
+
+def test_the_sample_knowledge_base_answers_its_members_questions_and_declines_near_misses() -> None:
+    """knowledge/eval.jsonl: questions worded unlike the entries' phrasings, in both
+    languages, and 30 near misses the sample does not cover (avatars, refunds, prices) that
+    share words with entries that do."""
+    queries = KNOWLEDGE / "eval.jsonl"
+    result = _townhall("kb", "eval", "--kb", str(KNOWLEDGE), "--queries", str(queries), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["n_in_scope"] == 78 and report["n_oos"] == 30
+    assert report["oos_declined"] == 1.0
+    assert report["answered_wrong"] <= 0.04
+    assert report["answered_correct"] >= 0.85
