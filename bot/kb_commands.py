@@ -22,7 +22,7 @@ from core.settings import Settings
 SettingsLoader = Callable[[argparse.Namespace], Settings]
 
 
-def _load_index(source: Path, synonyms: Path) -> SearchIndex:
+def load_index(source: Path, synonyms: Path) -> SearchIndex:
     """A knowledge folder, or a JSONL/CSV export evaluated without writing files."""
     if not source.exists():
         sys.exit(f"townhall: {source}: no such knowledge folder or file")
@@ -63,7 +63,7 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> None:
-    index = _load_index(Path(args.kb or settings.knowledge.dir), _synonyms(settings))
+    index = load_index(Path(args.kb or settings.knowledge.dir), _synonyms(settings))
     threshold = settings.faq.thresholds
     for line in sys.stdin:
         question = line.strip()
@@ -94,7 +94,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
-    index = _load_index(Path(args.kb), _synonyms(settings))
+    index = load_index(Path(args.kb), _synonyms(settings))
     queries = []
     with open(args.queries, encoding="utf-8") as handle:
         for line in handle:
@@ -116,8 +116,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
     if report.pairs:
         print("entries that steal from each other (reword or merge these first):")
         for a, b, a_lost, b_lost in report.pairs:
+            total = a_lost + b_lost
             print(
-                f"  {a} ⇄ {b}: {a_lost + b_lost} questions "
+                f"  {a} ⇄ {b}: {total} question{'s' if total != 1 else ''} "
                 f"({a_lost} meant for {a}, {b_lost} meant for {b})"
             )
 
