@@ -36,7 +36,12 @@ from bot.kb_commands import load_index  # noqa: E402
 from core.features.faq.entries import KBEntry  # noqa: E402
 from core.features.faq.search import SearchIndex  # noqa: E402
 from core.features.faq.search_calibration import fit, locale_family  # noqa: E402
-from core.features.faq.search_eval import calibration_rows, evaluate  # noqa: E402
+from core.features.faq.search_eval import (  # noqa: E402
+    Query,
+    calibration_rows,
+    evaluate,
+    read_queries,
+)
 from core.features.faq.semantic_cache import (  # noqa: E402
     CACHE_ENV,
     Embedder,
@@ -59,8 +64,6 @@ SMALL_SIZES = (2, 5, 10)
 SMALL_DRAWS = 8
 SMALL_SEED = 5
 
-Query = tuple[str, str | None]
-
 
 def data_dir() -> Path:
     return Path(os.environ.get("FAQ_BENCH_DATA", REPO.parent / "shared" / "data" / "faq-bench"))
@@ -82,10 +85,7 @@ def load_set(name: str) -> tuple[list[KBEntry], dict[str, list[Query]]]:
                 source=f"bench:{name}",
             )
         )
-    splits: dict[str, list[Query]] = {"val": [], "test": []}
-    for line in (folder / "queries.jsonl").read_text(encoding="utf-8").splitlines():
-        raw = json.loads(line)
-        splits[raw["split"]].append((raw["question"], raw["expected"]))
+    splits = {split: read_queries(folder / "queries.jsonl", split) for split in ("val", "test")}
     return entries, splits
 
 
@@ -138,11 +138,7 @@ def sample_quality() -> None:
     of scope): what a founder starting from the sample gets, on short phrasings."""
     knowledge = REPO / "knowledge"
     index = load_index(knowledge, knowledge / "synonyms")
-    queries = [
-        (row["question"], row["expected"])
-        for row in map(json.loads, (knowledge / "eval.jsonl").read_text("utf-8").splitlines())
-    ]
-    report = evaluate(index, queries)
+    report = evaluate(index, read_queries(knowledge / "eval.jsonl"))
     print(
         f"{'sample kb':16} {report.top1:6.3f} {report.recall_at_3:6.3f} "
         f"{report.answered_correct:7.3f} {report.answered_wrong:8.3f} "

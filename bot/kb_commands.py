@@ -15,7 +15,7 @@ from core import locale as locales
 from core.db.engine import Database
 from core.features.faq import files
 from core.features.faq.search import SearchIndex
-from core.features.faq.search_eval import evaluate
+from core.features.faq.search_eval import evaluate, read_queries
 from core.features.faq.service import FaqService, index_key
 from core.settings import Settings
 
@@ -95,13 +95,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
     index = load_index(Path(args.kb), _synonyms(settings))
-    queries = []
-    with open(args.queries, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                row = json.loads(line)
-                if args.split in (None, row.get("split")):
-                    queries.append((row["question"], row.get("expected")))
+    queries = read_queries(Path(args.queries), args.split)
     report = evaluate(index, queries, settings.faq.thresholds)
     if args.json:
         print(json.dumps(report.__dict__, ensure_ascii=False))

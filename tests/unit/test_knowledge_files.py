@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from core.features.faq import files
+from core.features.faq.search_eval import read_queries
 from tests.conftest import KNOWLEDGE
 
 
@@ -135,13 +136,15 @@ def test_kb_ask_on_the_bilingual_knowledge_base_answers_in_the_question_language
 
 def test_the_sample_knowledge_base_answers_its_members_questions_and_declines_near_misses() -> None:
     """knowledge/eval.jsonl: questions worded unlike the entries' phrasings, in both
-    languages, and 30 near misses the sample does not cover (avatars, refunds, prices) that
-    share words with entries that do."""
+    languages, and near misses the sample does not cover (avatars, refunds, prices) that
+    share words with entries that do. Every question in the file is counted."""
     queries = KNOWLEDGE / "eval.jsonl"
     result = _townhall("kb", "eval", "--kb", str(KNOWLEDGE), "--queries", str(queries), "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["n_in_scope"] == 78 and report["n_oos"] == 30
+    expected = [expected for _, expected in read_queries(queries)]
+    assert report["n_oos"] == expected.count(None) >= 30
+    assert report["n_in_scope"] == len(expected) - expected.count(None)
     assert report["oos_declined"] == 1.0
     assert report["answered_wrong"] <= 0.04
     assert report["answered_correct"] >= 0.85

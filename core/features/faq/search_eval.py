@@ -7,10 +7,12 @@ knowledge base does not cover.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +26,9 @@ from core.features.faq.search_calibration import (
     locale_family,
     threshold_for,
 )
+
+Query = tuple[str, str | None]
+"""A question and the entry id that should answer it, or None for one not covered."""
 
 _TOP_CONFUSIONS = 10
 _CALIBRATION_DEPTH = 5
@@ -54,9 +59,21 @@ class EvalReport:
     won), most entangled first. Rewording or merging these helps most."""
 
 
+def read_queries(path: Path, split: str | None = None) -> list[Query]:
+    """Labelled questions from a JSONL file of ``question``, ``expected`` (an entry id, or
+    null for "we do not cover this") and optionally ``split``; only ``split``'s if given."""
+    queries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if split in (None, row.get("split")):
+                queries.append((row["question"], row.get("expected")))
+    return queries
+
+
 def evaluate(
     index: SearchIndex,
-    queries: Iterable[tuple[str, str | None]],
+    queries: Iterable[Query],
     min_confidence: MinConfidence | None = None,
 ) -> EvalReport:
     """Run every ``(question, expected entry id or None)`` through ``index``."""
@@ -104,7 +121,7 @@ def _pairs(confused: Counter[tuple[str, str]]) -> list[tuple[str, str, int, int]
 
 
 def calibration_rows(
-    index: SearchIndex, queries: Iterable[tuple[str, str | None]]
+    index: SearchIndex, queries: Iterable[Query]
 ) -> dict[tuple[Mode, str], tuple[npt.NDArray[np.float64], list[bool]]]:
     """Uncalibrated signals of each question's leading candidates, labelled right or wrong,
     grouped by the calibration that scores them; the input to ``search_calibration.fit``."""
