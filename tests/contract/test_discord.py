@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -252,14 +253,21 @@ async def test_a_ticket_opens_a_private_thread_the_member_shares_with_staff(worl
     assert ticket.first_response_at is not None, "a staff message in the thread is the answer"
     assert ticket.status == "waiting_on_member"
 
+    rating = await resolved_by_staff(world, ticket, ADA)
+    labels = [b["label"] for b in rating["components"][0]["components"]]
+    assert labels == ["1", "2", "3", "4", "5"]
+
+
+async def resolved_by_staff(world: World, ticket: Ticket, member: str) -> dict[str, Any]:
+    """A moderator resolves ``ticket`` with /ticket resolve; the rating question the member
+    then gets in their DM."""
     resolve = command("ticket", {"type": 3, "name": "ticket", "value": ticket.ref}, sub="resolve")
     await interact(world.fake, interaction_payload(DAVE, resolve))
     await world.app.dispatcher.dispatch_due()
-    dm = world.fake.dm_channel_of(ADA)
+    dm = world.fake.dm_channel_of(member)
     assert dm is not None
     (rating,) = await posted(world.fake, dm)
-    labels = [b["label"] for b in rating["components"][0]["components"]]
-    assert labels == ["1", "2", "3", "4", "5"]
+    return rating
 
 
 async def test_opening_a_ticket_without_its_text_asks_for_it_in_a_modal(world: World) -> None:
@@ -353,12 +361,7 @@ async def test_a_declined_question_becomes_a_resolved_rated_ticket(world: World)
     answer = message_payload(DAVE, "About 11 metres a second", thread_id)
     await world.fake.dispatch("MESSAGE_CREATE", answer)
     await world.recorder.wait_for(lambda e: e.message_id == answer["id"])
-    resolve = command("ticket", {"type": 3, "name": "ticket", "value": ticket.ref}, sub="resolve")
-    await interact(world.fake, interaction_payload(DAVE, resolve))
-    await world.app.dispatcher.dispatch_due()
-    dm = world.fake.dm_channel_of(GRACE)
-    assert dm is not None
-    (rating,) = await posted(world.fake, dm)
+    rating = await resolved_by_staff(world, ticket, GRACE)
     four = rating["components"][0]["components"][3]
     for said in ("Thanks for rating", "You already rated"):
         pressed = {"custom_id": four["custom_id"], "component_type": 2}
