@@ -145,12 +145,13 @@ def shared_embedders() -> Mapping[str, tuple[Embedder, ...]]:
     if folder is None:
         log.info("semantic search off for English: %s is not installed", semantic.MODEL_PACKAGE)
     else:
-        minilm = _load("latin", semantic.MODEL_NAME, lambda: semantic.MiniLM(folder))
+        minilm = _load("English", semantic.MODEL_NAME, lambda: semantic.MiniLM(folder))
     e5 = None
+    without_e5 = "Chinese, and English is read by MiniLM alone"
     if importlib.util.find_spec(semantic.E5_PACKAGE) is None:
-        log.info("semantic search off for Chinese: %s is not installed", semantic.E5_PACKAGE)
+        log.info("semantic search off for %s: %s is not installed", without_e5, semantic.E5_PACKAGE)
     else:
-        e5 = _load("cjk", semantic.E5_MODEL_NAME, semantic.E5Small)
+        e5 = _load(without_e5, semantic.E5_MODEL_NAME, semantic.E5Small)
     found: dict[str, tuple[Embedder, ...]] = {}
     if minilm is not None:
         found["latin"] = (minilm,) if e5 is None else (minilm, e5)
@@ -159,11 +160,13 @@ def shared_embedders() -> Mapping[str, tuple[Embedder, ...]]:
     return MappingProxyType(found)
 
 
-def _load(family: str, name: str, load: Callable[[], Encoder]) -> Embedder | None:
+def _load(lost: str, name: str, load: Callable[[], Encoder]) -> Embedder | None:
+    """The encoder with its cache; None (and ``lost``, what goes without it, logged) if it
+    cannot load."""
     try:
         encoder = load()
     except (ImportError, OSError, KeyError, ValueError, RuntimeError) as error:
-        log.warning("semantic search off for %s: could not load %s: %s", family, name, error)
+        log.warning("semantic search off for %s: could not load %s: %s", lost, name, error)
         return None
     return Embedder(encoder, name, cache_dir() / f"{name}.npz")
 
