@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from core.hygiene import clean
+
 
 class Platform(StrEnum):
     DISCORD = "discord"
@@ -60,6 +62,9 @@ class Actor:
     is_bot: bool = False
     member_id: int | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "display_name", clean(self.display_name))
+
 
 @dataclass(frozen=True)
 class Place:
@@ -97,6 +102,13 @@ class IncomingEvent:
     action_id: str | None = None
     action_arg: str = ""
     raw: Any = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Member text is cleaned here, where every adapter hands it over (``hygiene``)."""
+        for name in ("text", "arg_text", "action_arg"):
+            object.__setattr__(self, name, clean(getattr(self, name)))
+        if self.args is not None:
+            object.__setattr__(self, "args", {k: clean(v) for k, v in self.args.items()})
 
 
 COMMAND_BUTTON = "cmd"

@@ -291,6 +291,34 @@ async def test_a_10000_character_subject_opens_the_ticket_with_every_word_kept(
     assert "The next message is part of the conversation" in relayed
 
 
+async def test_a_long_subject_before_a_description_keeps_every_character(
+    run_script: RunScript, database_url: str
+) -> None:
+    subject = "My invoices " + "x" * 300
+    await run_script(
+        f"""
+        @as alice
+        /ticket {subject} | charged twice in November
+        """,
+        **DESK,
+    )
+    ticket = await _ticket(database_url)
+    assert ticket.subject == subject[:200]
+    assert ticket.description == f"{subject}\n\ncharged twice in November"
+
+
+async def test_control_and_direction_characters_never_reach_staff_or_the_database(
+    run_script: RunScript, database_url: str
+) -> None:
+    typed = "Refund\x00 \x1b[2Jplease\u202egnp.exe | it\x07 failed\u2066 twice"
+    messages = await run_script(f"@as alice\n/ticket {typed}\n", **DESK)
+    ticket = await _ticket(database_url)
+    assert (ticket.subject, ticket.description) == ("Refund [2Jpleasegnp.exe", "it failed twice")
+    staff = said_to(messages, "#support/T-1")[0]["text"]
+    assert "Refund [2Jpleasegnp.exe" in staff
+    assert not any(c in staff for c in "\x00\x1b\x07\u202e\u2066")
+
+
 async def test_a_long_answer_to_the_guided_subject_question_is_kept_whole(
     run_script: RunScript, database_url: str
 ) -> None:

@@ -50,6 +50,7 @@ async def open_for(
     ``rejected`` is the answer the member marked 👎 before asking for a human: staff should
     not send it again."""
     by_staff = member.id != ctx.member.id
+    subject, description = fit_subject(subject, description)
     settings = ctx.services.settings.tickets
     platform = _member_platform(ctx, member)
     tier = service.tier_of(
@@ -133,22 +134,21 @@ def _account_on(member: Member, platform: Platform) -> str | None:
     return None
 
 
-def _too_long_for_a_subject(text: str) -> tuple[str, str] | None:
-    """A subject past the limit already tells the whole story: its first line (cut) becomes
-    the subject and every word of it the description, instead of asking for more and
-    dropping what did not fit."""
-    if len(text) <= SUBJECT_LIMIT:
-        return None
-    return text.splitlines()[0][:SUBJECT_LIMIT], text
+def fit_subject(subject: str, description: str) -> tuple[str, str]:
+    """A subject past the column's size keeps every character: its first line (cut) becomes
+    the subject, and the whole of it opens the description, before any description given
+    after ``|``; a short subject is left as it is."""
+    if len(subject) <= SUBJECT_LIMIT:
+        return subject, description
+    whole = f"{subject}\n\n{description}" if description else subject
+    return subject.splitlines()[0][:SUBJECT_LIMIT], whole
 
 
 async def _open_or_ask(ctx: Context, subject: str | None, description: str | None) -> list[Reply]:
-    if subject and not description:
-        subject, description = _too_long_for_a_subject(subject) or (subject, description)
-    if subject and description:
+    if subject and (description or len(subject) > SUBJECT_LIMIT):
         await _drop_draft(ctx)
         return await open_for(
-            ctx, ctx.member, subject=subject, description=description, source="command"
+            ctx, ctx.member, subject=subject, description=description or "", source="command"
         )
     draft = await ctx.session.get(TicketDraft, ctx.member.id)
     if draft is None:
@@ -212,13 +212,9 @@ async def continue_draft(ctx: Context) -> list[Reply] | None:
         await ctx.session.delete(draft)
         await ctx.session.commit()
         return None
-    long = _too_long_for_a_subject(text) if draft.subject is None else None
-    if long is not None:
+    if draft.subject is None and len(text) > SUBJECT_LIMIT:
         await ctx.session.delete(draft)
-        subject, description = long
-        return await open_for(
-            ctx, ctx.member, subject=subject, description=description, source="command"
-        )
+        return await open_for(ctx, ctx.member, subject=text, description="", source="command")
     if draft.subject is None:
         draft.subject = text[:SUBJECT_LIMIT]
         draft.started_at = ctx.now
