@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from adapters.telegram.adapter import TelegramAdapter  # noqa: E402
-from bot.app import build_registry  # noqa: E402
+from bot.features import build_registry  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
 from core.clock import SystemClock  # noqa: E402
 from core.db.engine import Database  # noqa: E402

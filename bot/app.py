@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
+from bot import features as plugins
 from bot.migrate import upgrade
 from core.activity import ActivityLog
 from core.clock import Clock
@@ -18,21 +18,10 @@ from core.context import Services
 from core.db.engine import Database
 from core.dispatcher import Dispatcher
 from core.events import IncomingEvent, OutgoingMessage, Platform
-from core.features.accounts import handlers as accounts_handlers
-from core.features.faq import handlers as faq_handlers
-from core.features.faq import review_handlers as faq_review_handlers
-from core.features.faq import stats_handlers as faq_stats_handlers
-from core.features.faq.service import FaqService
-from core.features.feedback import compose as feedback_compose
-from core.features.feedback import handlers as feedback_handlers
-from core.features.feedback.service import FeedbackService
-from core.features.general import handlers as general_handlers
-from core.features.lifecycle import handlers as lifecycle_handlers
-from core.features.members import service as members
-from core.features.tickets import handlers as tickets_handlers
+from core.feature import Feature
+from core.members import service as members
 from core.notifier import Notifier
 from core.outbox import Sender
-from core.registry import Registry
 from core.render import Renderer
 from core.router import Router
 from core.scheduler import Sweeper
@@ -40,25 +29,10 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FEATURES = (
-    general_handlers.registry,
-    feedback_compose.registry,
-    tickets_handlers.registry,
-    faq_handlers.registry,
-    faq_review_handlers.registry,
-    faq_stats_handlers.registry,
-    accounts_handlers.registry,
-    lifecycle_handlers.registry,
-    feedback_handlers.registry,
-)
-
-
-def build_registry() -> Registry:
-    return Registry.merge(FEATURES)
-
 
 @dataclass
 class App:
+    features: list[Feature]
     services: Services
     router: Router
     dispatcher: Dispatcher
@@ -87,9 +61,9 @@ async def build_app(
     database = Database(settings.database.url)
     if migrate:
         await upgrade(settings.database.url)
-    registry = build_registry()
+    features = plugins.discover()
+    registry = plugins.build_registry(features)
     renderer = Renderer()
-    faq = FaqService(database, Path(settings.knowledge.dir), settings.faq.thresholds)
     services = Services(
         settings=settings,
         database=database,
@@ -97,18 +71,21 @@ async def build_app(
         renderer=renderer,
         registry=registry,
         activity=ActivityLog(database),
-        faq=faq,
         notifier=Notifier(settings, renderer, clock),
-        feedback=FeedbackService(settings.feedback),
     )
+    for feature in features:
+        for service in feature.offers(services):
+            services.offer(service)
     for platform, sender in senders.items():
         services.places.add(platform, sender)
-    await faq.reload()
+    for feature in features:
+        if feature.start is not None:
+            await feature.start(services)
     await _warn_about_unseen_founders(services)
     dispatcher = Dispatcher(database, clock, senders, max_attempts=settings.outbox.max_attempts)
     services.notifier.on_enqueued(dispatcher.kick)
     router = Router(services)
-    return App(services, router, dispatcher, Sweeper(services, registry.sweeps))
+    return App(features, services, router, dispatcher, Sweeper(services, registry.sweeps))
 
 
 async def _warn_about_unseen_founders(services: Services) -> None:

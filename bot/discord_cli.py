@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.app import build_registry
+from bot.features import build_registry
 from core.render import Renderer
 from core.settings import Settings
 

@@ -15,6 +15,7 @@ import signal
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from adapters.base import Adapter
+from bot import features
 from bot.app import App, build_app
 from bot.logs import configure
 from core.clock import SystemClock
@@ -36,17 +37,8 @@ def build_adapters(settings: Settings, app: App) -> list[Adapter]:
     if settings.discord.enabled:
         from adapters.discord.adapter import DiscordAdapter
 
-        def autocomplete(source: str, current: str, locale: str) -> list[str]:
-            if source != "faq_entries":
-                return []
-            needle = current.lower()
-            return [
-                e.id for e in services.faq.entries(locale) if needle in f"{e.id} {e.title}".lower()
-            ][:25]
-
-        adapters.append(
-            DiscordAdapter(settings, services.registry, services.renderer, autocomplete)
-        )
+        suggest = features.autocomplete(app.features, services)
+        adapters.append(DiscordAdapter(settings, services.registry, services.renderer, suggest))
     return adapters
 
 

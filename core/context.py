@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,16 +12,16 @@ from core.activity import ActivityLog
 from core.clock import Clock
 from core.db.engine import Database
 from core.events import Actor, IncomingEvent, Place
-from core.features.members.models import Member
+from core.members.models import Member
 from core.notifier import Notifier
 from core.places import Places
 from core.render import Renderer
 from core.settings import Settings
 
 if TYPE_CHECKING:
-    from core.features.faq.service import FaqService
-    from core.features.feedback.service import FeedbackService
     from core.registry import Registry
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,10 +34,23 @@ class Services:
     renderer: Renderer
     registry: Registry
     activity: ActivityLog
-    faq: FaqService
     notifier: Notifier
-    feedback: FeedbackService
     places: Places = field(default_factory=Places)
+    _offered: dict[type, object] = field(default_factory=dict)
+
+    def offer(self, service: object) -> None:
+        """A feature's service for the others (``Feature.offers``), found by its class."""
+        if type(service) in self._offered:
+            raise ValueError(f"{type(service).__name__} offered twice")
+        self._offered[type(service)] = service
+
+    def get(self, kind: type[T]) -> T:
+        """The service another feature offers: features name each other's classes, never
+        the core."""
+        found = self._offered.get(kind)
+        if not isinstance(found, kind):
+            raise LookupError(f"no feature offers {kind.__name__}")
+        return found
 
 
 @dataclass

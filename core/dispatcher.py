@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.engine import Database
 from core.events import DeliveryFailure, OutgoingMessage, Platform, Receipt
-from core.features.members.service import mark_unreachable
+from core.members.service import mark_unreachable
 from core.outbox import OutboxMessage, OutboxStatus, Sender, from_row
 from core.ratelimit import KeyedWindows, Limit, SlidingWindow
 

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.events import OutgoingMessage, Place, Platform, RenderedButton, Reply, Visibility
-from core.features.members import service as members
-from core.features.members.models import Identity, Member
+from core.members import service as members
+from core.members.models import Identity, Member
 from core.outbox import enqueue
 from core.render import Renderer
 from core.settings import Settings

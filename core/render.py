@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+import core.features
 from core.events import Platform
 from core.locale import SUPPORTED
 from core.markup import DIALECTS, Dialect
@@ -27,7 +28,8 @@ DEFAULT_LOCALE = "en"
 def template_roots() -> dict[str, Path]:
     """``core`` for shared messages, then one root per feature that has templates."""
     roots = {"core": CORE_ROOT / "templates"}
-    for folder in sorted((CORE_ROOT / "features").iterdir()):
+    folders = (f for base in core.features.__path__ for f in Path(base).iterdir())
+    for folder in sorted(folders, key=lambda f: f.name):
         if (folder / "templates").is_dir():
             roots[folder.name] = folder / "templates"
     return roots

@@ -27,8 +27,8 @@ from core.events import (
     Role,
     Visibility,
 )
-from core.features.members import service as members
-from core.features.members.models import Member
+from core.members import service as members
+from core.members.models import Member
 from core.registry import ArgType, CommandSpec, HandlerResult
 
 log = logging.getLogger(__name__)

@@ -7,10 +7,12 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from bot.features import load_models
 from core.db.engine import create_engine
 from core.db.models import metadata
 
 config = context.config
+load_models()
 
 
 def run_migrations(connection: Connection) -> None:

@@ -18,7 +18,9 @@ import pytest
 
 from adapters.discord.adapter import DiscordAdapter
 from adapters.telegram.adapter import TelegramAdapter
-from bot.app import App, build_app, build_registry
+from bot import features
+from bot.app import App, build_app
+from bot.features import build_registry
 from core.clock import SystemClock
 from core.events import IncomingEvent, OutgoingMessage, Platform
 from core.outbox import Sender
@@ -135,7 +137,8 @@ async def running(
     holder: list[App] = []
 
     def autocomplete(source: str, current: str, locale: str) -> list[str]:
-        return [e.id for e in holder[0].services.faq.entries(locale) if current in e.id]
+        app = holder[0]
+        return features.autocomplete(app.features, app.services)(source, current, locale)
 
     tg = TelegramAdapter(settings, registry, renderer) if telegram else None
     dc = DiscordAdapter(settings, registry, renderer, autocomplete) if discord else None

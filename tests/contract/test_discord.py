@@ -13,8 +13,8 @@ from sqlalchemy import select
 from core.events import OutgoingMessage, Platform, RenderedButton, Reply
 from core.features.faq.models import AnswerLog
 from core.features.feedback.models import FeedbackItem
-from core.features.members.models import Identity
 from core.features.tickets.models import Ticket
+from core.members.models import Identity
 from core.outbox import OutboxMessage
 from tests.contract.conftest import interact, new_id, posted
 from tests.contract.conftest import slash as command

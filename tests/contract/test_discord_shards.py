@@ -10,7 +10,7 @@ import discord
 import pytest
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.app import build_registry
+from bot.features import build_registry
 from core.events import IncomingEvent, OutgoingMessage, Platform
 from core.render import Renderer
 from core.settings import Settings

@@ -10,7 +10,7 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from core.events import Reply
-from core.features.members.models import Identity
+from core.members.models import Identity
 from tests.contract.conftest import (
     Harness,
     Running,

@@ -26,7 +26,7 @@ from core.events import (
     Reply,
 )
 from core.features.faq.models import AnswerLog
-from core.features.members.models import Identity, Member
+from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
 from tests.contract.conftest import Harness, running
 from tests.fakes.telegram_api import BOT_USERNAME, TelegramFake, user

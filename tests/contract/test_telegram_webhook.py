@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 
 from adapters.telegram.adapter import TelegramAdapter
-from bot.app import build_registry
+from bot.features import build_registry
 from core.events import IncomingEvent, OutgoingMessage, Platform
 from core.render import Renderer
 from core.settings import Settings

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.features.feedback.models import FeedbackItem, FeedbackVote
-from core.features.members.models import Member
+from core.members.models import Member
 from tests.scenario.conftest import Messages, RunScript
 
 

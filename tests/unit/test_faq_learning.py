@@ -12,8 +12,8 @@ from core.clock import ManualClock
 from core.events import Actor, Platform
 from core.features.faq import learning, review
 from core.features.faq.models import AnswerLog, Suggestion
-from core.features.faq.service import ReloadReport
-from core.features.members import service as members
+from core.features.faq.service import FaqService, ReloadReport
+from core.members import service as members
 
 
 async def test_a_ticket_proposed_twice_is_one_suggestion(app: App, clock: ManualClock) -> None:
@@ -89,7 +89,7 @@ async def test_an_answer_older_than_a_day_is_not_blamed(app: App, clock: ManualC
 async def test_a_ticket_suggestion_accepted_becomes_an_entry_indexed_once(
     app: App, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    faq = app.services.faq
+    faq = app.services.get(FaqService)
     reloads = 0
     reload = faq.reload
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.app import App
 from core.features.faq.search import SearchIndex, SearchResult
+from core.features.faq.service import FaqService
 
 
 async def test_a_slow_search_does_not_stall_other_chats(
@@ -27,7 +28,7 @@ async def test_a_slow_search_does_not_stall_other_chats(
         return SearchResult(question, ())
 
     monkeypatch.setattr(SearchIndex, "search", slow_search)
-    asking = asyncio.create_task(app.services.faq.search("how do I reset my password"))
+    asking = asyncio.create_task(app.services.get(FaqService).search("how do I reset my password"))
     assert await asyncio.to_thread(started.wait, 10)
     release.set()
     result, locale = await asking

@@ -11,7 +11,7 @@ from core.clock import ManualClock
 from core.events import Actor, Platform
 from core.features.faq import learning, stats
 from core.features.faq.models import AnswerLog
-from core.features.members import service as members
+from core.members import service as members
 
 DAY = timedelta(hours=24)
 

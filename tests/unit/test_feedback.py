@@ -14,7 +14,7 @@ from core.events import Actor, EventKind, IncomingEvent, Place, PlaceKind, Platf
 from core.features.feedback.models import FeedbackDraft, FeedbackItem, FeedbackVote
 from core.features.feedback.service import FeedbackService, VoteOutcome
 from core.features.feedback.status import Status
-from core.features.members import service as members
+from core.members import service as members
 from core.settings import FeedbackSettings
 from tests.fakes.fake_adapter import FakeAdapter
 
@@ -35,7 +35,7 @@ async def _members(app: App, *names: str) -> list[int]:
 
 async def _submit(app: App, member_id: int, title: str, description: str = "") -> int:
     async with app.services.database.session() as session:
-        submission = await app.services.feedback.submit(
+        submission = await app.services.get(FeedbackService).submit(
             session, member_id, "feature", title, description, app.services.clock.now()
         )
         await session.commit()
@@ -60,7 +60,7 @@ async def test_a_member_votes_once_however_often_they_press(app: App, clock: Man
     assert "You already back" in second[0].text
     async with app.services.database.session() as session:
         assert await session.scalar(select(func.count(FeedbackVote.id))) == 1
-        outcome, _ = await app.services.feedback.vote(session, item, bob, clock.now())
+        outcome, _ = await app.services.get(FeedbackService).vote(session, item, bob, clock.now())
     assert outcome is VoteOutcome.ALREADY
 
 
@@ -69,7 +69,7 @@ async def test_nobody_votes_for_their_own_item_or_a_closed_one(
 ) -> None:
     alice, bob = await _members(app, "alice", "bob")
     item = await _submit(app, alice, "Export tickets as CSV")
-    feedback = app.services.feedback
+    feedback = app.services.get(FeedbackService)
     async with app.services.database.session() as session:
         assert (await feedback.vote(session, item, alice, clock.now()))[0] is VoteOutcome.OWN
         move = await feedback.move(session, item, Status.DECLINED, "Out of scope", clock.now())
@@ -83,7 +83,7 @@ async def test_a_similar_submission_is_a_draft_nobody_else_sees(
 ) -> None:
     alice, bob = await _members(app, "alice", "bob")
     first = await _submit(app, alice, "Please add a dark mode", "white hurts my eyes")
-    feedback = app.services.feedback
+    feedback = app.services.get(FeedbackService)
     async with app.services.database.session() as session:
         submission = await feedback.submit(
             session, bob, "feature", "Dark theme", "a dark mode option", clock.now()
@@ -106,7 +106,7 @@ async def test_voting_instead_withdraws_the_draft_and_leaves_no_gap_in_numbers(
 ) -> None:
     alice, bob = await _members(app, "alice", "bob")
     first = await _submit(app, alice, "Please add a dark mode")
-    feedback = app.services.feedback
+    feedback = app.services.get(FeedbackService)
     async with app.services.database.session() as session:
         draft = (
             await feedback.submit(session, bob, "feature", "Dark mode please", "", clock.now())
@@ -126,7 +126,7 @@ async def test_filler_words_alone_do_not_make_requests_similar(
     await _submit(app, alice, "Please add a dark mode")
     await _submit(app, alice, "希望增加暗黑模式")
     async with app.services.database.session() as session:
-        similar = app.services.feedback.similar
+        similar = app.services.get(FeedbackService).similar
         assert await similar.find(session, "Please add a calendar", "") == []
         assert await similar.find(session, "希望增加日历功能", "") == []
         assert [m.item_id for m in await similar.find(session, "dark mode?", "")] == [1]
@@ -138,7 +138,7 @@ async def test_moves_follow_the_workflow_and_a_decline_needs_a_reason(
 ) -> None:
     alice, bob, carol = await _members(app, "alice", "bob", "carol")
     item = await _submit(app, alice, "Export tickets as CSV")
-    feedback = app.services.feedback
+    feedback = app.services.get(FeedbackService)
     async with app.services.database.session() as session:
         for voter in (bob, carol):
             await feedback.vote(session, item, voter, clock.now())
@@ -158,7 +158,7 @@ async def test_top_lists_the_most_backed_open_items_first(app: App, clock: Manua
     quiet = await _submit(app, alice, "Export tickets as CSV")
     popular = await _submit(app, alice, "Weekly digest email")
     closed = await _submit(app, alice, "Emoji reactions on answers")
-    feedback = app.services.feedback
+    feedback = app.services.get(FeedbackService)
     async with app.services.database.session() as session:
         for voter in (bob, carol):
             await feedback.vote(session, popular, voter, clock.now())
@@ -176,7 +176,7 @@ async def test_status_news_is_queued_once_per_member_and_status(
     alice, bob = await _members(app, "alice", "bob")
     item = await _submit(app, alice, "Export tickets as CSV")
     async with app.services.database.session() as session:
-        await app.services.feedback.vote(session, item, bob, clock.now())
+        await app.services.get(FeedbackService).vote(session, item, bob, clock.now())
         await session.commit()
     status = IncomingEvent(
         event_id="s1",
@@ -212,7 +212,7 @@ def test_only_the_words_that_carry_a_request_are_compared() -> None:
 
 def test_discord_offers_the_categories_and_statuses_as_pickers() -> None:
     from adapters.discord.commands import build_commands
-    from bot.app import build_registry
+    from bot.features import build_registry
 
     (group,) = [c for c in build_commands(build_registry(), None) if c.name == "feedback"]
     assert isinstance(group, app_commands.Group)

@@ -8,6 +8,7 @@ from bot.app import App
 from core.clock import ManualClock
 from core.features.faq.models import AnswerLog
 from core.features.feedback.models import FeedbackItem
+from core.features.feedback.service import FeedbackService
 from core.features.feedback.themes import FEEDBACK, QUESTION, Document, ThemeFinder
 
 TEXTS = [
@@ -124,7 +125,7 @@ async def test_the_report_reads_recent_feedback_and_unanswered_questions(
             ]
         )
         await session.commit()
-        report = await app.services.feedback.themes.report(session, now, 30)
+        report = await app.services.get(FeedbackService).themes.report(session, now, 30)
     assert report.texts == 3
     (theme,) = report.themes
     assert (theme.count, theme.feedback, theme.questions) == (3, 2, 1)

@@ -10,7 +10,7 @@ from core.activity import ActivityEvent
 from core.events import Reply, Visibility
 from core.features.accounts.models import LinkCode, LinkFailure
 from core.features.faq.models import AnswerLog
-from core.features.members.models import Identity, Member
+from core.members.models import Identity, Member
 from tests.unit.chat import DC, TG, Chat, code_in
 
 QUESTION = "how do I link my telegram account?"

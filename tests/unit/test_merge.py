@@ -15,13 +15,15 @@ from sqlalchemy import (
 )
 
 from bot.app import App
+from bot.features import load_models
 from core.db import models as schema
 from core.events import Actor, Platform
 from core.features.accounts import merge
-from core.features.members import service as members
+from core.members import service as members
 
 
 def test_every_column_holding_a_member_id_is_found() -> None:
+    load_models()
     found = {f"{c.table.name}.{c.name}" for c in merge.member_columns(schema.metadata)}
     foreign_keys = {
         f"{table.name}.{fk.parent.name}"
@@ -34,6 +36,7 @@ def test_every_column_holding_a_member_id_is_found() -> None:
 
 
 def _with_future_tables() -> tuple[MetaData, Table, Table, Table]:
+    load_models()
     metadata = MetaData()
     for table in schema.metadata.tables.values():
         table.to_metadata(metadata)

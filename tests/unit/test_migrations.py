@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.features import load_models
 from bot.migrate import upgrade_sync
 from core.db.models import metadata
 
@@ -17,6 +18,7 @@ AT = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def _drift(connection: Connection) -> list[object]:
+    load_models()
     return list(compare_metadata(MigrationContext.configure(connection), metadata))
 
 

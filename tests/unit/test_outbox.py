@@ -10,8 +10,8 @@ from bot.app import App
 from core.clock import ManualClock
 from core.dispatcher import Dispatcher
 from core.events import Actor, DeliveryFailure, Place, PlaceKind, Platform, Reply, Visibility
-from core.features.members import service as members
-from core.features.members.models import Identity, Member
+from core.members import service as members
+from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
 from tests.fakes.fake_adapter import FakeAdapter
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import build_registry
+from bot.features import build_registry
 from core.events import Platform
 from core.markup import DiscordMarkdownDialect, TelegramHtmlDialect
 from core.render import Renderer

@@ -19,7 +19,7 @@ from adapters.telegram.translate import (
     to_api_calls,
     to_events,
 )
-from bot.app import build_registry
+from bot.features import build_registry
 from core.events import (
     DeliveryFailure,
     EventKind,

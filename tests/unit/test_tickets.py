@@ -19,11 +19,11 @@ from bot.config import load
 from core.clock import ManualClock
 from core.events import Actor, Place, PlaceKind, Platform, Reply
 from core.features.faq.models import AnswerLog
-from core.features.members import service as members
 from core.features.tickets import lookup, service, sweeps
 from core.features.tickets.export import tickets_csv
 from core.features.tickets.figures import support_figures
 from core.features.tickets.models import Ticket, TicketChange
+from core.members import service as members
 from core.outbox import OutboxMessage
 from core.places import PlaceRequest, Places, PrivatePlace
 from core.settings import TicketSettings

@@ -8,7 +8,7 @@ from core.context import Context, Services
 from core.events import Button, Platform, Reply, Visibility
 from core.features.accounts import service as accounts
 from core.features.accounts.service import Outcome
-from core.features.members.models import Member
+from core.members.models import Member
 from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("accounts")

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import models as schema
-from core.features.members.models import Member
+from core.members.models import Member
 
 MEMBERS = "members"
 MEMBER_ID_NAME = "member_id"

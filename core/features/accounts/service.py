@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.events import Platform
 from core.features.accounts import merge
 from core.features.accounts.models import LinkCode, LinkFailure
-from core.features.members import service as members
-from core.features.members.models import Identity, Member
+from core.members import service as members
+from core.members.models import Identity, Member
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 CODE_LENGTH = 8

@@ -10,7 +10,7 @@ from core.events import Button, EventKind, Reply, Role, Visibility
 from core.features.faq.entries import KBEntry
 from core.features.faq.models import AnswerLog
 from core.features.faq.review_handlers import dislike_notice, moderator_reply
-from core.features.faq.service import Answer, looks_like_question
+from core.features.faq.service import Answer, FaqService, looks_like_question
 from core.features.faq.small_talk import kind as small_talk
 from core.features.tickets import opening as tickets
 from core.locale import SUPPORTED
@@ -35,7 +35,7 @@ def _answer_reply(entry: KBEntry, log_id: int) -> Reply:
 
 
 def _declined_reply(ctx: Context, question: str, answer: Answer) -> Reply:
-    faq = ctx.services.faq
+    faq = ctx.services.get(FaqService)
     topics = [entry for entry_id in answer.topics if (entry := faq.public_entry(entry_id))]
     buttons = [
         Button("faq.topic", f"{answer.log_id}:{n}", label=entry.title[:80])
@@ -65,7 +65,7 @@ async def _respond(ctx: Context, question: str, *, unsolicited: bool = False) ->
             {"length": len(question), "limit": settings.max_question_length},
             locale=language_of(question),
         )
-    answer = await ctx.services.faq.answer(
+    answer = await ctx.services.get(FaqService).answer(
         ctx.session,
         question,
         member_id=ctx.member.id,
@@ -121,7 +121,7 @@ def _in_question_language(ctx: Context, log: AnswerLog, replies: list[Reply]) ->
 @registry.action("faq.vote")
 async def vote(ctx: Context, arg: str) -> list[Reply]:
     raw_id, _, choice = arg.partition(":")
-    log = await ctx.services.faq.vote(
+    log = await ctx.services.get(FaqService).vote(
         ctx.session, int(raw_id) if raw_id.isdigit() else -1, ctx.member.id, choice, ctx.now
     )
     if log is None:
@@ -141,7 +141,7 @@ async def topic(ctx: Context, arg: str) -> Reply:
     log = await _own_log(ctx, raw_id)
     if log is None or not index.isdigit() or int(index) >= len(log.suggestions):
         return Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)
-    faq = ctx.services.faq
+    faq = ctx.services.get(FaqService)
     entry = faq.public_entry(log.suggestions[int(index)])
     if entry is None:
         return Reply(
@@ -170,7 +170,7 @@ async def ask_human(ctx: Context, arg: str) -> list[Reply]:
         return [Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)]
     if log.escalated_at is None:
         log.escalated_at = ctx.now
-    faq = ctx.services.faq
+    faq = ctx.services.get(FaqService)
     shown = [e.title for s in log.suggestions if (e := faq.public_entry(s))]
     asker = ctx if ctx.member.locale else replace(ctx, locale=log.locale)
     rejected = faq.find(log.entry_id, log.locale) if log.vote == "down" and log.entry_id else None
@@ -191,7 +191,7 @@ ENTRY_ID = ArgSpec("entry_id", ArgType.WORD, autocomplete="faq_entries")
 )
 async def faq_add(ctx: Context, question: str, answer: str) -> Reply:
     """Add an answer to the knowledge base."""
-    faq = ctx.services.faq
+    faq = ctx.services.get(FaqService)
     locale = language_of(question) or "en"
     entry = KBEntry(
         id=faq.free_id(question, locale),
@@ -208,7 +208,7 @@ async def faq_add(ctx: Context, question: str, answer: str) -> Reply:
 @registry.command("faq edit", ENTRY_ID, ArgSpec("answer", ArgType.TEXT), min_role=Role.MODERATOR)
 async def faq_edit(ctx: Context, entry_id: str, answer: str) -> Reply:
     """Replace the answer of an entry."""
-    faq = ctx.services.faq
+    faq = ctx.services.get(FaqService)
     entry = faq.find(entry_id, ctx.locale)
     if entry is None:
         return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
@@ -220,7 +220,7 @@ async def faq_edit(ctx: Context, entry_id: str, answer: str) -> Reply:
 @registry.command("faq remove", ENTRY_ID, min_role=Role.MODERATOR)
 async def faq_remove(ctx: Context, entry_id: str) -> Reply:
     """Remove an entry from the answers the bot gives."""
-    faq = ctx.services.faq
+    faq = ctx.services.get(FaqService)
     entry = faq.find(entry_id, ctx.locale)
     if entry is None:
         return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
@@ -237,7 +237,7 @@ async def faq_remove(ctx: Context, entry_id: str) -> Reply:
 async def faq_list(ctx: Context, locale: str | None = None, page: int = 1) -> Reply:
     """List the knowledge base's entries."""
     chosen = next((s for s in SUPPORTED if s.lower() == locale), None) if locale else ctx.locale
-    entries = ctx.services.faq.entries(chosen)
+    entries = ctx.services.get(FaqService).entries(chosen)
     pages = max(1, -(-len(entries) // LIST_PAGE))
     page = min(max(page, 1), pages)
     shown = entries[(page - 1) * LIST_PAGE : page * LIST_PAGE]
@@ -257,7 +257,7 @@ async def faq_list(ctx: Context, locale: str | None = None, page: int = 1) -> Re
 @registry.command("faq show", ENTRY_ID, min_role=Role.MODERATOR)
 async def faq_show(ctx: Context, entry_id: str) -> Reply:
     """Show an entry with all its phrasings."""
-    entry = ctx.services.faq.find(entry_id, ctx.locale)
+    entry = ctx.services.get(FaqService).find(entry_id, ctx.locale)
     if entry is None:
         return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
     return Reply("faq/show", {"entry": entry}, visibility=Visibility.PRIVATE)
@@ -266,7 +266,7 @@ async def faq_show(ctx: Context, entry_id: str) -> Reply:
 @registry.command("faq reload", min_role=Role.MODERATOR)
 async def faq_reload(ctx: Context) -> Reply:
     """Read the knowledge files again after editing them."""
-    report = await ctx.services.faq.reload()
+    report = await ctx.services.get(FaqService).reload()
     return Reply(
         "faq/reloaded",
         {
@@ -281,4 +281,4 @@ async def faq_reload(ctx: Context) -> Reply:
 @registry.sweep("faq.files", every=timedelta(seconds=30))
 async def reload_changed_files(services: Services) -> int:
     """Knowledge files edited on disk are picked up without a restart."""
-    return int(await services.faq.reload_if_files_changed())
+    return int(await services.get(FaqService).reload_if_files_changed())

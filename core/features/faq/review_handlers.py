@@ -9,6 +9,7 @@ from core.context import Context
 from core.events import Button, Reply, Role, Visibility
 from core.features.faq import review
 from core.features.faq.models import AnswerLog
+from core.features.faq.service import FaqService
 from core.places import configured_place
 from core.registry import ArgSpec, ArgType, Registry
 
@@ -50,7 +51,7 @@ async def moderator_reply(ctx: Context) -> Reply | None:
         return None
     suggestion, created = await review.capture_answer(
         ctx.session,
-        ctx.services.faq,
+        ctx.services.get(FaqService),
         log,
         text=event.text.strip(),
         moderator_id=ctx.member.id,
@@ -81,7 +82,7 @@ async def faq_answer(ctx: Context, question_id: int, answer: str) -> list[Reply]
                 visibility=Visibility.PRIVATE,
             )
         ]
-    faq = ctx.services.faq
+    faq = ctx.services.get(FaqService)
     suggestion, created = await review.capture_answer(
         ctx.session, faq, log, text=answer.strip(), moderator_id=ctx.member.id, now=ctx.now
     )
@@ -138,7 +139,7 @@ async def faq_suggestions(ctx: Context) -> Reply:
 async def _decide(ctx: Context, arg: str, *, accept: bool, as_new_entry: bool = False) -> Reply:
     decision = await review.decide(
         ctx.session,
-        ctx.services.faq,
+        ctx.services.get(FaqService),
         int(arg) if arg.isdigit() else -1,
         accept=accept,
         as_new_entry=as_new_entry,

@@ -9,7 +9,7 @@ from core.args import LARGEST_INTEGER
 from core.context import Context, Services
 from core.events import Button, Reply, Role, Visibility
 from core.features.feedback import compose
-from core.features.feedback.service import CATEGORIES, LISTS, Summary, VoteOutcome
+from core.features.feedback.service import CATEGORIES, LISTS, FeedbackService, Summary, VoteOutcome
 from core.features.feedback.status import OPEN, SETTABLE, Status
 from core.features.feedback.submission import submit as submit_feedback
 from core.registry import ArgSpec, ArgType, Registry
@@ -67,7 +67,9 @@ async def submit_new(ctx: Context, category: str, title: str, description: str =
 @registry.action("fb.submit")
 async def submit_anyway(ctx: Context, arg: str) -> Reply:
     draft = _item_id(arg)
-    item = await ctx.services.feedback.confirm(ctx.session, draft or -1, ctx.member.id, ctx.now)
+    item = await ctx.services.get(FeedbackService).confirm(
+        ctx.session, draft or -1, ctx.member.id, ctx.now
+    )
     await ctx.session.commit()
     if item is None:
         return _not_found(arg)
@@ -77,7 +79,7 @@ async def submit_anyway(ctx: Context, arg: str) -> Reply:
 @registry.action("fb.instead")
 async def vote_instead(ctx: Context, arg: str) -> Reply:
     raw_draft, _, raw_item = arg.partition(":")
-    outcome, item = await ctx.services.feedback.vote_instead(
+    outcome, item = await ctx.services.get(FeedbackService).vote_instead(
         ctx.session, _item_id(raw_draft) or -1, _item_id(raw_item) or -1, ctx.member.id, ctx.now
     )
     await ctx.session.commit()
@@ -96,7 +98,7 @@ async def vote(ctx: Context, item: str) -> Reply:
 
 
 async def _vote(ctx: Context, raw: str) -> Reply:
-    outcome, item = await ctx.services.feedback.vote(
+    outcome, item = await ctx.services.get(FeedbackService).vote(
         ctx.session, _item_id(raw) or -1, ctx.member.id, ctx.now
     )
     await ctx.session.commit()
@@ -114,14 +116,14 @@ def _voted(outcome: VoteOutcome, item: Summary | None, raw: str) -> Reply:
 @registry.command("feedback list", ArgSpec("order", ArgType.CHOICE, required=False, choices=LISTS))
 async def listing(ctx: Context, order: str = "top") -> Reply:
     """List feedback: most backed, newest, or yours."""
-    items = await ctx.services.feedback.listing(ctx.session, order, ctx.member.id)
+    items = await ctx.services.get(FeedbackService).listing(ctx.session, order, ctx.member.id)
     return Reply("feedback/list", {"items": items, "order": order}, visibility=Visibility.PRIVATE)
 
 
 @registry.command("feedback show", ITEM)
 async def show(ctx: Context, item: str) -> Reply:
     """Show one feedback item with its status and votes."""
-    found = await ctx.services.feedback.get(ctx.session, _item_id(item) or -1)
+    found = await ctx.services.get(FeedbackService).get(ctx.session, _item_id(item) or -1)
     if found is None:
         return _not_found(item)
     can_vote = found.status in OPEN and found.member_id != ctx.member.id
@@ -139,7 +141,7 @@ async def show(ctx: Context, item: str) -> Reply:
 async def set_status(ctx: Context, item: str, status: str, reason: str = "") -> Reply:
     """Move a feedback item along; its submitter and voters are told."""
     services = ctx.services
-    move = await services.feedback.move(
+    move = await services.get(FeedbackService).move(
         ctx.session, _item_id(item) or -1, Status(status), reason.strip() or None, ctx.now
     )
     if move.item is None:
@@ -177,7 +179,7 @@ async def set_status(ctx: Context, item: str, status: str, reason: str = "") -> 
 )
 async def themes(ctx: Context, days: int = 0) -> Reply:
     """What members keep raising: feedback and unanswered questions grouped by theme."""
-    feedback = ctx.services.feedback
+    feedback = ctx.services.get(FeedbackService)
     window = min(max(days or feedback.settings.themes_days, 1), 365)
     report = await feedback.themes.report(ctx.session, ctx.now, window)
     return Reply(
@@ -190,6 +192,8 @@ async def drop_stale_drafts(services: Services) -> int:
     """Drafts whose author never chose between voting and submitting, and feedback the bot
     asked for but never got, are dropped."""
     async with services.database.session() as session:
-        dropped = await services.feedback.drop_stale_drafts(session, services.clock.now())
+        dropped = await services.get(FeedbackService).drop_stale_drafts(
+            session, services.clock.now()
+        )
         await session.commit()
     return dropped

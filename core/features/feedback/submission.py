@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from core.context import Context
 from core.events import Button, Reply, Visibility
+from core.features.feedback.service import FeedbackService
 
 BUTTON_TITLE = 60
 TITLE_LIMIT = 200
@@ -20,7 +21,7 @@ async def submit(ctx: Context, category: str, title: str, description: str) -> R
             {"title_limit": TITLE_LIMIT, "description_limit": DESCRIPTION_LIMIT},
             visibility=Visibility.PRIVATE,
         )
-    feedback = ctx.services.feedback
+    feedback = ctx.services.get(FeedbackService)
     submission = await feedback.submit(
         ctx.session, ctx.member.id, category, title, description, ctx.now
     )

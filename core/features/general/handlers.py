@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from core.context import Context
 from core.events import Reply, Role, Visibility
-from core.features.members import service as members
 from core.locale import SUPPORTED
+from core.members import service as members
 from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("general")

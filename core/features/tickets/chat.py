@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from core.context import Context
 from core.events import Reply, Role, Visibility
-from core.features.members.models import Identity, Member
 from core.features.tickets import lookup, service
 from core.features.tickets.models import Ticket
+from core.members.models import Identity, Member
 from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("tickets")

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.context import Context
 from core.events import Button, Platform, Reply, Role, Visibility
 from core.features.faq.entries import KBEntry
-from core.features.members.models import Member
 from core.features.tickets import service
 from core.features.tickets.chat import member_named, registry
 from core.features.tickets.models import Ticket, TicketDraft
 from core.features.tickets.places import staff_root
+from core.members.models import Member
 from core.places import PlaceRequest
 from core.registry import ArgSpec, ArgType
 

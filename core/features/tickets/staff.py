@@ -10,6 +10,7 @@ from core.context import Context
 from core.events import Attachment, Button, Reply, Role, Visibility
 from core.features.faq import review
 from core.features.faq.models import AnswerLog
+from core.features.faq.service import FaqService
 from core.features.tickets import lookup, service, unreachable
 from core.features.tickets.chat import (
     LOOKS_LIKE_REF,
@@ -166,7 +167,7 @@ async def add_to_knowledge_base(ctx: Context, arg: str) -> Reply:
     if answer is not None:
         log = await ctx.session.get(AnswerLog, found.answer_log_id) if found.answer_log_id else None
         entry_id = await review.target_entry(
-            ctx.services.faq,
+            ctx.services.get(FaqService),
             service.question_of(found),
             answer,
             found.locale,

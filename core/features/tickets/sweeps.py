@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
 from core.events import Platform, Reply
-from core.features.members.models import Identity
 from core.features.tickets import service
 from core.features.tickets.models import ACTIVE, Status, Ticket
 from core.features.tickets.places import staff_place, staff_root
+from core.members.models import Identity
 from core.settings import TicketSettings
 
 log = logging.getLogger(__name__)

@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
 from core.events import Place, Platform, Reply, Visibility
-from core.features.members import service as members
-from core.features.members.models import Identity, Member
 from core.features.tickets import service
 from core.features.tickets.desk import rateable, rating_question
 from core.features.tickets.models import Ticket
 from core.features.tickets.places import staff_place, staff_root
+from core.members import service as members
+from core.members.models import Identity, Member
 from core.outbox import OutboxMessage, OutboxStatus
 from core.settings import TicketSettings
 

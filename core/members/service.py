@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.events import Actor, Platform, Role
-from core.features.members.models import Identity, Member
+from core.members.models import Identity, Member
 
 
 async def resolve(

@@ -1,0 +1,6 @@
+"""Linking one person's accounts across platforms, and their DM settings."""
+
+from core.feature import Feature
+from core.features.accounts import handlers
+
+FEATURE = Feature("accounts", priority=40, registries=(handlers.registry,))
