@@ -26,8 +26,8 @@ from bot.migrate import upgrade_sync  # noqa: E402
 from core.db.engine import Database  # noqa: E402
 from core.features.feedback.models import FeedbackItem  # noqa: E402
 from core.features.feedback.service import FeedbackService  # noqa: E402
+from core.features.feedback.settings import FeedbackSettings  # noqa: E402
 from core.features.feedback.themes import FEEDBACK, QUESTION, Document  # noqa: E402
-from core.settings import FeedbackSettings  # noqa: E402
 
 TOPICS = [
     *("dark mode", "login fails", "export csv", "slow search", "push notifications"),

@@ -12,6 +12,7 @@ from adapters.console.adapter import Transcript
 from bot import config, discord_cli, kb_commands, tickets_cli
 from bot.console import run_console
 from bot.migrate import upgrade
+from core.features.tickets.settings import TicketSettings
 from core.settings import Settings
 
 DEMO_STAFF_PLACE = "console:support"
@@ -32,9 +33,9 @@ def _with_database(settings: Settings, url: str) -> Settings:
 
 def _with_demo_desk(settings: Settings) -> Settings:
     """The demo shows the staff side of tickets too: each one gets a thread #support/T-N."""
-    if settings.tickets.staff_places:
+    if settings.section(TicketSettings).staff_places:
         return settings
-    desk = settings.tickets.model_copy(update={"staff_places": [DEMO_STAFF_PLACE]})
+    desk = settings.section(TicketSettings).model_copy(update={"staff_places": [DEMO_STAFF_PLACE]})
     return settings.model_copy(update={"tickets": desk})
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.features import settings_model
 from core.settings import Settings
 
 DEFAULT_PATH = Path("config.toml")
@@ -41,7 +42,7 @@ def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Set
             data.setdefault(section, {})[key] = environ[variable]
             data[section].setdefault("enabled", True)
     try:
-        settings = Settings.model_validate(data)
+        settings = settings_model().model_validate(data)
     except ValidationError as error:
         raise ConfigError(_one_line(shown, error)) from None
     for section in ("discord", "telegram"):

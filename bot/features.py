@@ -11,11 +11,15 @@ import importlib
 import importlib.util
 import pkgutil
 from collections.abc import Callable, Iterator
+from typing import Any
+
+from pydantic import Field, create_model
 
 import core.features
 from core.context import Services
 from core.feature import Feature
 from core.registry import Registry
+from core.settings import Settings
 
 
 def _packages() -> Iterator[str]:
@@ -64,6 +68,18 @@ def build_registry(features: list[Feature] | None = None) -> Registry:
     features' priority order."""
     chosen = discover() if features is None else features
     return Registry.merge(r for feature in chosen for r in feature.registries)
+
+
+def settings_model(features: list[Feature] | None = None) -> type[Settings]:
+    """The whole shape of config.toml: the core's sections and every feature's."""
+    chosen = discover() if features is None else features
+    sections: dict[str, Any] = {
+        name: (kind, Field(default_factory=kind))
+        for feature in chosen
+        if feature.settings is not None
+        for name, kind in [feature.settings]
+    }
+    return create_model("Settings", __base__=Settings, **sections)
 
 
 def autocomplete(

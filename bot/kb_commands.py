@@ -17,6 +17,7 @@ from core.features.faq import files
 from core.features.faq.search import SearchIndex
 from core.features.faq.search_eval import evaluate, read_queries
 from core.features.faq.service import FaqService, index_key
+from core.features.faq.settings import FaqSettings
 from core.settings import Settings
 
 SettingsLoader = Callable[[argparse.Namespace], Settings]
@@ -64,7 +65,7 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> None:
     index = load_index(Path(args.kb or settings.knowledge.dir), _synonyms(settings))
-    threshold = settings.faq.thresholds
+    threshold = settings.section(FaqSettings).thresholds
     for line in sys.stdin:
         question = line.strip()
         if not question:
@@ -96,7 +97,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
     index = load_index(Path(args.kb), _synonyms(settings))
     queries = read_queries(Path(args.queries), args.split)
-    report = evaluate(index, queries, settings.faq.thresholds)
+    report = evaluate(index, queries, settings.section(FaqSettings).thresholds)
     if args.json:
         print(json.dumps(report.__dict__, ensure_ascii=False))
         return
@@ -120,7 +121,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
     async def export() -> int:
         database = Database(settings.database.url)
-        service = FaqService(database, Path(settings.knowledge.dir), settings.faq.thresholds)
+        service = FaqService(
+            database, Path(settings.knowledge.dir), settings.section(FaqSettings).thresholds
+        )
         async with database.session() as session:
             entries = await service.stored_entries(session)
         await database.dispose()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from core.registry import Registry
+from core.settings import Section
 
 if TYPE_CHECKING:
     from core.context import Services
@@ -33,6 +34,9 @@ class Feature:
     (a feedback draft waiting for its description must see the member's next words before the
     FAQ does), and where its commands stand in platform menus. Unique across features."""
     registries: tuple[Registry, ...] = ()
+    settings: tuple[str, type[Section]] | None = None
+    """Its section of config.toml, e.g. ``("tickets", TicketSettings)``; it reads it with
+    ``services.settings.section(TicketSettings)``."""
     offers: Callable[[Services], Sequence[object]] = field(default=_offers_nothing)
     """Builds the services it offers other features, which they find with
     ``services.get(TheClass)``; called once at start with the core's services."""

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy.engine import URL, make_url
 
 from bot.app import App, build_app
+from bot.features import settings_model
 from bot.migrate import upgrade_sync
 from core.clock import ManualClock
 from core.events import Platform
@@ -93,7 +94,7 @@ def make_settings(
         "knowledge": {"dir": str(knowledge)},
     }
     data.update(sections)
-    return Settings.model_validate(data)
+    return settings_model().model_validate(data)
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from core.clock import SystemClock
 from core.events import IncomingEvent, OutgoingMessage, Platform
 from core.outbox import Sender
 from core.render import Renderer
-from core.settings import Settings
 from tests.fakes import discord_api
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import TOKEN, TelegramFake
@@ -132,7 +131,7 @@ async def running(
             "moderator_role_ids": [discord_api.MOD_ROLE],
             "guild_ready_timeout": 0.1,
         }
-    settings = Settings.model_validate(data | sections)
+    settings = features.settings_model().model_validate(data | sections)
     registry, renderer = build_registry(), Renderer()
     holder: list[App] = []
 

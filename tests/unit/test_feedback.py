@@ -13,9 +13,9 @@ from core.clock import ManualClock
 from core.events import Actor, EventKind, IncomingEvent, Place, PlaceKind, Platform, Role
 from core.features.feedback.models import FeedbackDraft, FeedbackItem, FeedbackVote
 from core.features.feedback.service import FeedbackService, VoteOutcome
+from core.features.feedback.settings import FeedbackSettings
 from core.features.feedback.status import Status
 from core.members import service as members
-from core.settings import FeedbackSettings
 from tests.fakes.fake_adapter import FakeAdapter
 
 

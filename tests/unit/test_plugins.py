@@ -1,7 +1,8 @@
 """A feature is its package and its migration: nothing else is edited to add one.
 
-The test writes a throwaway feature package and an Alembic revision to a temporary folder,
-and sees the app answer its command and the schema test find its table.
+The test writes a throwaway feature package (a table, a command, a settings section, its
+templates) and an Alembic revision to a temporary folder, and sees the app answer its command
+with its settings and the schema test find its table.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ NOTES = {
         from core.context import Context
         from core.events import Reply
         from core.features.notes.models import Note
+        from core.features.notes.settings import NotesSettings
         from core.registry import ArgSpec, ArgType, Registry
 
         registry = Registry("notes")
@@ -61,16 +63,30 @@ NOTES = {
         @registry.command("note", ArgSpec("text", ArgType.TEXT))
         async def note(ctx: Context, text: str) -> Reply:
             \"\"\"Keep a note.\"\"\"
-            ctx.session.add(Note(member_id=ctx.member.id, text=text))
+            kept = text[: ctx.services.settings.section(NotesSettings).max_length]
+            ctx.session.add(Note(member_id=ctx.member.id, text=kept))
             await ctx.session.flush()
             count = await ctx.session.scalar(select(func.count()).select_from(Note))
             return Reply("notes/noted", {"count": count})
     """,
+    "settings.py": """
+        from core.settings import Section
+
+
+        class NotesSettings(Section):
+            max_length: int = 200
+    """,
     "feature.py": """
         from core.feature import Feature
         from core.features.notes import handlers
+        from core.features.notes.settings import NotesSettings
 
-        FEATURE = Feature("notes", priority=90, registries=(handlers.registry,))
+        FEATURE = Feature(
+            "notes",
+            priority=90,
+            settings=("notes", NotesSettings),
+            registries=(handlers.registry,),
+        )
     """,
     "templates/en/noted.j2": "Noted ({{ count }}).",
     "templates/zh-CN/noted.j2": "已记下（{{ count }}）。",
@@ -150,14 +166,14 @@ async def test_a_new_feature_package_and_its_migration_are_all_it_takes(
 
     telegram, discord = FakeAdapter(Platform.TELEGRAM), FakeAdapter(Platform.DISCORD)
     app = await build_app(
-        make_settings(database_url),
+        make_settings(database_url, notes={"max_length": 8}),
         clock,
         {Platform.TELEGRAM: telegram, Platform.DISCORD: discord},
         migrate=False,
     )
     chat = Chat(app, clock, telegram, discord)
     try:
-        (reply,) = await chat.say(Platform.TELEGRAM, "ada", "/note buy milk")
+        (reply,) = await chat.say(Platform.TELEGRAM, "ada", "/note buy milk and bread")
         assert reply.text == "Noted (1)."
         (help_reply,) = await chat.say(Platform.TELEGRAM, "ada", "/help")
         assert "/note" in help_reply.text
@@ -167,4 +183,4 @@ async def test_a_new_feature_package_and_its_migration_are_all_it_takes(
     async with engine.connect() as connection:
         kept = (await connection.execute(text("SELECT text FROM throwaway_notes"))).all()
     await engine.dispose()
-    assert [row.text for row in kept] == ["buy milk"]
+    assert [row.text for row in kept] == ["buy milk"], "its [notes] section was read"

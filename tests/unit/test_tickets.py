@@ -23,10 +23,10 @@ from core.features.tickets import lookup, service, sweeps
 from core.features.tickets.export import tickets_csv
 from core.features.tickets.figures import support_figures
 from core.features.tickets.models import Ticket, TicketChange
+from core.features.tickets.settings import TicketSettings
 from core.members import service as members
 from core.outbox import OutboxMessage
 from core.places import PlaceRequest, Places, PrivatePlace
-from core.settings import TicketSettings
 from tests.conftest import START, make_settings
 from tests.fakes.fake_adapter import FakeAdapter
 
@@ -59,7 +59,7 @@ async def _open(app: App, member_id: int, clock: ManualClock, subject: str = "He
     async with app.services.database.session() as session:
         ticket = await service.open_ticket(
             session,
-            app.services.settings.tickets,
+            app.services.settings.section(TicketSettings),
             member_id=member_id,
             author_name="Ada",
             subject=subject,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.activity import ActivityEvent
 from core.events import Place, PlaceKind, Platform
 from core.features.lifecycle.service import welcome_place
-from core.settings import WelcomeSettings
+from core.features.lifecycle.settings import WelcomeSettings
 from tests.unit.chat import DC, TG, Chat
 
 GROUP = Place(TG, "-100123", PlaceKind.GROUP)

@@ -9,11 +9,18 @@ from core.context import Services
 from core.feature import Feature
 from core.features.faq import handlers, review_handlers, stats_handlers
 from core.features.faq.service import FaqService
+from core.features.faq.settings import FaqSettings
 
 
 def _offers(services: Services) -> Sequence[object]:
     settings = services.settings
-    return (FaqService(services.database, Path(settings.knowledge.dir), settings.faq.thresholds),)
+    return (
+        FaqService(
+            services.database,
+            Path(settings.knowledge.dir),
+            settings.section(FaqSettings).thresholds,
+        ),
+    )
 
 
 async def _start(services: Services) -> None:
@@ -29,6 +36,7 @@ def _entry_ids(services: Services, current: str, locale: str) -> list[str]:
 FEATURE = Feature(
     "faq",
     priority=30,
+    settings=("faq", FaqSettings),
     registries=(handlers.registry, review_handlers.registry, stats_handlers.registry),
     offers=_offers,
     start=_start,

@@ -11,6 +11,7 @@ from core.features.faq.entries import KBEntry
 from core.features.faq.models import AnswerLog
 from core.features.faq.review_handlers import dislike_notice, moderator_reply
 from core.features.faq.service import Answer, FaqService, looks_like_question
+from core.features.faq.settings import FaqSettings
 from core.features.faq.small_talk import kind as small_talk
 from core.features.tickets import opening as tickets
 from core.locale import SUPPORTED
@@ -51,7 +52,7 @@ def _declined_reply(ctx: Context, question: str, answer: Answer) -> Reply:
 
 
 async def _respond(ctx: Context, question: str, *, unsolicited: bool = False) -> Reply | None:
-    settings = ctx.services.settings.faq
+    settings = ctx.services.settings.section(FaqSettings)
     question = question.strip()
     if not question:
         return Reply("faq/empty_question", visibility=Visibility.PRIVATE)
@@ -97,7 +98,9 @@ async def on_message(ctx: Context) -> Reply | None:
     if ctx.place.is_dm or ctx.event.mentions_bot:
         return await _respond(ctx, text)
     place = f"{ctx.place.platform.value}:{ctx.place.chat_id}"
-    if place in ctx.services.settings.faq.help_channels and looks_like_question(text):
+    if place in ctx.services.settings.section(FaqSettings).help_channels and looks_like_question(
+        text
+    ):
         return await _respond(ctx, text, unsolicited=True)
     return None
 

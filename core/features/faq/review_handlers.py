@@ -10,6 +10,7 @@ from core.events import Button, Reply, Role, Visibility
 from core.features.faq import review
 from core.features.faq.models import AnswerLog
 from core.features.faq.service import FaqService
+from core.features.faq.settings import FaqSettings
 from core.places import configured_place
 from core.registry import ArgSpec, ArgType, Registry
 
@@ -23,7 +24,7 @@ AWAITING_SHOWN = 10
 
 def dislike_notice(ctx: Context, log: AnswerLog) -> Reply | None:
     """Tell the review place once per answer that a member marked it 👎."""
-    configured = ctx.services.settings.faq.review_place
+    configured = ctx.services.settings.section(FaqSettings).review_place
     if configured is None:
         return None
     return Reply(

@@ -7,12 +7,17 @@ from core.context import Services
 from core.feature import Feature
 from core.features.feedback import compose, handlers
 from core.features.feedback.service import FeedbackService
+from core.features.feedback.settings import FeedbackSettings
 
 
 def _offers(services: Services) -> Sequence[object]:
-    return (FeedbackService(services.settings.feedback),)
+    return (FeedbackService(services.settings.section(FeedbackSettings)),)
 
 
 FEATURE = Feature(
-    "feedback", priority=10, registries=(compose.registry, handlers.registry), offers=_offers
+    "feedback",
+    priority=10,
+    settings=("feedback", FeedbackSettings),
+    registries=(compose.registry, handlers.registry),
+    offers=_offers,
 )

@@ -24,10 +24,10 @@ from core.features.feedback.models import (
     FeedbackItem,
     FeedbackVote,
 )
+from core.features.feedback.settings import FeedbackSettings
 from core.features.feedback.similar import SimilarFinder
 from core.features.feedback.status import MOVES, OPEN, Status
 from core.features.feedback.themes import ThemeFinder
-from core.settings import FeedbackSettings
 
 CATEGORIES = ("bug", "feature", "ux", "other")
 LISTS = ("top", "new", "mine")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from core.context import Context
 from core.events import EventKind, Reply
 from core.features.lifecycle.service import welcome_key, welcome_place
+from core.features.lifecycle.settings import WelcomeSettings
 from core.registry import Registry
 
 registry = Registry("lifecycle")
@@ -16,7 +17,7 @@ registry = Registry("lifecycle")
 
 @registry.on(EventKind.MEMBER_JOINED)
 async def welcome(ctx: Context) -> Reply | None:
-    place = welcome_place(ctx.place, ctx.services.settings.welcome)
+    place = welcome_place(ctx.place, ctx.services.settings.section(WelcomeSettings))
     if place is None:
         return None
     return Reply(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.events import Place, PlaceKind, Platform
-from core.settings import WelcomeSettings
+from core.features.lifecycle.settings import WelcomeSettings
 
 
 def welcome_place(joined: Place, settings: WelcomeSettings) -> Place | None:

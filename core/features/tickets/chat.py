@@ -11,6 +11,7 @@ from core.context import Context
 from core.events import Reply, Role, Visibility
 from core.features.tickets import lookup, service
 from core.features.tickets.models import Ticket
+from core.features.tickets.settings import TicketSettings
 from core.members.models import Identity, Member
 from core.registry import ArgSpec, ArgType, Registry
 
@@ -26,7 +27,7 @@ def is_staff(ctx: Context) -> bool:
 
 
 def reopen_within(ctx: Context) -> timedelta:
-    return timedelta(days=ctx.services.settings.tickets.reopen_days)
+    return timedelta(days=ctx.services.settings.section(TicketSettings).reopen_days)
 
 
 async def find(ctx: Context, ref: str | None) -> Ticket | None:
@@ -72,7 +73,11 @@ async def which_ticket(ctx: Context, ref: str | None) -> Reply:
 
 def staff_label(ctx: Context) -> str | None:
     """How staff appear to the member: the support team, unless names are configured visible."""
-    return ctx.actor.display_name if ctx.services.settings.tickets.staff_names_visible else None
+    return (
+        ctx.actor.display_name
+        if ctx.services.settings.section(TicketSettings).staff_names_visible
+        else None
+    )
 
 
 async def member_named(ctx: Context, who: str) -> Member | None:

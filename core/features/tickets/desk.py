@@ -20,6 +20,7 @@ from core.features.tickets.chat import (
 )
 from core.features.tickets.models import ACTIVE, Status, Ticket, TicketMessage
 from core.features.tickets.places import staff_place
+from core.features.tickets.settings import TicketSettings
 from core.registry import ArgSpec, ArgType
 from core.render import Renderer
 
@@ -65,7 +66,7 @@ async def ticket_show(ctx: Context, ticket: str | None = None) -> Reply:
             "member_name": who.get(found.member_id, ""),
             "assignee": who.get(found.assignee_id or 0),
             "staff": is_staff(ctx),
-            "names_visible": ctx.services.settings.tickets.staff_names_visible,
+            "names_visible": ctx.services.settings.section(TicketSettings).staff_names_visible,
         },
         visibility=Visibility.PRIVATE,
     )
@@ -116,7 +117,7 @@ async def ticket_transcript(ctx: Context, ticket: str | None = None) -> Reply | 
         ctx.services.renderer,
         found,
         await service.messages(ctx.session, found),
-        names_visible=ctx.services.settings.tickets.staff_names_visible,
+        names_visible=ctx.services.settings.section(TicketSettings).staff_names_visible,
     )
     reply = Reply(
         "tickets/transcript",
@@ -166,7 +167,7 @@ def rating_question(ticket: Ticket, custom: dict[str, str]) -> Reply:
 def csat_reply(ticket: Ticket, ctx: Context) -> Reply:
     """The rating question, to the member's DM."""
     return replace(
-        rating_question(ticket, ctx.services.settings.tickets.csat_question),
+        rating_question(ticket, ctx.services.settings.section(TicketSettings).csat_question),
         to_member=ticket.member_id,
         idempotency_key=service.outbox_key(ticket.id, "csat", ticket.resolved_at),
     )

@@ -3,5 +3,8 @@ member's words in their ticket's chat, or staff's in its thread, are for the tic
 
 from core.feature import Feature
 from core.features.tickets import handlers
+from core.features.tickets.settings import TicketSettings
 
-FEATURE = Feature("tickets", priority=20, registries=(handlers.registry,))
+FEATURE = Feature(
+    "tickets", priority=20, settings=("tickets", TicketSettings), registries=(handlers.registry,)
+)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.features.faq import stats as faq_stats
 from core.features.tickets.models import ACTIVE, Ticket
-from core.settings import PRIORITIES
+from core.features.tickets.settings import PRIORITIES
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.events import Place
 from core.features.tickets.models import ACTIVE, Ticket, TicketChange
 from core.features.tickets.service import KEY_PREFIX, can_reopen
+from core.features.tickets.settings import PRIORITIES
 from core.outbox import OutboxMessage
-from core.settings import PRIORITIES
 
 
 async def get(session: AsyncSession, ticket_id: int | None) -> Ticket | None:

@@ -17,6 +17,7 @@ from core.features.tickets import service
 from core.features.tickets.chat import member_named, registry
 from core.features.tickets.models import Ticket, TicketDraft
 from core.features.tickets.places import staff_root
+from core.features.tickets.settings import TicketSettings
 from core.members.models import Member
 from core.places import PlaceRequest
 from core.registry import ArgSpec, ArgType
@@ -51,7 +52,7 @@ async def open_for(
     not send it again."""
     by_staff = member.id != ctx.member.id
     subject, description = fit_subject(subject, description)
-    settings = ctx.services.settings.tickets
+    settings = ctx.services.settings.section(TicketSettings)
     platform = _member_platform(ctx, member)
     tier = service.tier_of(
         settings, (f"{i.platform}:{i.platform_user_id}" for i in member.identities)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from core.events import Place, Platform
 from core.features.tickets.models import Ticket
+from core.features.tickets.settings import TicketSettings
 from core.places import configured_place
-from core.settings import TicketSettings
 
 
 def staff_root(settings: TicketSettings, platform: Platform) -> Place | None:

@@ -20,6 +20,7 @@ from core.features.tickets.chat import (
 )
 from core.features.tickets.models import ACTIVE, Status, Ticket, TicketMessage
 from core.features.tickets.places import is_staff_root, staff_place
+from core.features.tickets.settings import TicketSettings
 from core.registry import ArgSpec, ArgType
 
 
@@ -57,7 +58,7 @@ async def on_message(ctx: Context) -> list[Reply] | None:
 
 async def _ticket_here(ctx: Context) -> Ticket | None:
     ticket = await lookup.at_place(ctx.session, ctx.place)
-    settings = ctx.services.settings.tickets
+    settings = ctx.services.settings.section(TicketSettings)
     if ticket is None and ctx.event.reply_to_id and is_staff_root(settings, ctx.place):
         ticket = await lookup.relayed_to(ctx.session, ctx.place, ctx.event.reply_to_id)
     return ticket

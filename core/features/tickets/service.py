@@ -22,8 +22,8 @@ from core.features.tickets.models import (
     TicketChange,
     TicketMessage,
 )
+from core.features.tickets.settings import PRIORITIES, TicketSettings
 from core.places import PrivatePlace
-from core.settings import PRIORITIES, TicketSettings
 
 REF = re.compile(r"^#?(?:t-?)?(\d{1,9})$", re.IGNORECASE)
 DEFAULT_PRIORITY = "medium"

@@ -28,8 +28,8 @@ from core.features.tickets.export import tickets_csv
 from core.features.tickets.figures import support_figures
 from core.features.tickets.models import ACTIVE, Status, Ticket
 from core.features.tickets.places import staff_place
+from core.features.tickets.settings import PRIORITIES, TicketSettings
 from core.registry import ArgSpec, ArgType
-from core.settings import PRIORITIES
 
 MOD = Role.MODERATOR
 STATS_DAYS = 7
@@ -148,7 +148,9 @@ async def ticket_resolve(ctx: Context, ticket: str | None = None) -> list[Reply]
     asked = csat_reply(found, ctx)
     if warning is not None and thread is not None:
         # The member can't be DMed but shares the ticket's thread: they are asked there.
-        asked = unreachable.rating_in_thread(found, thread, ctx.services.settings.tickets)
+        asked = unreachable.rating_in_thread(
+            found, thread, ctx.services.settings.section(TicketSettings)
+        )
         warning = None
     return [
         asked,

@@ -17,8 +17,8 @@ from core.events import Platform, Reply
 from core.features.tickets import service
 from core.features.tickets.models import ACTIVE, Status, Ticket
 from core.features.tickets.places import staff_place, staff_root
+from core.features.tickets.settings import TicketSettings
 from core.members.models import Identity
-from core.settings import TicketSettings
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def _level(now: datetime, since: datetime, target: timedelta) -> int:
 
 async def escalate_breaches(services: Services) -> int:
     """Resolution time does not run against staff while the ticket waits on the member."""
-    settings = services.settings.tickets
+    settings = services.settings.section(TicketSettings)
     now = services.clock.now()
     queued = 0
     async with services.database.session() as session:
@@ -76,7 +76,7 @@ async def _escalate(
     never talked to it) leaves the founder level undone, so a later sweep tells them once
     they have; founders already told are not told twice (one outbox key each).
     """
-    settings = services.settings.tickets
+    settings = services.settings.section(TicketSettings)
     now = services.clock.now()
     hours = (
         settings.first_response_hours if target == "first_response" else settings.resolution_hours
@@ -129,7 +129,7 @@ async def _founders(session: AsyncSession, founders: list[str]) -> tuple[list[in
 
 async def follow_up_quiet_tickets(services: Services) -> int:
     """Tickets waiting on the member are warned, then closed if they stay quiet."""
-    settings = services.settings.tickets
+    settings = services.settings.section(TicketSettings)
     now = services.clock.now()
     queued = 0
     async with services.database.session() as session:
@@ -191,7 +191,7 @@ async def _close_quiet(
 
 async def close_resolved(services: Services) -> int:
     """Resolved tickets nobody reopened are closed (and archived) after the reopen window."""
-    settings = services.settings.tickets
+    settings = services.settings.section(TicketSettings)
     now = services.clock.now()
     async with services.database.session() as session:
         resolved = await session.scalars(

@@ -20,10 +20,10 @@ from core.features.tickets import service
 from core.features.tickets.desk import rateable, rating_question
 from core.features.tickets.models import Ticket
 from core.features.tickets.places import staff_place, staff_root
+from core.features.tickets.settings import TicketSettings
 from core.members import service as members
 from core.members.models import Identity, Member
 from core.outbox import OutboxMessage, OutboxStatus
-from core.settings import TicketSettings
 
 NOTICE = "tickets/unreachable"
 """The template telling staff the member can't be reached."""
@@ -76,7 +76,7 @@ async def tell_staff(services: Services) -> int:
 
 
 async def _tell(services: Services, session: AsyncSession, ticket: Ticket, since: datetime) -> bool:
-    root = staff_root(services.settings.tickets, Platform(ticket.platform))
+    root = staff_root(services.settings.section(TicketSettings), Platform(ticket.platform))
     # A thread the member shares is no place to talk about them: the staff channel hears it.
     place = root if ticket.member_inside else staff_place(ticket) or root
     if place is None:
@@ -97,7 +97,7 @@ async def _rating_in_thread(
     unrated = rateable(ticket) and ticket.csat_score is None
     if not ticket.member_inside or place is None or not missed or not unrated:
         return False
-    asked = rating_in_thread(ticket, place, services.settings.tickets)
+    asked = rating_in_thread(ticket, place, services.settings.section(TicketSettings))
     assert asked.idempotency_key is not None
     return await services.notifier.to_place(session, place, asked, asked.idempotency_key)
 
