@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from bot.app import App
+from core.features.faq import indexes
+from core.features.faq.entries import KBEntry
 from core.features.faq.search import SearchIndex, SearchResult
 from core.features.faq.service import FaqService
 
@@ -33,3 +37,17 @@ async def test_a_slow_search_does_not_stall_other_chats(
     release.set()
     result, locale = await asking
     assert (result.candidates, locale) == ((), "en")
+
+
+def test_knowledge_indexed_again_unchanged_is_not_built_again(tmp_path: Path) -> None:
+    """Every app (and every test) indexes the same folder; an edit must still show."""
+    pay = KBEntry("en/pay", "How can I pay?", ("payment methods", "pay by card"), "Cards.")
+    hours = KBEntry("en/hours", "Opening hours", ("when are you open",), "9 to 5.")
+    first = indexes.build([pay, hours], tmp_path)
+    assert indexes.build([pay, hours], tmp_path) is first
+    edited = indexes.build([replace(pay, answer="Cards and PayPal."), hours], tmp_path)
+    assert edited.entries["en/pay"].answer == "Cards and PayPal."
+    (tmp_path / "en.txt").write_text("pay, settle\n", encoding="utf-8")
+    with_synonyms = indexes.build([pay, hours], tmp_path)
+    before, after = (i.search("how can I settle", locale="en").best for i in (first, with_synonyms))
+    assert before is not None and after is not None and after.score > before.score

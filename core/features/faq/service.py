@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import locale as locales
 from core.db.engine import Database
-from core.features.faq import files, learning
+from core.features.faq import files, indexes, learning
 from core.features.faq.entries import KBEntry
 from core.features.faq.models import AnswerLog, StoredEntry
 from core.features.faq.search import MinConfidence, SearchIndex, SearchResult
@@ -102,7 +102,7 @@ class FaqService:
                         merged[(stored.locale, stored.id)] = _from_stored(stored)
             indexed = [replace(e, id=index_key(e.id, e.locale)) for e in merged.values()]
             self._index = (
-                await asyncio.to_thread(SearchIndex.build, indexed, self._synonyms_dir)
+                await asyncio.to_thread(indexes.build, indexed, self._synonyms_dir)
                 if indexed
                 else None
             )
