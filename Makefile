@@ -28,8 +28,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# One pytest worker per core (pytest-xdist): each builds the search index once and copies
+# the migrated database per test; on PostgreSQL every worker clones its own databases.
 unit: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 test: lint typecheck unit
 

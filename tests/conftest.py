@@ -2,6 +2,8 @@
 
 Every test that takes ``database_url`` runs on SQLite, and again on PostgreSQL when
 TOWNHALL_TEST_POSTGRES_URL names a server (``.ci/postgres`` starts one; ``.ci/run`` does).
+Under pytest-xdist (``make test`` runs one worker per core) each worker builds its own
+templates and every database name carries a random suffix, so workers share none.
 """
 
 from __future__ import annotations
