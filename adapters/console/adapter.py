@@ -1,8 +1,8 @@
 """The terminal as a platform: the demo, and scripted scenarios with a movable clock.
 
 It can imitate Discord's or Telegram's conventions (``@platform telegram``): events then
-carry that platform and replies are rendered in its markup, so scenarios exercise the same
-rendering members see.
+carry that platform and replies are rendered as for it (Markdown), shown here as the plain
+text it reads as.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from core.events import OutgoingMessage, Place, PlaceKind, Platform, Receipt, Visibility
+from core.markup import plain
 from core.places import PlaceRequest, PrivatePlace
 from core.ratelimit import Limit
 
@@ -29,11 +30,12 @@ class Transcript:
 
     def show(self, message: OutgoingMessage, *, place: str) -> dict[str, object]:
         to = message.user_id or place
+        text = message.text if message.platform is Platform.CONSOLE else plain(message.text)
         record: dict[str, object] = {
             "to": to,
             "place": place,
             "visibility": message.visibility.value,
-            "text": message.text,
+            "text": text,
             "buttons": [button.label for button in message.buttons],
             "attachments": [attachment.filename for attachment in message.attachments],
         }
@@ -43,7 +45,7 @@ class Transcript:
         else:
             where = "privately " if message.visibility is Visibility.PRIVATE else ""
             lines = [f"bot → {to} {where}({place}):"]
-            lines += [f"  {line}" for line in message.text.splitlines()]
+            lines += [f"  {line}" for line in text.splitlines()]
             lines += [f"  📎 {attachment.filename}" for attachment in message.attachments]
             if message.buttons:
                 choices = "  ".join(f"[{n}] {b.label}" for n, b in enumerate(message.buttons, 1))

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import discord
 
-from adapters.text import split_text
+from adapters.discord.markdown import markdown_parts
 from core.events import (
     Actor,
     EventKind,
@@ -327,9 +327,10 @@ def button_rows(message: OutgoingMessage) -> discord.ui.View | None:
 
 
 def send_kwargs(message: OutgoingMessage) -> list[dict[str, Any]]:
-    """One dict of ``Messageable.send`` arguments per part: long text is split, buttons and
-    attachments ride on the last part, the first part answers the message replied to."""
-    parts = split_text(message.text, MESSAGE_LIMIT) if message.text else [""]
+    """One dict of ``Messageable.send`` arguments per part: the Markdown in Discord's form,
+    long text split, buttons and attachments on the last part, the first part answering the
+    message replied to."""
+    parts = markdown_parts(message.text, MESSAGE_LIMIT)
     calls: list[dict[str, Any]] = [
         {"content": part, "allowed_mentions": NO_MENTIONS} for part in parts
     ]

@@ -29,7 +29,7 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 
-from adapters.text import split_text
+from adapters.telegram.html import html_parts
 from core.events import (
     Actor,
     EventKind,
@@ -306,15 +306,17 @@ def target_chat(message: OutgoingMessage) -> str:
 
 
 def to_api_calls(message: OutgoingMessage) -> list[ApiCall]:
-    """The calls that deliver ``message``: split past 4,096 characters, files as photos or
-    documents (the text as their caption when it fits), buttons on the last call.
+    """The calls that deliver ``message``: its Markdown as HTML, split past 4,096 characters,
+    files as photos or documents (the text as their caption when it fits), buttons on the
+    last call.
 
     A private message goes to the user's DM, so the group's thread and reply do not apply.
     """
     chat = target_chat(message)
     in_place = chat == message.chat_id
     files = [] if message.edit_message_id is not None else list(message.attachments)
-    caption = message.text if files and len(message.text) <= CAPTION_LIMIT else None
+    captions = html_parts(message.text, CAPTION_LIMIT) if files else []
+    caption = captions[0] if len(captions) == 1 else None
     calls = [] if caption is not None else _text_calls(message, chat)
     for index, attachment in enumerate(files):
         method, field_name = (
@@ -352,7 +354,7 @@ def _text_calls(message: OutgoingMessage, chat: str) -> list[ApiCall]:
         "link_preview_options": LinkPreviewOptions(is_disabled=True),
     }
     calls = []
-    for index, part in enumerate(split_text(message.text, MESSAGE_LIMIT)):
+    for index, part in enumerate(html_parts(message.text, MESSAGE_LIMIT)):
         kwargs: dict[str, Any] = {"chat_id": chat, "text": part, **common}
         if index == 0 and message.edit_message_id is not None:
             kwargs["message_id"] = int(message.edit_message_id)

@@ -275,7 +275,7 @@ async def test_a_chart_goes_as_a_photo_with_the_text_as_its_caption(tg: Harness)
     receipt = await tg.adapter.send(
         OutgoingMessage(
             Platform.TELEGRAM,
-            "<b>This week</b>: 42 answers",
+            "**This week**: 42 answers",
             chat_id=str(FILES_GROUP),
             attachments=(chart,),
             buttons=(RenderedButton("More", "stats:week"),),
@@ -298,7 +298,7 @@ async def test_text_too_long_for_a_caption_goes_first_then_the_file(tg: Harness)
     )
     (document,) = tg.fake.called("sendDocument")
     assert receipt.ok
-    assert [m["text"] for m in tg.sent_to(FILES_GROUP)] == [text]
+    assert [m["text"] for m in tg.sent_to(FILES_GROUP)] == [text.strip()]
     assert document["document"]["filename"] == "answers.csv"
     assert "caption" not in document
     methods = [c.method for c in tg.fake.calls if c.params.get("chat_id") == FILES_GROUP]

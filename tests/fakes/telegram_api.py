@@ -4,7 +4,9 @@ It answers ``POST /bot<token>/<method>`` on 127.0.0.1 the way Telegram does for 
 Townhall makes (form-encoded, or multipart with files), records every call, and can be told
 to misbehave: users who blocked the bot, groups upgraded to supergroups, a one-shot 429, or
 Telegram's bulk limit (``rate_limit_per_second``) enforced with 429s counted in
-``count_429`` — the benchmark's measure of whether the core keeps under it.
+``count_429`` — the benchmark's measure of whether the core keeps under it. Text Telegram
+would refuse (bad HTML, entities outside the text, too long) is refused as Telegram does
+(``telegram_text``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.telegram_text import refusal as text_refusal
+
 TOKEN = "123456:TEST-token"
 BOT_ID = 777000111
 BOT_USERNAME = "townhall_bot"
@@ -34,6 +38,7 @@ JSON_FIELDS = {
     "scope",
     "allowed_updates",
     "entities",
+    "caption_entities",
 }
 INT_FIELDS = {"chat_id", "message_id", "message_thread_id", "offset", "limit", "timeout", "user_id"}
 MESSAGE_METHODS = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument"}
@@ -263,7 +268,8 @@ class TelegramFake:
             return _error(403, BLOCKED)
         if chat_id in self.not_started:
             return _error(403, NOT_STARTED)
-        return None
+        refused = text_refusal(method, params)
+        return None if refused is None else _error(400, refused)
 
     def _too_many(self, seconds: int) -> web.Response:
         self.count_429 += 1

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from adapters.telegram.html import html_parts
 from core.features.feedback.models import FeedbackItem
 from tests.unit.chat import TG, Chat
 
@@ -25,7 +26,7 @@ async def test_a_bare_feedback_asks_the_kind_then_files_the_next_message(chat: C
     (prompt,) = await chat.press(TG, "alice", "fb.kind:bug")
     assert "first line is a short title" in prompt.text
     (saved,) = await chat.say(TG, "alice", "Login button does nothing\nTapping it on my phone.")
-    assert "saved as <b>#1</b>" in saved.text
+    assert "saved as <b>#1</b>" in html_parts(saved.text, 4096)[0]
     assert await _items(chat) == [("bug", "Login button does nothing", "Tapping it on my phone.")]
     (answer,) = await chat.say(TG, "alice", "how do I link my accounts?")
     assert "/link" in answer.text, "the exchange is over: the next message is a question again"

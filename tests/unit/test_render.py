@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.discord.markdown import markdown_parts
+from adapters.telegram.html import html_parts
 from bot.features import build_registry
 from core.events import Platform
-from core.markup import DiscordMarkdownDialect, TelegramHtmlDialect
 from core.render import Renderer
 
 renderer = Renderer()
@@ -41,23 +42,25 @@ def test_every_argument_hint_has_its_chinese_twin() -> None:
 def test_member_text_cannot_inject_markup_or_pings(platform: Platform, locale: str) -> None:
     text = renderer.render(
         "core/unknown_command",
-        {"command": "<b>x</b> @everyone <@&123>"},
+        {"command": "<b>x</b> **y** @everyone <@&123456789012345678>"},
         platform=platform,
         locale=locale,
     )
     if platform is Platform.TELEGRAM:
-        assert "<b>" not in text and "&lt;b&gt;" in text
+        (sent,) = html_parts(text, 4096)
+        assert "<b>" not in sent and "&lt;b&gt;x&lt;/b&gt; **y**" in sent
     if platform is Platform.DISCORD:
-        assert "@everyone" not in text and "<@&123>" not in text
+        (sent,) = markdown_parts(text, 2000)
+        assert (
+            "@everyone" not in sent
+            and "<@&123456789012345678>" not in sent
+            and "\\*\\*y\\*\\*" in sent
+        )
 
 
-def test_telegram_keeps_founder_markdown_but_escapes_html() -> None:
-    html = TelegramHtmlDialect().markdown("Use **/link** & `code` <script>")
-    assert html == "Use <b>/link</b> &amp; <code>code</code> &lt;script&gt;"
-
-
-def test_discord_escapes_markdown_in_member_text() -> None:
-    assert DiscordMarkdownDialect().escape("**bold** @here") == "\\*\\*bold\\*\\* @\u200bhere"
+def test_founder_markdown_is_kept_and_html_escaped() -> None:
+    (sent,) = html_parts("Use **/link** & `code` <script>", 4096)
+    assert sent == "Use <b>/link</b> &amp; <code>code</code> &lt;script&gt;"
 
 
 def test_unknown_locale_falls_back_to_english() -> None:
