@@ -1,4 +1,8 @@
-"""``townhall``: the demo, scripted chats, the knowledge-base and ticket tools, and the bot."""
+"""``townhall``: the demo, scripted chats, the knowledge-base and ticket tools, and the bot.
+
+Each command imports what it runs when it runs: the search engine, SQLAlchemy and discord.py
+take seconds to import, and ``townhall --help`` or a typo should not wait for them.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from adapters.console.adapter import Transcript
-from bot import config, discord_cli, kb_commands, tickets_cli
-from bot.console import run_console
-from bot.migrate import upgrade
-from core.features.tickets.settings import TicketSettings
+from bot import discord_cli, kb_commands, tickets_cli
 from core.settings import Settings
 
 DEMO_STAFF_PLACE = "console:support"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from bot import config
+
     try:
         return config.load(args.config)
     except config.ConfigError as error:
@@ -32,6 +34,8 @@ def _with_database(settings: Settings, url: str) -> Settings:
 
 
 def _with_demo_desk(settings: Settings) -> Settings:
+    from core.features.tickets.settings import TicketSettings
+
     """The demo shows the staff side of tickets too: each one gets a thread #support/T-N."""
     if settings.section(TicketSettings).staff_places:
         return settings
@@ -40,6 +44,9 @@ def _with_demo_desk(settings: Settings) -> Settings:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    from adapters.console.adapter import Transcript
+    from bot.console import run_console
+
     settings = _with_demo_desk(_settings(args))
     with tempfile.TemporaryDirectory(prefix="townhall-demo-") as folder:
         settings = _with_database(settings, f"sqlite+aiosqlite:///{folder}/demo.db")
@@ -51,6 +58,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_chat(args: argparse.Namespace) -> None:
+    from adapters.console.adapter import Transcript
+    from bot.console import run_console
+
     settings = _settings(args)
     with tempfile.TemporaryDirectory(prefix="townhall-chat-") as folder:
         if args.database is None:
@@ -66,6 +76,8 @@ def cmd_chat(args: argparse.Namespace) -> None:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    from bot.migrate import upgrade
+
     settings = _settings(args)
     asyncio.run(upgrade(settings.database.url))
     print(f"database at head: {settings.database.url}")

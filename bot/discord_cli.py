@@ -12,9 +12,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from adapters.discord.adapter import DiscordAdapter
-from bot.features import build_registry
-from core.render import Renderer
 from core.settings import Settings
 
 SettingsLoader = Callable[[argparse.Namespace], Settings]
@@ -31,6 +28,10 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, load_settings: Setting
 def cmd_sync_commands(args: argparse.Namespace, settings: Settings) -> None:
     if not settings.discord.token.get_secret_value():
         sys.exit("townhall: discord.token is not set")
+    from adapters.discord.adapter import DiscordAdapter
+    from bot.features import build_registry
+    from core.render import Renderer
+
     adapter = DiscordAdapter(settings, build_registry(), Renderer())
     count = asyncio.run(adapter.sync_commands(args.guild))
     where = f"guild {args.guild}" if args.guild is not None else "all guilds"

@@ -9,22 +9,23 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import locale as locales
-from core.db.engine import Database
 from core.features.faq import files
-from core.features.faq.search import SearchIndex
-from core.features.faq.search_eval import evaluate, read_queries
-from core.features.faq.service import FaqService, index_key
-from core.features.faq.settings import FaqSettings
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.features.faq.search import SearchIndex
 
 SettingsLoader = Callable[[argparse.Namespace], Settings]
 
 
 def load_index(source: Path, synonyms: Path) -> SearchIndex:
     """A knowledge folder, or a JSONL/CSV export evaluated without writing files."""
+    from core.features.faq.search import SearchIndex
+    from core.features.faq.service import index_key
+
     if not source.exists():
         sys.exit(f"townhall: {source}: no such knowledge folder or file")
     if source.is_dir():
@@ -64,6 +65,8 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> None:
+    from core.features.faq.settings import FaqSettings
+
     index = load_index(Path(args.kb or settings.knowledge.dir), _synonyms(settings))
     threshold = settings.section(FaqSettings).thresholds
     for line in sys.stdin:
@@ -95,6 +98,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
+    from core.features.faq.search_eval import evaluate, read_queries
+    from core.features.faq.settings import FaqSettings
+
     index = load_index(Path(args.kb), _synonyms(settings))
     queries = read_queries(Path(args.queries), args.split)
     report = evaluate(index, queries, settings.section(FaqSettings).thresholds)
@@ -119,6 +125,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
+    from core.db.engine import Database
+    from core.features.faq.service import FaqService
+    from core.features.faq.settings import FaqSettings
+
     async def export() -> int:
         database = Database(settings.database.url)
         service = FaqService(

@@ -7,19 +7,22 @@ import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from core.db.engine import Database
-from core.features.tickets.export import tickets_csv
-from core.features.tickets.models import Ticket
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.features.tickets.models import Ticket
 
 SettingsLoader = Callable[[argparse.Namespace], Settings]
 
 
 async def _tickets(settings: Settings) -> list[Ticket]:
+    from sqlalchemy import select
+
+    from core.db.engine import Database
+    from core.features.tickets.models import Ticket
+
     database = Database(settings.database.url)
     try:
         async with database.session() as session:
@@ -30,6 +33,8 @@ async def _tickets(settings: Settings) -> list[Ticket]:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
     """Every ticket as CSV; with ``--transcripts``, each closed ticket's Markdown too."""
+    from core.features.tickets.export import tickets_csv
+
     tickets = asyncio.run(_tickets(settings))
     if args.out:
         Path(args.out).write_text(tickets_csv(tickets), encoding="utf-8")
