@@ -43,6 +43,7 @@ class EventKind(StrEnum):
     MEMBER_JOINED = "member_joined"
     MEMBER_LEFT = "member_left"
     REACTION = "reaction"
+    REACTION_REMOVED = "reaction_removed"
 
 
 class Visibility(StrEnum):
@@ -101,6 +102,8 @@ class IncomingEvent:
     arg_text: str = ""
     action_id: str | None = None
     action_arg: str = ""
+    emoji: str = ""
+    """For a reaction: the emoji added or removed; ``message_id`` is the message reacted to."""
     raw: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:

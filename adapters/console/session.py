@@ -8,7 +8,10 @@ with the bot by default);
 ``@join NAME``: a member joins; ``@clock +2h`` / ``@clock 2026-12-01T09:00Z``: move time
 (due sweeps run); ``@press N``: press button N of the latest message with buttons that the
 speaker can see (sent to them, or posted where they are writing, e.g. a ticket's thread);
-``@reply NAME``: the speaker's next message replies to NAME's latest message;
+``@reply NAME``: the speaker's next message or command replies to NAME's latest message
+(``/rep solution`` marks it the solution);
+``@react NAME EMOJI`` / ``@unreact NAME EMOJI``: the speaker adds or takes back a reaction to
+NAME's latest message;
 anything else: a message or /command from the speaker.
 """
 
@@ -102,11 +105,17 @@ class ConsoleSession:
             directive, _, argument = text[1:].partition(" ")
             await self._directive(directive.lower(), argument.strip())
             return
+        reply_to, self._reply_to = self._reply_to, None
         if text.startswith("/"):
             command, arg_text = parse_command(text)
-            await self._emit(EventKind.COMMAND, text=text, command=command, arg_text=arg_text)
+            await self._emit(
+                EventKind.COMMAND,
+                text=text,
+                command=command,
+                arg_text=arg_text,
+                reply_to_id=reply_to,
+            )
         else:
-            reply_to, self._reply_to = self._reply_to, None
             await self._emit(EventKind.MESSAGE, text=text, reply_to_id=reply_to)
 
     async def _directive(self, directive: str, argument: str) -> None:
@@ -135,6 +144,8 @@ class ConsoleSession:
             if argument not in self._latest:
                 raise ScriptError(f"@reply {argument}: they have not written anything yet")
             self._reply_to = self._latest[argument]
+        elif directive in ("react", "unreact"):
+            await self._react(directive, argument)
         else:
             raise ScriptError(f"unknown directive @{directive}")
 
@@ -146,6 +157,15 @@ class ConsoleSession:
         buttons = max(seen)[1]
         action_id, _, action_arg = _chosen(buttons, argument).data.partition(":")
         await self._emit(EventKind.ACTION, action_id=action_id, action_arg=action_arg)
+
+    async def _react(self, directive: str, argument: str) -> None:
+        name, _, emoji = argument.partition(" ")
+        if not emoji.strip():
+            raise ScriptError(f"@{directive} takes NAME EMOJI, not {argument!r}")
+        if name not in self._latest:
+            raise ScriptError(f"@{directive} {name}: they have not written anything yet")
+        kind = EventKind.REACTION if directive == "react" else EventKind.REACTION_REMOVED
+        await self._emit(kind, reacted_to=self._latest[name], emoji=emoji.strip())
 
     def _place(self, speaker: Speaker) -> Place:
         if self._channel is None:
@@ -164,13 +184,14 @@ class ConsoleSession:
         self._counter += 1
         if kind in (EventKind.MESSAGE, EventKind.COMMAND):
             self._latest[who.name] = str(self._counter)
+        reacted_to = fields.pop("reacted_to", None)
         event = IncomingEvent(
             event_id=str(self._counter),
             kind=kind,
             actor=Actor(self._platform, who.name, who.name, role=who.role),
             place=self._place(who),
             received_at=self._clock.now(),
-            message_id=str(self._counter),
+            message_id=reacted_to or str(self._counter),
             **fields,  # type: ignore[arg-type]
         )
         for message in await self._handle(event):

@@ -39,6 +39,7 @@ class Chat:
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
+        self.latest: dict[str, str] = {}
 
     async def say(
         self,
@@ -48,9 +49,13 @@ class Chat:
         *,
         place: Place | None = None,
         locale: str | None = None,
+        reply_to: str | None = None,
     ) -> list[OutgoingMessage]:
-        """``user`` writes ``text`` (a message or /command), in a DM with the bot by default."""
+        """``user`` writes ``text`` (a message or /command), in a DM with the bot by default;
+        ``reply_to``: as a reply to that user's latest message."""
         fields: dict[str, str] = {"text": text}
+        if reply_to is not None:
+            fields["reply_to_id"] = self.latest[reply_to]
         kind = EventKind.MESSAGE
         if text.startswith("/"):
             kind = EventKind.COMMAND
@@ -70,6 +75,21 @@ class Chat:
     async def leaves(self, platform: Platform, user: str, place: Place) -> list[OutgoingMessage]:
         return await self._handle(EventKind.MEMBER_LEFT, platform, user, place, None, {})
 
+    async def react(
+        self,
+        platform: Platform,
+        user: str,
+        author: str,
+        emoji: str,
+        place: Place,
+        *,
+        removed: bool = False,
+    ) -> list[OutgoingMessage]:
+        """``user`` adds (or takes back) ``emoji`` on ``author``'s latest message."""
+        kind = EventKind.REACTION_REMOVED if removed else EventKind.REACTION
+        fields = {"emoji": emoji, "message_id": self.latest[author]}
+        return await self._handle(kind, platform, user, place, None, fields)
+
     async def code(self, platform: Platform, user: str) -> str:
         """Ask for a link code and read it from the private reply."""
         (reply,) = await self.say(platform, user, "/link")
@@ -85,13 +105,15 @@ class Chat:
         fields: dict[str, str],
     ) -> list[OutgoingMessage]:
         number = str(next(self._ids))
+        if kind in (EventKind.MESSAGE, EventKind.COMMAND):
+            self.latest[user] = number
+        fields = {"message_id": number, **fields}
         event = IncomingEvent(
             event_id=number,
             kind=kind,
             actor=Actor(platform, user, user.title(), locale=locale),
             place=place or Place(platform, f"dm-{user}", PlaceKind.DM),
             received_at=self.clock.now(),
-            message_id=number,
             **fields,  # type: ignore[arg-type]
         )
         return await self.app.handle(event)

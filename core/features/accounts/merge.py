@@ -5,7 +5,8 @@ The tables are found, not listed: every foreign key to ``members.id`` and every 
 added later (tickets, feedback, votes, reputation) is merged with no code here, as long as
 its models are imported in core/db/models.py. Where a unique constraint includes the member
 column (one vote per member and item), the kept member's row stays and the other is
-dropped, so a merge never fails on a duplicate.
+dropped, so a merge never fails on a duplicate; a table whose ``info`` names ``merge_sum``
+columns (running totals, counters) first adds the dropped row's values to the kept row's.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ async def absorb(
                     and_(kept.c[column.name] == keep_id, *same_elsewhere)
                 )
             )
+            await _add_up(session, table, column, group, keep_id, drop_id)
             await session.execute(delete(table).where(column == drop_id, clash))
         await session.execute(update(table).where(column == drop_id).values({column.name: keep_id}))
     unsynced = {"synchronize_session": False}
@@ -98,3 +100,32 @@ async def absorb(
     )
     await session.execute(delete(Member).where(Member.id == drop_id), execution_options=unsynced)
     session.expunge_all()
+
+
+async def _add_up(
+    session: AsyncSession,
+    table: Table,
+    column: Column[int],
+    group: tuple[Column[int], ...],
+    keep_id: int,
+    drop_id: int,
+) -> None:
+    """The kept row takes the sum of both rows' ``merge_sum`` columns where both exist."""
+    summed = table.info.get("merge_sum", ())
+    if not summed:
+        return
+    dropped = table.alias("dropped")
+    matching = and_(
+        dropped.c[column.name] == drop_id,
+        *(dropped.c[c.name] == c for c in group if c is not column),
+    )
+    await session.execute(
+        update(table)
+        .where(column == keep_id, exists(select(dropped.c[column.name]).where(matching)))
+        .values(
+            {
+                name: table.c[name] + select(dropped.c[name]).where(matching).scalar_subquery()
+                for name in summed
+            }
+        )
+    )

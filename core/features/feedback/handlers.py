@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from core.features.feedback import compose
 from core.features.feedback.service import CATEGORIES, LISTS, FeedbackService, Summary, VoteOutcome
 from core.features.feedback.status import OPEN, SETTABLE, Status
 from core.features.feedback.submission import submit as submit_feedback
+from core.features.reputation import ledger
 from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("feedback")
@@ -157,6 +159,7 @@ async def set_status(ctx: Context, item: str, status: str, reason: str = "") -> 
             },
             visibility=Visibility.PRIVATE,
         )
+    await _reward_shipped(ctx, move.item.id, Status(status), move.recipients)
     told = 0
     for member_id, submitted in move.recipients:
         if member_id == ctx.member.id:
@@ -170,6 +173,20 @@ async def set_status(ctx: Context, item: str, status: str, reason: str = "") -> 
     if told:
         services.notifier.kick()
     return Reply("feedback/moved", {"item": move.item, "told": told})
+
+
+async def _reward_shipped(
+    ctx: Context, item_id: int, status: Status, recipients: Sequence[tuple[int, bool]]
+) -> None:
+    """Feedback that ships earns its submitter points, through the reputation ledger."""
+    submitter = next((member_id for member_id, submitted in recipients if submitted), None)
+    if status is not Status.COMPLETED or submitter is None:
+        return
+    points = ctx.services.settings.reputation.feedback_shipped_points
+    await ledger.credit_once(
+        ctx.session,
+        ledger.Credit(submitter, points, "feedback", ctx.now, source=f"feedback:{item_id}"),
+    )
 
 
 @registry.command(
