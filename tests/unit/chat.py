@@ -52,7 +52,7 @@ class Chat:
         reply_to: str | None = None,
     ) -> list[OutgoingMessage]:
         """``user`` writes ``text`` (a message or /command), in a DM with the bot by default;
-        ``reply_to``: as a reply to that user's latest message."""
+        ``reply_to``: as a reply to that user's latest message (not command)."""
         fields: dict[str, str] = {"text": text}
         if reply_to is not None:
             fields["reply_to_id"] = self.latest[reply_to]
@@ -105,7 +105,7 @@ class Chat:
         fields: dict[str, str],
     ) -> list[OutgoingMessage]:
         number = str(next(self._ids))
-        if kind in (EventKind.MESSAGE, EventKind.COMMAND):
+        if kind is EventKind.MESSAGE:
             self.latest[user] = number
         fields = {"message_id": number, **fields}
         event = IncomingEvent(

@@ -146,3 +146,26 @@ async def test_nothing_is_earned_in_dms_or_ignored_places(chat: Chat) -> None:
     await chat.say(TG, "ada", "hello in a dm")
     await chat.say(TG, "ada", "hello in an ignored group", place=TG_GROUP)
     assert "Ada: 0 points" in await _history(chat, "ada")
+
+
+async def test_a_thanks_reaction_earns_and_taking_it_back_removes_the_points(chat: Chat) -> None:
+    await _regular(chat, "bob")
+    await chat.say(TG, "ada", "Settings, then Security, then Reset password.", place=TG_GROUP)
+    await chat.react(TG, "bob", "ada", "😂", TG_GROUP)
+    assert "Ada: 1 point" in await _history(chat, "ada")
+    await chat.react(TG, "bob", "ada", "🙏", TG_GROUP)
+    assert "+10 thanked with a reaction (from Bob)" in await _history(chat, "ada")
+
+    await chat.react(TG, "bob", "ada", "🙏", TG_GROUP, removed=True)
+    history = await _history(chat, "ada")
+    assert "Ada: 1 point" in history and "-10 reaction taken back (from Bob)" in history
+    await chat.react(TG, "bob", "ada", "🙏", TG_GROUP, removed=True)
+    assert "Ada: 1 point" in await _history(chat, "ada")
+
+
+async def test_shipped_feedback_earns_its_submitter_20_points_once(chat: Chat) -> None:
+    chat.app.services.settings.roles.moderators.append("telegram:maria")
+    await chat.say(TG, "ada", "/feedback feature Dark mode | easier on the eyes at night")
+    await chat.say(TG, "maria", "/feedback status 1 completed")
+    history = await _history(chat, "ada")
+    assert "Ada: 20 points" in history and "+20 idea shipped" in history
