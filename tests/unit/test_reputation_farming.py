@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.engine import Database
 from core.events import Actor, Place, PlaceKind, Platform
-from core.members import service as members
 from core.features.reputation import earning, ledger
 from core.features.reputation.earning import Post, Thanks
 from core.features.reputation.farming import Verdict
 from core.features.reputation.models import RepEntry, RepRingHit
 from core.features.reputation.settings import ReputationSettings
+from core.members import service as members
 from tests.conftest import START
 
 GROUP = Place(Platform.TELEGRAM, "-100", PlaceKind.GROUP)

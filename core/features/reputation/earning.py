@@ -15,11 +15,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.events import Place
-from core.members.models import Identity
 from core.features.reputation import ledger, rules
 from core.features.reputation.farming import DAY, Verdict, judge
 from core.features.reputation.models import RepEntry, RepMessage, RepStats
 from core.features.reputation.settings import ReputationSettings
+from core.members.models import Identity
 
 POSTING_REASONS = ("topic", "reply", "message")
 

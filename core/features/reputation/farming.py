@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from core.members.models import Member
 from core.features.reputation.models import RepEntry, RepRingHit, RepStats
 from core.features.reputation.settings import ReputationSettings
+from core.members.models import Member
 
 THANKS_REASONS = ("thanks", "reaction", "give")
 DAY = timedelta(days=1)
