@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from core.events import Place, PlaceKind, Visibility
 from core.features.reputation.models import RepEntry, RepRollup
+from core.features.reputation.settings import ReputationSettings
 from tests.unit.chat import DC, TG, Chat, code_in
 
 TG_GROUP = Place(TG, "-100", PlaceKind.GROUP)
@@ -142,7 +143,7 @@ async def test_linked_accounts_share_one_balance_and_unlinking_keeps_it_with_the
 
 
 async def test_nothing_is_earned_in_dms_or_ignored_places(chat: Chat) -> None:
-    chat.app.services.settings.reputation.ignore_places.append("telegram:-100")
+    chat.app.services.settings.section(ReputationSettings).ignore_places.append("telegram:-100")
     await chat.say(TG, "ada", "hello in a dm")
     await chat.say(TG, "ada", "hello in an ignored group", place=TG_GROUP)
     assert "Ada: 0 points" in await _history(chat, "ada")

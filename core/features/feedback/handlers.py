@@ -14,6 +14,7 @@ from core.features.feedback.service import CATEGORIES, LISTS, FeedbackService, S
 from core.features.feedback.status import OPEN, SETTABLE, Status
 from core.features.feedback.submission import submit as submit_feedback
 from core.features.reputation import ledger
+from core.features.reputation.settings import ReputationSettings
 from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("feedback")
@@ -182,7 +183,7 @@ async def _reward_shipped(
     submitter = next((member_id for member_id, submitted in recipients if submitted), None)
     if status is not Status.COMPLETED or submitter is None:
         return
-    points = ctx.services.settings.reputation.feedback_shipped_points
+    points = ctx.services.settings.section(ReputationSettings).feedback_shipped_points
     await ledger.credit_once(
         ctx.session,
         ledger.Credit(submitter, points, "feedback", ctx.now, source=f"feedback:{item_id}"),

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from core.context import Context
 from core.events import EventKind, Reply, Visibility
+from core.features.faq.settings import FaqSettings
 from core.features.reputation import earning, ledger
 from core.features.reputation.earning import Post, Thanks
 from core.features.reputation.farming import Verdict
+from core.features.reputation.settings import ReputationSettings
 from core.features.tickets.chat import member_named, names
 from core.registry import ArgSpec, ArgType, Registry
 
@@ -28,7 +30,7 @@ def who(name: str) -> Reply:
 
 @registry.on(EventKind.MESSAGE)
 async def count_message(ctx: Context) -> None:
-    settings = ctx.services.settings.reputation
+    settings = ctx.services.settings.section(ReputationSettings)
     if not earning.counts_here(settings, ctx.place) or not ctx.event.message_id:
         return
     place = ctx.place
@@ -43,7 +45,7 @@ async def count_message(ctx: Context) -> None:
             reply_to_id=ctx.event.reply_to_id,
             at=ctx.event.received_at,
             in_help_place=f"{place.platform.value}:{place.chat_id}"
-            in ctx.services.settings.faq.help_channels,
+            in ctx.services.settings.section(FaqSettings).help_channels,
         ),
     )
 
@@ -58,7 +60,7 @@ def _reaction_source(ctx: Context) -> str:
 
 @registry.on(EventKind.REACTION)
 async def count_reaction(ctx: Context) -> None:
-    settings = ctx.services.settings.reputation
+    settings = ctx.services.settings.section(ReputationSettings)
     if not earning.counts_here(settings, ctx.place) or ctx.event.emoji not in (
         settings.thanks_reactions
     ):
@@ -83,7 +85,7 @@ async def count_reaction(ctx: Context) -> None:
 
 @registry.on(EventKind.REACTION_REMOVED)
 async def uncount_reaction(ctx: Context) -> None:
-    if ctx.services.settings.reputation.enabled:
+    if ctx.services.settings.section(ReputationSettings).enabled:
         await earning.take_back(ctx.session, _reaction_source(ctx), "unreacted", ctx.now)
 
 
@@ -93,7 +95,7 @@ async def rep_history(ctx: Context, name: str = "") -> Reply:
     member = await member_named(ctx, name) if name else ctx.member
     if member is None:
         return who(name)
-    limit = ctx.services.settings.reputation.history_limit
+    limit = ctx.services.settings.section(ReputationSettings).history_limit
     entries = await ledger.history(ctx.session, member.id, limit)
     givers = await names(ctx, *(e.giver_id for e in entries))
     return Reply(
@@ -117,7 +119,7 @@ async def rep_give(ctx: Context, name: str, reason: str = "") -> Reply:
     receiver = await member_named(ctx, name)
     if receiver is None:
         return who(name)
-    settings = ctx.services.settings.reputation
+    settings = ctx.services.settings.section(ReputationSettings)
     verdict = await earning.thank(
         ctx.session,
         settings,

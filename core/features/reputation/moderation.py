@@ -16,6 +16,7 @@ from core.events import Button, Reply, Role, Visibility
 from core.features.reputation import earning, ledger
 from core.features.reputation.handlers import NAME, who
 from core.features.reputation.models import RepRingHit
+from core.features.reputation.settings import ReputationSettings
 from core.features.tickets.chat import member_named, names
 from core.registry import ArgSpec, ArgType, Registry
 
@@ -103,7 +104,7 @@ async def confirm_reset(ctx: Context, arg: str) -> Reply:
 @registry.command("rep solution", min_role=Role.MODERATOR)
 async def rep_solution(ctx: Context) -> Reply:
     """Mark the message you reply to as the solution; its author earns points."""
-    settings = ctx.services.settings.reputation
+    settings = ctx.services.settings.section(ReputationSettings)
     place = ctx.place
     author = await earning.author_of(ctx.session, place, ctx.event.reply_to_id)
     if author is None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from core.settings import Section
 
 
-class ReputationSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ReputationSettings(Section):
     enabled: bool = True
     topic_points: int = Field(default=5, ge=0, le=1000)
     reply_points: int = Field(default=2, ge=0, le=1000)
