@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -55,11 +56,21 @@ class Services:
 
 @dataclass
 class Context:
+    """Handlers change state through ``session`` and return Replies; they never commit. The
+    router queues the replies in the same transaction and commits once, so a change and the
+    messages it causes are saved together or not at all."""
+
     services: Services
     session: AsyncSession
     event: IncomingEvent
     member: Member
     locale: str
+    committed: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    """What to do once the event's changes are committed (and not if they are rolled back):
+    e.g. index a knowledge entry that other sessions can now read."""
+
+    def after_commit(self, callback: Callable[[], Awaitable[object]]) -> None:
+        self.committed.append(callback)
 
     @property
     def actor(self) -> Actor:

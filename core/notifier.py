@@ -2,14 +2,15 @@
 
 Handlers, sweeps and services all queue through here, so every such message is rendered in
 the recipient's language for their platform and lands in the outbox in the caller's
-transaction. The caller commits, then calls ``kick`` so the dispatcher sends without waiting
-for its next poll.
+transaction. Whoever owns the transaction (the router for an event, the sweeper for a sweep)
+commits it, then calls ``kick_if_queued`` so the dispatcher sends without waiting for its next
+poll.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +24,10 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
+QUEUED = "townhall.queued"
+"""Set in a session's ``info`` once a row is queued in it: the dispatcher is woken after the
+commit only when there is something to send."""
+
 
 class Notifier:
     def __init__(self, settings: Settings, renderer: Renderer, clock: Clock) -> None:
@@ -35,8 +40,10 @@ class Notifier:
         """Who to wake once queued rows are committed (the dispatcher)."""
         self._on_enqueued = callback
 
-    def kick(self) -> None:
-        self._on_enqueued()
+    def kick_if_queued(self, session: AsyncSession) -> None:
+        """After the commit: wake the dispatcher if this transaction queued anything."""
+        if session.info.pop(QUEUED, False):
+            self._on_enqueued()
 
     def buttons(self, reply: Reply, locale: str) -> tuple[RenderedButton, ...]:
         return tuple(
@@ -85,36 +92,70 @@ class Notifier:
     async def _dm(
         self, session: AsyncSession, member: Member, identity: Identity, reply: Reply, key: str
     ) -> bool:
-        platform = Platform(identity.platform)
-        locale = (
-            reply.locale or member.locale or member.seen_locale or self._settings.locale.default
+        message = self.message(
+            reply,
+            Platform(identity.platform),
+            languages=(member.locale, member.seen_locale),
+            chat_id=identity.dm_chat_id,
+            user_id=identity.platform_user_id,
+            visibility=Visibility.PRIVATE,
         )
-        message = OutgoingMessage(
+        return await self._queue(session, message, key, member.id)
+
+    async def to_place(self, session: AsyncSession, place: Place, reply: Reply, key: str) -> bool:
+        """Queue a public post in a channel, group or thread (a staff channel, a ticket thread)."""
+        message = self.message(
+            reply,
+            place.platform,
+            chat_id=place.chat_id,
+            thread_id=place.thread_id,
+            visibility=Visibility.PUBLIC,
+            reply_to_id=reply.reply_to_id,
+        )
+        return await self._queue(session, message, key, None)
+
+    async def _queue(
+        self, session: AsyncSession, message: OutgoingMessage, key: str, member_id: int | None
+    ) -> bool:
+        queued = await enqueue(
+            session, message, key=key, now=self._clock.now(), member_id=member_id
+        )
+        if queued:
+            session.info[QUEUED] = True
+        return queued
+
+    def message(
+        self,
+        reply: Reply,
+        platform: Platform,
+        *,
+        visibility: Visibility,
+        languages: Iterable[str | None] = (),
+        chat_id: str | None = None,
+        user_id: str | None = None,
+        thread_id: str | None = None,
+        reply_to_id: str | None = None,
+        edit_message_id: str | None = None,
+    ) -> OutgoingMessage:
+        """The one place a Reply becomes an OutgoingMessage: the three ways out (back where
+        the event happened, a member's DM, a place) differ only in address and language.
+
+        Its language is the first known of: the reply's own, the recipient's ``languages``
+        (most specific first), the community's default.
+        """
+        chosen = (reply.locale, *languages, self._settings.locale.default)
+        locale = next(language for language in chosen if language)
+        return OutgoingMessage(
             platform=platform,
             text=self._renderer.render(
                 reply.template, reply.context, platform=platform, locale=locale
             ),
-            chat_id=identity.dm_chat_id,
-            user_id=identity.platform_user_id,
+            chat_id=chat_id,
+            user_id=user_id,
+            thread_id=thread_id,
             buttons=self.buttons(reply, locale),
-            visibility=Visibility.PRIVATE,
+            visibility=visibility,
+            reply_to_id=reply_to_id,
+            edit_message_id=edit_message_id,
             attachments=reply.attachments,
         )
-        return await enqueue(session, message, key=key, now=self._clock.now(), member_id=member.id)
-
-    async def to_place(self, session: AsyncSession, place: Place, reply: Reply, key: str) -> bool:
-        """Queue a public post in a channel, group or thread (a staff channel, a ticket thread)."""
-        locale = reply.locale or self._settings.locale.default
-        message = OutgoingMessage(
-            platform=place.platform,
-            text=self._renderer.render(
-                reply.template, reply.context, platform=place.platform, locale=locale
-            ),
-            chat_id=place.chat_id,
-            thread_id=place.thread_id,
-            buttons=self.buttons(reply, locale),
-            visibility=Visibility.PUBLIC,
-            reply_to_id=reply.reply_to_id,
-            attachments=reply.attachments,
-        )
-        return await enqueue(session, message, key=key, now=self._clock.now())

@@ -17,11 +17,16 @@ from typing import TYPE_CHECKING, Any
 from core.events import EventKind, Reply, Role
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from core.context import Services
 
 HandlerResult = Reply | Sequence[Reply] | None
 Handler = Callable[..., Awaitable[HandlerResult]]
-SweepFn = Callable[["Services"], Awaitable[int]]
+SweepFn = Callable[["Services", "AsyncSession"], Awaitable[int]]
+"""A sweep changes state and queues messages in the session it is given and returns how many
+it queued (or handled); the sweeper commits that one transaction, like the router for an
+event. A sweep never commits."""
 
 
 class ArgType(StrEnum):

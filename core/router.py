@@ -1,8 +1,10 @@
 """Event in, rendered replies out: member lookup, role checks, errors as friendly messages.
 
 Replies to the event come back to the adapter, which answers in context (an interaction
-response on Discord, a reply on Telegram). Replies addressed to a member go through the
-outbox, in the same transaction as the handler's changes.
+response on Discord, a reply on Telegram). Replies addressed to a member or a place go through
+the outbox, in the same transaction as the handler's changes: handlers never commit, the
+router commits once after queueing, so a change and the messages it causes are saved together
+or not at all.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Router:
             )
             event = replace(event, actor=replace(event.actor, member_id=member.id, role=role))
             ctx = Context(self.services, session, event, member, self._locale(event, member))
+            # Who is speaking is kept even if their request fails: the error reply and the
+            # activity log name them. Everything the handler does is the next transaction.
             await session.commit()
             feature, replies = await self._dispatch(ctx)
             self.services.activity.record(
@@ -151,6 +155,7 @@ class Router:
         except Exception:
             log.exception("handler failed for %s event %s", ctx.event.kind, ctx.event.event_id)
             await ctx.session.rollback()
+            ctx.committed.clear()
             # The rollback expired the member, whom the activity log and delivery still read.
             await ctx.session.refresh(ctx.member)
             return "error", [Reply("core/error", visibility=Visibility.PRIVATE)]
@@ -220,43 +225,39 @@ class Router:
         return Reply("core/bad_arguments", context, visibility=Visibility.PRIVATE)
 
     async def _deliver(self, ctx: Context, replies: Sequence[Reply]) -> list[OutgoingMessage]:
+        """Queue what goes elsewhere, commit the event's one transaction, then say what goes
+        back in place."""
         direct: list[OutgoingMessage] = []
-        queued = False
         notifier = self.services.notifier
         for index, reply in enumerate(replies):
             key = reply.idempotency_key or f"event:{ctx.event.event_id}:{index}"
             if reply.to_member is not None:
-                queued = (
-                    await notifier.to_member(ctx.session, reply.to_member, reply, key) or queued
-                )
+                await notifier.to_member(ctx.session, reply.to_member, reply, key)
             elif reply.to_place is not None:
-                queued = await notifier.to_place(ctx.session, reply.to_place, reply, key) or queued
+                await notifier.to_place(ctx.session, reply.to_place, reply, key)
             else:
-                direct.append(self.render_in_place(ctx, reply))
+                direct.append(self._in_place(ctx, reply))
         await ctx.session.commit()
-        if queued:
-            notifier.kick()
+        notifier.kick_if_queued(ctx.session)
+        for callback in ctx.committed:
+            await callback()
         return direct
 
-    def render_in_place(self, ctx: Context, reply: Reply) -> OutgoingMessage:
+    def _in_place(self, ctx: Context, reply: Reply) -> OutgoingMessage:
         place, event = ctx.place, ctx.event
-        locale = reply.locale or ctx.locale
         reply_to = reply.reply_to_id
         if reply_to is None and place.kind is not PlaceKind.DM and event.kind is EventKind.MESSAGE:
             reply_to = event.message_id
-        return OutgoingMessage(
-            platform=place.platform,
-            text=self.services.renderer.render(
-                reply.template, reply.context, platform=place.platform, locale=locale
-            ),
+        return self.services.notifier.message(
+            reply,
+            place.platform,
+            languages=(ctx.locale,),
             chat_id=place.chat_id,
             user_id=ctx.actor.platform_user_id,
             thread_id=place.thread_id,
-            buttons=self.services.notifier.buttons(reply, locale),
             visibility=reply.visibility,
             reply_to_id=reply_to,
             edit_message_id=reply.edit_message_id,
-            attachments=reply.attachments,
         )
 
 

@@ -1,7 +1,9 @@
 """Scheduled work: APScheduler only wakes the core up; the sweeps read the database.
 
 Each sweep is a pass over state ("reminders due before now and not yet sent"), so running it
-late, twice, or after a restart neither loses nor repeats anything.
+late, twice, or after a restart neither loses nor repeats anything. A pass is one
+transaction, committed here: what it changed and the messages it queued are saved together,
+or, if it fails, neither (it runs again at its next tick).
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ class Sweeper:
         self._sweeps = dict(sweeps)
 
     async def run(self, name: str) -> int:
-        try:
-            done = await self._sweeps[name].run(self._services)
-        except Exception:
-            log.exception("sweep %s failed; it runs again at its next tick", name)
-            return 0
-        if done:
-            self._services.notifier.kick()
+        services = self._services
+        async with services.database.session() as session:
+            try:
+                done = await self._sweeps[name].run(services, session)
+                await session.commit()
+            except Exception:
+                log.exception("sweep %s failed; it runs again at its next tick", name)
+                return 0
+            services.notifier.kick_if_queued(session)
         return done
 
     async def run_all(self) -> dict[str, int]:

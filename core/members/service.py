@@ -64,7 +64,7 @@ async def resolve(
 async def set_locale(session: AsyncSession, member_id: int, locale: str | None) -> None:
     member = await session.get_one(Member, member_id)
     member.locale = locale
-    await session.commit()
+    await session.flush()
 
 
 def dm_identity(member: Member) -> Identity | None:

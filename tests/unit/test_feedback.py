@@ -170,6 +170,19 @@ async def test_top_lists_the_most_backed_open_items_first(app: App, clock: Manua
     assert {s.id for s in mine} == {popular, closed}
 
 
+def status_move(event_id: str, item: int, status: Status, clock: ManualClock) -> IncomingEvent:
+    """A moderator's /feedback status for ``item``."""
+    return IncomingEvent(
+        event_id=event_id,
+        kind=EventKind.COMMAND,
+        actor=Actor(Platform.TELEGRAM, "maria", "maria", role=Role.MODERATOR),
+        place=Place(Platform.TELEGRAM, "maria", PlaceKind.DM),
+        received_at=clock.now(),
+        command="feedback",
+        arg_text=f"status {item} {status.value}",
+    )
+
+
 async def test_status_news_is_queued_once_per_member_and_status(
     app: App, clock: ManualClock, fake: FakeAdapter
 ) -> None:
@@ -178,16 +191,7 @@ async def test_status_news_is_queued_once_per_member_and_status(
     async with app.services.database.session() as session:
         await app.services.get(FeedbackService).vote(session, item, bob, clock.now())
         await session.commit()
-    status = IncomingEvent(
-        event_id="s1",
-        kind=EventKind.COMMAND,
-        actor=Actor(Platform.TELEGRAM, "maria", "maria", role=Role.MODERATOR),
-        place=Place(Platform.TELEGRAM, "maria", PlaceKind.DM),
-        received_at=clock.now(),
-        command="feedback",
-        arg_text=f"status {item} in_review",
-    )
-    await app.handle(status)
+    await app.handle(status_move("s1", item, Status.IN_REVIEW, clock))
     await app.dispatcher.dispatch_due()
     assert sorted(m.user_id or "" for m in fake.sent) == ["alice", "bob"]
     assert all("being reviewed" in m.text for m in fake.sent)

@@ -19,7 +19,7 @@ from bot.config import load
 from core.clock import ManualClock
 from core.events import Actor, Place, PlaceKind, Platform, Reply
 from core.features.faq.models import AnswerLog
-from core.features.tickets import lookup, service, sweeps
+from core.features.tickets import lookup, service
 from core.features.tickets.export import tickets_csv
 from core.features.tickets.figures import support_figures
 from core.features.tickets.models import Ticket, TicketChange
@@ -180,12 +180,12 @@ async def test_sla_breach_is_told_once_per_level_even_when_the_sweep_runs_late(
     member_id = await _member(desk, "1", clock)
     ticket_id = await _open(desk, member_id, clock, subject="site is down")
     clock.advance(timedelta(minutes=59))
-    assert await sweeps.escalate_breaches(desk.services) == 0
+    assert await desk.sweeper.run("tickets.sla") == 0
     clock.advance(timedelta(minutes=2))
-    assert await sweeps.escalate_breaches(desk.services) == 1
-    assert await sweeps.escalate_breaches(desk.services) == 0, "a second run says nothing"
+    assert await desk.sweeper.run("tickets.sla") == 1
+    assert await desk.sweeper.run("tickets.sla") == 0, "a second run says nothing"
     clock.advance(timedelta(hours=48))
-    await sweeps.escalate_breaches(desk.services)
+    await desk.sweeper.run("tickets.sla")
     keys = await _outbox_keys(desk)
     assert keys.count(service.outbox_key(ticket_id, "breach", "first_response", 1)) == 1
     assert service.outbox_key(ticket_id, "breach", "first_response", 2, founder) in keys
@@ -204,18 +204,16 @@ async def test_start_up_names_a_founder_the_bot_cannot_dm_and_sweeps_do_not_repe
         await _open(app, member_id, clock, subject="site is down")
         for _ in range(3):
             clock.advance(timedelta(hours=24))
-            await sweeps.escalate_breaches(app.services)
+            await app.sweeper.run("tickets.sla")
     finally:
         await app.close()
     told = [r for r in caplog.records if "telegram:900" in r.getMessage()]
     assert [(r.levelname, r.name) for r in told] == [("WARNING", "bot.app")]
 
 
-async def test_quiet_ticket_is_warned_once_then_closed(desk: App, clock: ManualClock) -> None:
-    member_id = await _member(desk, "1", clock)
-    staff_id = await _member(desk, "2", clock)
-    ticket_id = await _open(desk, member_id, clock)
-    async with desk.services.database.session() as session:
+async def _staff_asks(app: App, ticket_id: int, staff_id: int, clock: ManualClock) -> None:
+    """Staff answer with a question: the ticket now waits on its member."""
+    async with app.services.database.session() as session:
         ticket = await session.get_one(Ticket, ticket_id)
         await service.add_message(
             session,
@@ -228,11 +226,18 @@ async def test_quiet_ticket_is_warned_once_then_closed(desk: App, clock: ManualC
             reopen_within=WEEK,
         )
         await session.commit()
+
+
+async def test_quiet_ticket_is_warned_once_then_closed(desk: App, clock: ManualClock) -> None:
+    member_id = await _member(desk, "1", clock)
+    staff_id = await _member(desk, "2", clock)
+    ticket_id = await _open(desk, member_id, clock)
+    await _staff_asks(desk, ticket_id, staff_id, clock)
     clock.advance(timedelta(days=3, minutes=1))
-    assert await sweeps.follow_up_quiet_tickets(desk.services) == 1
-    assert await sweeps.follow_up_quiet_tickets(desk.services) == 0
+    assert await desk.sweeper.run("tickets.quiet") == 1
+    assert await desk.sweeper.run("tickets.quiet") == 0
     clock.advance(timedelta(days=2))
-    await sweeps.follow_up_quiet_tickets(desk.services)
+    await desk.sweeper.run("tickets.quiet")
     async with desk.services.database.session() as session:
         ticket = await session.get_one(Ticket, ticket_id)
     assert (ticket.status, ticket.close_reason) == ("closed", "inactive")
@@ -362,9 +367,9 @@ async def test_resolved_tickets_are_archived_after_the_reopen_window(
         await service.resolve(session, ticket, member_id, clock.now())
         await session.commit()
     clock.advance(timedelta(days=6))
-    assert await sweeps.close_resolved(desk.services) == 0
+    assert await desk.sweeper.run("tickets.archive") == 0
     clock.advance(timedelta(days=1))
-    assert await sweeps.close_resolved(desk.services) == 1
+    assert await desk.sweeper.run("tickets.archive") == 1
     async with desk.services.database.session() as session:
         ticket = await session.get_one(Ticket, ticket_id)
     assert (ticket.status, ticket.close_reason) == ("closed", "resolved")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.context import Context, Services
 from core.events import Button, Platform, Reply, Visibility
 from core.features.accounts import service as accounts
@@ -51,8 +53,6 @@ async def link(ctx: Context, code: str = "") -> Reply:
     await ctx.services.notifier.to_identity(
         ctx.session, result.other.id, notice, f"link:{result.code_id}"
     )
-    await ctx.session.commit()
-    ctx.services.notifier.kick()
     return _private("linked", platforms=[there, here.value])
 
 
@@ -104,8 +104,7 @@ async def switch_dms(ctx: Context, arg: str) -> Reply:
 
 
 @registry.sweep("accounts.prune", every=timedelta(hours=1))
-async def prune(services: Services) -> int:
+async def prune(services: Services, session: AsyncSession) -> int:
     """Nothing is sent: spent codes and old wrong guesses are just cleared away."""
-    async with services.database.session() as session:
-        await accounts.prune(session, services.clock.now())
+    await accounts.prune(session, services.clock.now())
     return 0

@@ -111,7 +111,7 @@ async def issue_code(session: AsyncSession, identity: Identity, now: datetime) -
             expires_at=now + CODE_TTL,
         )
     )
-    await session.commit()
+    await session.flush()
     return code
 
 
@@ -136,7 +136,7 @@ async def redeem(
 ) -> LinkResult:
     """``identity`` typed a code: join its member with the member of the code's account.
 
-    The older member is kept. Commits.
+    The older member is kept. Flushes.
     """
     wait = await _wait_minutes(session, identity, now)
     if wait:
@@ -147,14 +147,14 @@ async def redeem(
     refused = _refusal(code, now)
     if refused is not None or code is None:
         session.add(LinkFailure(identity_id=identity.id, at=now))
-        await session.commit()
+        await session.flush()
         return LinkResult(refused or Outcome.WRONG)
     source = await session.get_one(Identity, code.identity_id)
     if source.id == identity.id:
         return LinkResult(Outcome.SAME_ACCOUNT)
     if source.member_id == identity.member_id:
         await _claim(session, code.id, now)
-        await session.commit()
+        await session.flush()
         return LinkResult(Outcome.ALREADY_LINKED, member_id=identity.member_id, other=source)
     mine = {i.platform for i in await identities_of(session, identity.member_id)}
     theirs = {i.platform for i in await identities_of(session, source.member_id)}
@@ -169,7 +169,7 @@ async def redeem(
     keep, drop = sorted(both, key=lambda m: (m.created_at, m.id))
     code_id = code.id
     await merge.absorb(session, keep.id, drop.id)
-    await session.commit()
+    await session.flush()
     other = await session.get_one(Identity, source.id)
     return LinkResult(
         Outcome.LINKED, member_id=keep.id, merged_id=drop.id, other=other, code_id=code_id
@@ -218,7 +218,7 @@ async def unlink(session: AsyncSession, member_id: int, platform: str, now: date
     target.member_id = alone.id
     if member.dm_platform == platform:
         member.dm_platform = None
-    await session.commit()
+    await session.flush()
     session.expunge_all()
     return LinkResult(Outcome.UNLINKED, member_id=member_id, other=target)
 
@@ -240,18 +240,18 @@ async def choose_dm_platform(session: AsyncSession, member_id: int, platform: st
         return False
     member = await session.get_one(Member, member_id)
     member.dm_platform = platform
-    await session.commit()
+    await session.flush()
     return True
 
 
 async def set_dm_opt_out(session: AsyncSession, member_id: int, opted_out: bool) -> None:
     member = await session.get_one(Member, member_id)
     member.dm_opt_out = opted_out
-    await session.commit()
+    await session.flush()
 
 
 async def prune(session: AsyncSession, now: datetime) -> None:
-    """Spent codes and old wrong guesses are no use after a while. Commits."""
+    """Spent codes and old wrong guesses are no use after a while."""
     await session.execute(delete(LinkCode).where(LinkCode.expires_at < now - KEEP_SPENT))
     await session.execute(delete(LinkFailure).where(LinkFailure.at < now - FAILURE_WINDOW))
-    await session.commit()
+    await session.flush()

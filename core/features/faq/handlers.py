@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.context import Context, Services
 from core.events import Button, EventKind, Reply, Role, Visibility
 from core.features.faq.entries import KBEntry
@@ -76,7 +78,6 @@ async def _respond(ctx: Context, question: str, *, unsolicited: bool = False) ->
         message_id=ctx.event.message_id,
         chat_id=ctx.place.chat_id,
     )
-    await ctx.session.commit()
     if answer.entry is not None:
         return _answer_reply(answer.entry, answer.log_id)
     return None if unsolicited else _declined_reply(ctx, question, answer)
@@ -160,7 +161,6 @@ async def topic(ctx: Context, arg: str) -> Reply:
         now=ctx.now,
         parent_id=log.id,
     )
-    await ctx.session.commit()
     return _in_question_language(ctx, log, [_answer_reply(entry, log_id)])[0]
 
 
@@ -205,6 +205,7 @@ async def faq_add(ctx: Context, question: str, answer: str) -> Reply:
         source="db",
     )
     await faq.save(ctx.session, entry, ctx.member.id, ctx.now)
+    ctx.after_commit(faq.reload)
     return Reply("faq/saved", {"entry": entry, "created": True})
 
 
@@ -217,6 +218,7 @@ async def faq_edit(ctx: Context, entry_id: str, answer: str) -> Reply:
         return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
     updated = KBEntry(entry.id, entry.title, entry.questions, answer, entry.locale, entry.tags)
     await faq.save(ctx.session, updated, ctx.member.id, ctx.now)
+    ctx.after_commit(faq.reload)
     return Reply("faq/saved", {"entry": updated, "created": False})
 
 
@@ -228,6 +230,7 @@ async def faq_remove(ctx: Context, entry_id: str) -> Reply:
     if entry is None:
         return Reply("faq/not_found", {"entry_id": entry_id}, visibility=Visibility.PRIVATE)
     await faq.remove(ctx.session, entry, ctx.member.id, ctx.now)
+    ctx.after_commit(faq.reload)
     return Reply("faq/removed", {"entry": entry})
 
 
@@ -282,6 +285,6 @@ async def faq_reload(ctx: Context) -> Reply:
 
 
 @registry.sweep("faq.files", every=timedelta(seconds=30))
-async def reload_changed_files(services: Services) -> int:
+async def reload_changed_files(services: Services, session: AsyncSession) -> int:
     """Knowledge files edited on disk are picked up without a restart."""
     return int(await services.get(FaqService).reload_if_files_changed())

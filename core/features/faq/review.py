@@ -188,7 +188,7 @@ async def decide(
     moderator_id: int,
     now: datetime,
 ) -> Decision:
-    """Accept (as a phrasing, or as a new entry) or reject a pending suggestion. Commits.
+    """Accept (as a phrasing, or as a new entry) or reject a pending suggestion. Flushes.
 
     The suggestion is claimed with a conditional update, so a second press, or two
     moderators pressing at once, changes the knowledge base once and reports the first
@@ -220,7 +220,7 @@ async def decide(
         await session.refresh(suggestion)
         return Decision(Outcome.ALREADY, suggestion)
     if entry is None:
-        await session.commit()
+        await session.flush()
     else:
         await faq.save(session, entry, moderator_id, now)
     await session.refresh(suggestion)

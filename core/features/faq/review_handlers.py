@@ -58,7 +58,6 @@ async def moderator_reply(ctx: Context) -> Reply | None:
         moderator_id=ctx.member.id,
         now=ctx.now,
     )
-    await ctx.session.commit()
     return Reply(
         "faq/suggestion_noted",
         {"suggestion": suggestion, "member_told": False, "created": created},
@@ -109,7 +108,6 @@ async def faq_answer(ctx: Context, question_id: int, answer: str) -> list[Reply]
             visibility=Visibility.PRIVATE,
         )
     )
-    await ctx.session.commit()
     return replies
 
 
@@ -138,15 +136,18 @@ async def faq_suggestions(ctx: Context) -> Reply:
 
 
 async def _decide(ctx: Context, arg: str, *, accept: bool, as_new_entry: bool = False) -> Reply:
+    faq = ctx.services.get(FaqService)
     decision = await review.decide(
         ctx.session,
-        ctx.services.get(FaqService),
+        faq,
         int(arg) if arg.isdigit() else -1,
         accept=accept,
         as_new_entry=as_new_entry,
         moderator_id=ctx.member.id,
         now=ctx.now,
     )
+    if decision.entry is not None:
+        ctx.after_commit(faq.reload)
     return Reply(
         "faq/decided",
         {

@@ -219,12 +219,14 @@ class FaqService:
         if log is None or log.member_id != member_id:
             return None
         log.vote, log.voted_at = vote, now
-        await session.commit()
+        await session.flush()
         return log
 
     async def save(
         self, session: AsyncSession, entry: KBEntry, member_id: int, now: datetime
     ) -> None:
+        """Flushes; members are answered from it once the caller's transaction is committed
+        and ``reload`` has run (a handler asks for it with ``ctx.after_commit``)."""
         await self._store(session, entry, member_id, now, removed=False)
 
     async def remove(
@@ -253,8 +255,7 @@ class FaqService:
         )
         stored.tags, stored.removed = list(entry.tags), removed
         stored.updated_by, stored.updated_at = member_id, now
-        await session.commit()
-        await self.reload()
+        await session.flush()
 
     def free_id(self, title: str, locale: str) -> str:
         base = slugify(title)

@@ -36,7 +36,6 @@ async def ask_text(ctx: Context, category: str) -> Reply:
         ctx.session.add(composition)
     composition.category, composition.started_at = category, ctx.now
     await tickets.abandon_draft(ctx.session, ctx.member.id)
-    await ctx.session.commit()
     return Reply(
         "feedback/ask_text",
         {"category": category},
@@ -58,7 +57,6 @@ async def cancel(ctx: Context, arg: str) -> Reply:
     composition = await ctx.session.get(FeedbackComposition, ctx.member.id)
     if composition is not None:
         await ctx.session.delete(composition)
-        await ctx.session.commit()
     return Reply("feedback/compose_cancelled", visibility=Visibility.PRIVATE)
 
 
@@ -75,7 +73,6 @@ async def written(ctx: Context) -> Reply | None:
     ticket_asked = await tickets.draft_started_at(ctx.session, ctx.member.id)
     superseded = ticket_asked is not None and ticket_asked > composition.started_at
     if superseded or ctx.now - composition.started_at > COMPOSITION_LIFETIME or not text:
-        await ctx.session.commit()
         return None
     title, _, description = text.partition("\n")
     if len(title) > SHORT_TITLE:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.args import LARGEST_INTEGER
 from core.context import Context, Services
 from core.events import Button, Reply, Role, Visibility
@@ -73,7 +75,6 @@ async def submit_anyway(ctx: Context, arg: str) -> Reply:
     item = await ctx.services.get(FeedbackService).confirm(
         ctx.session, draft or -1, ctx.member.id, ctx.now
     )
-    await ctx.session.commit()
     if item is None:
         return _not_found(arg)
     return Reply("feedback/submitted", {"item": item})
@@ -85,7 +86,6 @@ async def vote_instead(ctx: Context, arg: str) -> Reply:
     outcome, item = await ctx.services.get(FeedbackService).vote_instead(
         ctx.session, _item_id(raw_draft) or -1, _item_id(raw_item) or -1, ctx.member.id, ctx.now
     )
-    await ctx.session.commit()
     return _voted(outcome, item, raw_item)
 
 
@@ -104,7 +104,6 @@ async def _vote(ctx: Context, raw: str) -> Reply:
     outcome, item = await ctx.services.get(FeedbackService).vote(
         ctx.session, _item_id(raw) or -1, ctx.member.id, ctx.now
     )
-    await ctx.session.commit()
     return _voted(outcome, item, raw)
 
 
@@ -170,9 +169,6 @@ async def set_status(ctx: Context, item: str, status: str, reason: str = "") -> 
         told += await services.notifier.to_member(
             ctx.session, member_id, news, key, unsolicited=True
         )
-    await ctx.session.commit()
-    if told:
-        services.notifier.kick()
     return Reply("feedback/moved", {"item": move.item, "told": told})
 
 
@@ -206,12 +202,8 @@ async def themes(ctx: Context, days: int = 0) -> Reply:
 
 
 @registry.sweep("feedback.drafts", every=timedelta(hours=1))
-async def drop_stale_drafts(services: Services) -> int:
+async def drop_stale_drafts(services: Services, session: AsyncSession) -> int:
     """Drafts whose author never chose between voting and submitting, and feedback the bot
     asked for but never got, are dropped."""
-    async with services.database.session() as session:
-        dropped = await services.get(FeedbackService).drop_stale_drafts(
-            session, services.clock.now()
-        )
-        await session.commit()
+    dropped = await services.get(FeedbackService).drop_stale_drafts(session, services.clock.now())
     return dropped

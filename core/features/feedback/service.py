@@ -3,7 +3,7 @@
 A submission that resembles open items is kept as a draft while its author chooses between
 backing one of them and submitting anyway, so the choice can come back as a button press
 that carries only ids; only a submitted item takes a number. Every method flushes; the
-handler commits, after queueing whatever notices belong to the same change.
+router commits, with whatever notices belong to the same change.
 """
 
 from __future__ import annotations

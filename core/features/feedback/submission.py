@@ -25,7 +25,6 @@ async def submit(ctx: Context, category: str, title: str, description: str) -> R
     submission = await feedback.submit(
         ctx.session, ctx.member.id, category, title, description, ctx.now
     )
-    await ctx.session.commit()
     if submission.item is not None:
         return Reply("feedback/submitted", {"item": submission.item})
     draft = submission.draft_id

@@ -192,7 +192,6 @@ async def rate(ctx: Context, arg: str) -> Reply:
         return Reply("tickets/not_rateable", {"ticket": ticket}, visibility=Visibility.PRIVATE)
     score = min(max(int(raw_score), RATINGS[0]), RATINGS[-1])
     changed = await service.rate(ctx.session, ticket, score, ctx.now)
-    await ctx.session.commit()
     return Reply(
         "tickets/rated",
         {"ticket": ticket, "score": score, "again": not changed},

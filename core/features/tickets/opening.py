@@ -157,7 +157,6 @@ async def _open_or_ask(ctx: Context, subject: str | None, description: str | Non
         ctx.session.add(draft)
     draft.subject = subject[:SUBJECT_LIMIT] if subject else None
     draft.started_at = ctx.now
-    await ctx.session.commit()
     template = "tickets/ask_description" if subject else "tickets/ask_subject"
     if ctx.place.is_dm:
         return [Reply(template, {"subject": draft.subject or ""}, buttons=CANCEL)]
@@ -183,7 +182,6 @@ async def _drop_draft(ctx: Context) -> None:
 async def cancel_draft(ctx: Context, arg: str) -> Reply:
     """Without a way out, whatever the member writes next would become a ticket."""
     await _drop_draft(ctx)
-    await ctx.session.commit()
     return Reply("tickets/draft_cancelled", visibility=Visibility.PRIVATE)
 
 
@@ -211,7 +209,6 @@ async def continue_draft(ctx: Context) -> list[Reply] | None:
     text = ctx.event.text.strip()
     if ctx.now - draft.started_at > DRAFT_LIFETIME or not text:
         await ctx.session.delete(draft)
-        await ctx.session.commit()
         return None
     if draft.subject is None and len(text) > SUBJECT_LIMIT:
         await ctx.session.delete(draft)
@@ -219,7 +216,6 @@ async def continue_draft(ctx: Context) -> list[Reply] | None:
     if draft.subject is None:
         draft.subject = text[:SUBJECT_LIMIT]
         draft.started_at = ctx.now
-        await ctx.session.commit()
         return [Reply("tickets/ask_description", {"subject": draft.subject}, buttons=CANCEL)]
     subject = draft.subject
     await ctx.session.delete(draft)

@@ -84,7 +84,6 @@ async def _keep(
         reopen_within=reopen_within(ctx),
         may_reopen=may_reopen,
     )
-    await ctx.session.commit()
     return message.id
 
 
@@ -142,7 +141,6 @@ async def reopen_mine(ctx: Context, arg: str) -> list[Reply]:
     if not service.can_reopen(ticket, ctx.now, reopen_within(ctx)):
         return [Reply("tickets/too_late", {"ticket": ticket}, visibility=Visibility.PRIVATE)]
     await service.reopen(ctx.session, ticket, ctx.member.id, ctx.now)
-    await ctx.session.commit()
     return _to_staff(ctx, ticket, message.text, message.id, reopened=True)
 
 
@@ -189,7 +187,6 @@ async def ticket_reply(ctx: Context, ticket: str, text: str) -> list[Reply]:
 
 async def _comment(ctx: Context, ticket: Ticket, text: str) -> list[Reply]:
     await service.comment(ctx.session, ticket, text, ctx.now)
-    await ctx.session.commit()
     return [Reply("tickets/commented", {"ticket": ticket})]
 
 

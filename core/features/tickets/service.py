@@ -1,7 +1,7 @@
 """The ticket lifecycle: open, talk, claim, resolve, rate, close, with every change audited.
 
-No chat here: functions take a session and plain values, flush, and leave the commit and
-the messages to the caller, so handlers and sweeps decide who hears about what.
+No chat here: functions take a session and plain values, flush, and leave the messages to
+handlers and sweeps, which decide who hears about what; the router or the sweeper commits.
 """
 
 from __future__ import annotations

@@ -69,7 +69,6 @@ async def _claim(ctx: Context, ticket: Ticket) -> Reply:
         )
     if ticket.assignee_id is None:
         await service.claim(ctx.session, ticket, ctx.member.id, ctx.now)
-        await ctx.session.commit()
     return _updated(ticket, "claimed", who=ctx.actor.display_name)
 
 
@@ -100,7 +99,6 @@ async def ticket_assign(ctx: Context, who: str, ticket: str | None = None) -> Re
             "tickets/not_staff", {"who": assignee.display_name}, visibility=Visibility.PRIVATE
         )
     await service.assign(ctx.session, found, assignee.id, ctx.member.id, ctx.now)
-    await ctx.session.commit()
     return _updated(found, "assigned", who=assignee.display_name)
 
 
@@ -116,7 +114,6 @@ async def ticket_priority(ctx: Context, level: str, ticket: str | None = None) -
     if found is None:
         return not_found(ticket)
     await service.set_priority(ctx.session, found, level, ctx.member.id, ctx.now)
-    await ctx.session.commit()
     return _updated(found, "priority", level=level)
 
 
@@ -127,7 +124,6 @@ async def ticket_tag(ctx: Context, tag: str, ticket: str | None = None) -> Reply
     if found is None:
         return not_found(ticket)
     await service.add_tag(ctx.session, found, tag.lower()[:30], ctx.member.id, ctx.now)
-    await ctx.session.commit()
     return _updated(found, "tagged", tag=tag.lower()[:30])
 
 
@@ -141,7 +137,6 @@ async def ticket_resolve(ctx: Context, ticket: str | None = None) -> list[Reply]
         return [Reply("tickets/already", {"ticket": found}, visibility=Visibility.PRIVATE)]
     await service.resolve(ctx.session, found, ctx.member.id, ctx.now)
     has_answer = await service.staff_answer(ctx.session, found) is not None
-    await ctx.session.commit()
     offer = (Button("tickets.kb", str(found.id), label_key="tickets.kb_add"),) if has_answer else ()
     warning = await unreachable.notice(ctx.session, found)
     thread = staff_place(found) if found.member_inside else None
@@ -179,7 +174,6 @@ async def add_to_knowledge_base(ctx: Context, arg: str) -> Reply:
             ctx.session, found, ctx.member.id, ctx.now, answer=answer, entry_id=entry_id
         )
     proposed = answer is not None
-    await ctx.session.commit()
     return Reply(
         "tickets/kb_proposed",
         {"ticket": found, "proposed": proposed},
@@ -195,7 +189,6 @@ async def ticket_reopen(ctx: Context, ticket: str | None = None) -> Reply:
     if found is None:
         return not_found(ticket)
     await service.reopen(ctx.session, found, ctx.member.id, ctx.now)
-    await ctx.session.commit()
     return _updated(found, "reopened")
 
 

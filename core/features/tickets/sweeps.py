@@ -35,35 +35,33 @@ def _level(now: datetime, since: datetime, target: timedelta) -> int:
     return 0
 
 
-async def escalate_breaches(services: Services) -> int:
+async def escalate_breaches(services: Services, session: AsyncSession) -> int:
     """Resolution time does not run against staff while the ticket waits on the member."""
     settings = services.settings.section(TicketSettings)
     now = services.clock.now()
     queued = 0
-    async with services.database.session() as session:
-        tickets = await session.scalars(
-            select(Ticket).where(Ticket.status.in_([s.value for s in ACTIVE]))
-        )
-        for ticket in tickets:
-            hours = settings.first_response_hours.get(ticket.priority)
-            if ticket.first_response_at is None and hours is not None:
-                level = _level(now, ticket.created_at, timedelta(hours=hours))
-                if level > ticket.response_escalation:
-                    told, ticket.response_escalation = await _escalate(
-                        services, session, ticket, "first_response", level
-                    )
-                    queued += told
-            hours = settings.resolution_hours.get(ticket.priority)
-            waiting = ticket.status == Status.WAITING_ON_MEMBER.value
-            if hours is not None and not waiting:
-                working_since = ticket.created_at + timedelta(seconds=ticket.waited_seconds)
-                level = _level(now, working_since, timedelta(hours=hours))
-                if level > ticket.resolution_escalation:
-                    told, ticket.resolution_escalation = await _escalate(
-                        services, session, ticket, "resolution", level
-                    )
-                    queued += told
-        await session.commit()
+    tickets = await session.scalars(
+        select(Ticket).where(Ticket.status.in_([s.value for s in ACTIVE]))
+    )
+    for ticket in tickets:
+        hours = settings.first_response_hours.get(ticket.priority)
+        if ticket.first_response_at is None and hours is not None:
+            level = _level(now, ticket.created_at, timedelta(hours=hours))
+            if level > ticket.response_escalation:
+                told, ticket.response_escalation = await _escalate(
+                    services, session, ticket, "first_response", level
+                )
+                queued += told
+        hours = settings.resolution_hours.get(ticket.priority)
+        waiting = ticket.status == Status.WAITING_ON_MEMBER.value
+        if hours is not None and not waiting:
+            working_since = ticket.created_at + timedelta(seconds=ticket.waited_seconds)
+            level = _level(now, working_since, timedelta(hours=hours))
+            if level > ticket.resolution_escalation:
+                told, ticket.resolution_escalation = await _escalate(
+                    services, session, ticket, "resolution", level
+                )
+                queued += told
     return queued
 
 
@@ -127,38 +125,36 @@ async def _founders(session: AsyncSession, founders: list[str]) -> tuple[list[in
     return found, unknown
 
 
-async def follow_up_quiet_tickets(services: Services) -> int:
+async def follow_up_quiet_tickets(services: Services, session: AsyncSession) -> int:
     """Tickets waiting on the member are warned, then closed if they stay quiet."""
     settings = services.settings.section(TicketSettings)
     now = services.clock.now()
     queued = 0
-    async with services.database.session() as session:
-        waiting = await session.scalars(
-            select(Ticket).where(
-                Ticket.status == Status.WAITING_ON_MEMBER.value,
-                Ticket.waiting_since <= now - timedelta(days=settings.inactive_warn_days),
-            )
+    waiting = await session.scalars(
+        select(Ticket).where(
+            Ticket.status == Status.WAITING_ON_MEMBER.value,
+            Ticket.waiting_since <= now - timedelta(days=settings.inactive_warn_days),
         )
-        for ticket in waiting:
-            assert ticket.waiting_since is not None
-            if now >= ticket.waiting_since + timedelta(days=settings.inactive_close_days):
-                queued += await _close_quiet(services, session, ticket, settings)
-            elif ticket.warned_at is None:
-                ticket.warned_at = now
-                await service.record(session, ticket, "warned", None, now)
-                key = service.outbox_key(ticket.id, "warned", ticket.waiting_since.isoformat())
-                reply = Reply(
-                    "tickets/inactive_warning",
-                    {
-                        "ticket": ticket,
-                        "hours": _whole_hours(
-                            settings.inactive_close_days - settings.inactive_warn_days
-                        ),
-                    },
-                    locale=ticket.locale,
-                )
-                queued += await services.notifier.to_member(session, ticket.member_id, reply, key)
-        await session.commit()
+    )
+    for ticket in waiting:
+        assert ticket.waiting_since is not None
+        if now >= ticket.waiting_since + timedelta(days=settings.inactive_close_days):
+            queued += await _close_quiet(services, session, ticket, settings)
+        elif ticket.warned_at is None:
+            ticket.warned_at = now
+            await service.record(session, ticket, "warned", None, now)
+            key = service.outbox_key(ticket.id, "warned", ticket.waiting_since.isoformat())
+            reply = Reply(
+                "tickets/inactive_warning",
+                {
+                    "ticket": ticket,
+                    "hours": _whole_hours(
+                        settings.inactive_close_days - settings.inactive_warn_days
+                    ),
+                },
+                locale=ticket.locale,
+            )
+            queued += await services.notifier.to_member(session, ticket.member_id, reply, key)
     return queued
 
 
@@ -189,20 +185,18 @@ async def _close_quiet(
     return queued
 
 
-async def close_resolved(services: Services) -> int:
+async def close_resolved(services: Services, session: AsyncSession) -> int:
     """Resolved tickets nobody reopened are closed (and archived) after the reopen window."""
     settings = services.settings.section(TicketSettings)
     now = services.clock.now()
-    async with services.database.session() as session:
-        resolved = await session.scalars(
-            select(Ticket).where(
-                Ticket.status == Status.RESOLVED.value,
-                Ticket.resolved_at <= now - timedelta(days=settings.reopen_days),
-            )
+    resolved = await session.scalars(
+        select(Ticket).where(
+            Ticket.status == Status.RESOLVED.value,
+            Ticket.resolved_at <= now - timedelta(days=settings.reopen_days),
         )
-        count = 0
-        for ticket in resolved:
-            await service.close(session, ticket, None, "resolved", now)
-            count += 1
-        await session.commit()
+    )
+    count = 0
+    for ticket in resolved:
+        await service.close(session, ticket, None, "resolved", now)
+        count += 1
     return count

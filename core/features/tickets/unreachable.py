@@ -44,34 +44,32 @@ async def notice(session: AsyncSession, ticket: Ticket) -> Reply | None:
     )
 
 
-async def tell_staff(services: Services) -> int:
+async def tell_staff(services: Services, session: AsyncSession) -> int:
     """Each ticket message a member's platform refused: their staff place hears it once for
     each time the member became unreachable (one outbox key per ticket and refusal)."""
     now = services.clock.now()
     queued = 0
-    async with services.database.session() as session:
-        refused = await session.execute(
-            select(OutboxMessage.idempotency_key, OutboxMessage.member_id, Identity.unreachable_at)
-            .join(
-                Identity,
-                (Identity.platform == OutboxMessage.platform)
-                & (Identity.platform_user_id == OutboxMessage.user_id),
-            )
-            .where(
-                OutboxMessage.status == OutboxStatus.FAILED.value,
-                OutboxMessage.idempotency_key.startswith(service.KEY_PREFIX),
-                OutboxMessage.created_at >= now - LOOKBACK,
-                Identity.unreachable_at.is_not(None),
-            )
-            .order_by(OutboxMessage.id)
+    refused = await session.execute(
+        select(OutboxMessage.idempotency_key, OutboxMessage.member_id, Identity.unreachable_at)
+        .join(
+            Identity,
+            (Identity.platform == OutboxMessage.platform)
+            & (Identity.platform_user_id == OutboxMessage.user_id),
         )
-        for key, member_id, since in refused.all():
-            ticket_id = service.parse_ref(key.removeprefix(service.KEY_PREFIX).split(":", 1)[0])
-            ticket = await session.get(Ticket, ticket_id) if ticket_id is not None else None
-            if ticket is not None and ticket.member_id == member_id and since is not None:
-                queued += await _tell(services, session, ticket, since)
-                queued += await _rating_in_thread(services, session, ticket, key)
-        await session.commit()
+        .where(
+            OutboxMessage.status == OutboxStatus.FAILED.value,
+            OutboxMessage.idempotency_key.startswith(service.KEY_PREFIX),
+            OutboxMessage.created_at >= now - LOOKBACK,
+            Identity.unreachable_at.is_not(None),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    for key, member_id, since in refused.all():
+        ticket_id = service.parse_ref(key.removeprefix(service.KEY_PREFIX).split(":", 1)[0])
+        ticket = await session.get(Ticket, ticket_id) if ticket_id is not None else None
+        if ticket is not None and ticket.member_id == member_id and since is not None:
+            queued += await _tell(services, session, ticket, since)
+            queued += await _rating_in_thread(services, session, ticket, key)
     return queued
 
 
