@@ -7,6 +7,7 @@ with its settings and the schema test find its table.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import shutil
 import sys
@@ -184,3 +185,20 @@ async def test_a_new_feature_package_and_its_migration_are_all_it_takes(
         kept = (await connection.execute(text("SELECT text FROM throwaway_notes"))).all()
     await engine.dispose()
     assert [row.text for row in kept] == ["buy milk"], "its [notes] section was read"
+
+
+def test_the_core_imports_no_feature() -> None:
+    """Core code names no feature, so a feature can be added or removed without editing it."""
+    core_dir = Path(core.features.__file__).resolve().parent.parent
+    offenders = []
+    for path in core_dir.rglob("*.py"):
+        if "features" in path.relative_to(core_dir).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            ) + ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [
+                f"{path.name}: {name}" for name in names if name.startswith("core.features.")
+            ]
+    assert offenders == []
