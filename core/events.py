@@ -62,6 +62,8 @@ class Actor:
     locale: str | None = None
     is_bot: bool = False
     member_id: int | None = None
+    role_ids: tuple[str, ...] = ()
+    """The platform's role ids (Discord's server roles) for features that grant by role."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "display_name", clean(self.display_name))

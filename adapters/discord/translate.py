@@ -110,6 +110,7 @@ def actor_of(
         role=role,
         locale=locale,
         is_bot=bool(user.get("bot", False)),
+        role_ids=tuple(str(r) for r in (member or {}).get("roles", [])),
     )
 
 

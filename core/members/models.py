@@ -22,6 +22,8 @@ class Member(Base):
     what carries none: a button press, a bare command, a DM the bot starts."""
     dm_platform: Mapped[str | None] = mapped_column(String(20))
     dm_opt_out: Mapped[bool] = mapped_column(default=False)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    """The IANA zone chosen with /settings timezone; None shows times in each event's zone."""
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
 

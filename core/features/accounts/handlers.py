@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import zones
 from core.context import Context, Services
 from core.events import Button, Platform, Reply, Visibility
 from core.features.accounts import service as accounts
@@ -63,7 +64,7 @@ async def unlink(ctx: Context, platform: str) -> Reply:
     return _private("unlinked", outcome=result.outcome.value, platform=platform)
 
 
-async def _settings(ctx: Context, problem: str = "") -> Reply:
+async def _settings(ctx: Context, problem: str = "", **extra: object) -> Reply:
     current = await accounts.dm_settings(ctx.session, ctx.member.id)
     buttons = [
         Button("accounts.dm", platform, label_key=f"accounts.dm_on_{platform}")
@@ -80,13 +81,25 @@ async def _settings(ctx: Context, problem: str = "") -> Reply:
         platform=current.platform or "",
         opted_out=current.opted_out,
         problem=problem,
+        timezone=ctx.member.timezone or "",
+        **extra,
     )
 
 
-@registry.command("settings")
-async def settings(ctx: Context) -> Reply:
-    """Choose where I send you direct messages, or stop the ones you did not ask for."""
-    return await _settings(ctx)
+@registry.command(
+    "settings",
+    ArgSpec("setting", ArgType.CHOICE, required=False, choices=("timezone",)),
+    ArgSpec("value", ArgType.TEXT, required=False, description="Europe/Berlin, Tokyo..."),
+)
+async def settings(ctx: Context, setting: str = "", value: str = "") -> Reply:
+    """Choose where I send you direct messages, your time zone, or stop unasked DMs."""
+    if setting != "timezone":
+        return await _settings(ctx)
+    found = zones.lookup(value) if value else zones.ZoneLookup(None)
+    if found.zone is None:
+        return _private("timezone_unknown", value=value, suggestions=found.suggestions)
+    ctx.member.timezone = found.zone
+    return await _settings(ctx, "timezone_set")
 
 
 @registry.action("accounts.dm")

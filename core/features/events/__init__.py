@@ -1,0 +1,1 @@
+"""Events with RSVPs: webinars, AMAs, meetups... with capacity, a waitlist and reminders."""
