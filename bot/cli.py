@@ -16,6 +16,7 @@ from bot import discord_cli, kb_commands, tickets_cli
 from core.settings import Settings
 
 DEMO_STAFF_PLACE = "console:support"
+DEMO_EVENTS_PLACE = "console:events"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -34,13 +35,20 @@ def _with_database(settings: Settings, url: str) -> Settings:
 
 
 def _with_demo_desk(settings: Settings) -> Settings:
+    """The demo shows the staff side of tickets too: each one gets a thread #support/T-N;
+    and event cards go to #events."""
+    from core.features.events.settings import EventsSettings
     from core.features.tickets.settings import TicketSettings
 
-    """The demo shows the staff side of tickets too: each one gets a thread #support/T-N."""
-    if settings.section(TicketSettings).staff_places:
-        return settings
-    desk = settings.section(TicketSettings).model_copy(update={"staff_places": [DEMO_STAFF_PLACE]})
-    return settings.model_copy(update={"tickets": desk})
+    desk = settings.section(TicketSettings)
+    if not desk.staff_places:
+        desk = desk.model_copy(update={"staff_places": [DEMO_STAFF_PLACE]})
+        settings = settings.model_copy(update={"tickets": desk})
+    events = settings.section(EventsSettings)
+    if not events.announce_places:
+        events = events.model_copy(update={"announce_places": [DEMO_EVENTS_PLACE]})
+        settings = settings.model_copy(update={"events": events})
+    return settings
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

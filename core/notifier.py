@@ -103,7 +103,8 @@ class Notifier:
         return await self._queue(session, message, key, member.id)
 
     async def to_place(self, session: AsyncSession, place: Place, reply: Reply, key: str) -> bool:
-        """Queue a public post in a channel, group or thread (a staff channel, a ticket thread)."""
+        """Queue a public post in a channel, group or thread (a staff channel, a ticket thread),
+        or with ``edit_message_id`` an edit of one posted there before (an event's card)."""
         message = self.message(
             reply,
             place.platform,
@@ -111,6 +112,7 @@ class Notifier:
             thread_id=place.thread_id,
             visibility=Visibility.PUBLIC,
             reply_to_id=reply.reply_to_id,
+            edit_message_id=reply.edit_message_id,
         )
         return await self._queue(session, message, key, None)
 

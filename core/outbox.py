@@ -115,12 +115,30 @@ async def enqueue(
 
     Returns whether a row was added.
     """
-    existing = await session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
+    return await enqueue_many(session, [(key, message, member_id)], now=now) == 1
+
+
+async def enqueue_many(
+    session: AsyncSession,
+    messages: Sequence[tuple[str, OutgoingMessage, int | None]],
+    *,
+    now: datetime,
+) -> int:
+    """Queue ``(key, message, member_id)`` triples whose keys are not queued yet, with one
+    lookup for the lot: a sweep queueing thousands of reminders. Flushes; the caller commits.
+
+    Returns how many rows were added.
+    """
+    keys = [key for key, _, _ in messages]
+    existing = set(
+        await session.scalars(
+            select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))
+        )
     )
-    if existing is not None:
-        return False
-    session.add(
+    fresh = {
+        key: (message, member_id) for key, message, member_id in messages if key not in existing
+    }
+    session.add_all(
         OutboxMessage(
             idempotency_key=key,
             platform=message.platform.value,
@@ -133,6 +151,7 @@ async def enqueue(
             next_attempt_at=now,
             created_at=now,
         )
+        for key, (message, member_id) in fresh.items()
     )
     await session.flush()
-    return True
+    return len(fresh)

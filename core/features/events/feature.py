@@ -2,9 +2,12 @@
 messages and stands last in line."""
 
 from core.feature import Feature
-from core.features.events import handlers
+from core.features.events import handlers, rsvp, sweeps
 from core.features.events.settings import EventsSettings
 
 FEATURE = Feature(
-    "events", priority=60, settings=("events", EventsSettings), registries=(handlers.registry,)
+    "events",
+    priority=60,
+    settings=("events", EventsSettings),
+    registries=(handlers.registry, rsvp.registry, sweeps.registry),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.context import Context
 from core.events import Reply, Role, Visibility
-from core.features.events import service
+from core.features.events import cards, service
 from core.features.events.models import Event
 from core.features.events.parse import Refusal, parse_create
 from core.features.events.settings import EventsSettings
@@ -39,7 +39,7 @@ def may_organise(ctx: Context, event: Event | None = None) -> bool:
     "event create",
     ArgSpec("details", ArgType.TEXT, required=False, description="TYPE TITLE | START | options"),
 )
-async def create(ctx: Context, details: str = "") -> Reply:
+async def create(ctx: Context, details: str = "") -> Reply | list[Reply]:
     """Create an event: /event create TYPE TITLE | START [| 2h | cap 30 | at WHERE | weekly]."""
     if not may_organise(ctx):
         return _private("not_organiser", own=False, ref="")
@@ -60,7 +60,8 @@ async def create(ctx: Context, details: str = "") -> Reply:
         ctx.session, draft, organiser_id=ctx.member.id, locale=ctx.locale, now=ctx.now
     )
     settings = ctx.services.settings.section(EventsSettings)
-    return Reply(
+    posts = await cards.post(ctx.session, ctx.services, event)
+    created = Reply(
         "events/created",
         {
             "event": view(event),
@@ -68,3 +69,4 @@ async def create(ctx: Context, details: str = "") -> Reply:
             "ahead": settings.post_ahead_days,
         },
     )
+    return [created, *posts]

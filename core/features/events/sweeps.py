@@ -1,0 +1,25 @@
+"""Scheduled work for events, each a pass over database state (see core/scheduler.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.context import Services
+from core.features.events import cards, reminders
+from core.registry import Registry
+
+registry = Registry("events")
+
+
+@registry.sweep("events.cards", every=timedelta(seconds=2))
+async def refresh_cards(services: Services, session: AsyncSession) -> int:
+    """Cards whose answers changed inside their edit window get their one edit now."""
+    return await cards.refresh_dirty(session, services)
+
+
+@registry.sweep("events.reminders", every=timedelta(minutes=1))
+async def send_reminders(services: Services, session: AsyncSession) -> int:
+    """Reminders whose time has come, once per member, through the outbox."""
+    return await reminders.sweep(services, session)
