@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot import discord_cli, kb_commands, tickets_cli
+from bot import discord_cli, events_cli, kb_commands, tickets_cli
 from core.settings import Settings
 
 DEMO_STAFF_PLACE = "console:support"
@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     kb_commands.add_parsers(sub, common, _settings)
     discord_cli.add_parser(sub, common, _settings)
     tickets_cli.add_parser(sub, common, _settings)
+    events_cli.add_parser(sub, common, _settings)
     return parser
 
 

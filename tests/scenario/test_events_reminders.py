@@ -50,6 +50,8 @@ async def test_each_reminder_once_in_each_members_language_and_zone(
     assert "in 30 minutes" in bob[1] and "Café X" in bob[1]
     assert "24 小时后开始" in carl[0] and "2026年11月27日（周五）02:00（Asia/Tokyo）" in carl[0]
     assert reminders(messages, "dan") == [], "Maybe is not reminded unless remind_maybe"
+    files = [m["attachments"] for m in messages if m["to"] == "bob" and m["text"].startswith("⏰")]
+    assert files == [["E-1.ics"], []], "the first reminder carries the calendar file"
 
 
 async def test_moving_the_clock_past_both_reminders_sends_each_once(run_script: RunScript) -> None:

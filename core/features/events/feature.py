@@ -2,12 +2,18 @@
 messages and stands last in line."""
 
 from core.feature import Feature
-from core.features.events import handlers, rsvp, sweeps
+from core.features.events import handlers, manage, organise, rsvp, sweeps
 from core.features.events.settings import EventsSettings
 
 FEATURE = Feature(
     "events",
     priority=60,
     settings=("events", EventsSettings),
-    registries=(handlers.registry, rsvp.registry, sweeps.registry),
+    registries=(
+        handlers.registry,
+        rsvp.registry,
+        manage.registry,
+        organise.registry,
+        sweeps.registry,
+    ),
 )

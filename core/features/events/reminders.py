@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import as_utc
 from core.context import Services
 from core.events import Attachment, OutgoingMessage, Platform, Reply, Visibility
-from core.features.events import service
+from core.features.events import calendar, service
 from core.features.events.models import Event, EventReminder
 from core.features.events.service import Answer
 from core.features.events.settings import EventsSettings
@@ -145,5 +145,8 @@ async def sweep(services: Services, session: AsyncSession) -> int:
     for event in events:
         for label in due_labels(event, labels, now):
             if not await _done(session, event, label):
-                queued += await remind(session, services, event, label)
+                # The first reminder carries the calendar file, its alarm at that reminder.
+                first = label == labels[0]
+                ics = (calendar.attachment(event, offset(label)),) if first else ()
+                queued += await remind(session, services, event, label, ics)
     return queued
