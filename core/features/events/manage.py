@@ -83,7 +83,7 @@ async def ics(ctx: Context, event: str) -> Reply:
 
 @registry.command("event cancel", EVENT_ARG, ArgSpec("reason", ArgType.TEXT, required=False))
 async def cancel(ctx: Context, event: str, reason: str = "") -> list[Reply]:
-    """Cancel an event; everyone who answered Going or Maybe, or waits, is told by DM."""
+    """Cancel an event (with "all", the rest of its series too); who answered is told."""
     found = await service.find(ctx.session, event)
     if found is None:
         return [_missing(event)]
@@ -103,26 +103,54 @@ async def cancel(ctx: Context, event: str, reason: str = "") -> list[Reply]:
                 visibility=Visibility.PRIVATE,
             )
         ]
-    found.cancelled_at, found.cancel_reason = ctx.now, reason or None
+    whole_series = reason.strip().lower() == "all"
+    events = [found]
+    if whole_series:
+        root = await ctx.session.get_one(Event, found.series_id or found.id)
+        root.recurrence = None
+        events += await _coming_in_series(ctx, root.id, found)
+        reason = ""
     replies = [
         Reply(
             "events/cancelled",
-            {"event": view(found), "reason": reason, "organiser": True},
+            {"event": view(found), "reason": reason, "organiser": True, "count": len(events)},
             visibility=Visibility.PRIVATE,
         )
     ]
-    for member_id in await service.members_answering(ctx.session, found.id, TOLD):
+    for one in events:
+        replies += await _cancel_one(ctx, one, reason)
+    return replies
+
+
+async def _coming_in_series(ctx: Context, root_id: int, found: Event) -> list[Event]:
+    """The series' occurrences not yet started or cancelled, besides ``found``."""
+    return list(
+        await ctx.session.scalars(
+            select(Event).where(
+                (Event.series_id == root_id) | (Event.id == root_id),
+                Event.id != found.id,
+                Event.cancelled_at.is_(None),
+                Event.starts_at > ctx.now,
+            )
+        )
+    )
+
+
+async def _cancel_one(ctx: Context, event: Event, reason: str) -> list[Reply]:
+    event.cancelled_at, event.cancel_reason = ctx.now, reason or None
+    replies = []
+    for member_id in await service.members_answering(ctx.session, event.id, TOLD):
         replies.append(
             Reply(
                 "events/cancelled",
                 {
-                    "event": await member_view(ctx.session, found, member_id),
+                    "event": await member_view(ctx.session, event, member_id),
                     "reason": reason,
                     "organiser": False,
+                    "count": 1,
                 },
                 to_member=member_id,
-                idempotency_key=f"event:{found.id}:cancelled:{member_id}",
+                idempotency_key=f"event:{event.id}:cancelled:{member_id}",
             )
         )
-    edits = await cards.changed(ctx.session, ctx.services, found)
-    return replies + edits
+    return replies + await cards.changed(ctx.session, ctx.services, event)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
-from core.features.events import cards, reminders
+from core.features.events import cards, reminders, series
 from core.registry import Registry
 
 registry = Registry("events")
@@ -23,3 +23,9 @@ async def refresh_cards(services: Services, session: AsyncSession) -> int:
 async def send_reminders(services: Services, session: AsyncSession) -> int:
     """Reminders whose time has come, once per member, through the outbox."""
     return await reminders.sweep(services, session)
+
+
+@registry.sweep("events.series", every=timedelta(minutes=10))
+async def post_series(services: Services, session: AsyncSession) -> int:
+    """The next occurrences of weekly and monthly series, once within post_ahead_days."""
+    return await series.post_due(session, services)
