@@ -30,6 +30,7 @@ from core.places import configured_place
 RSVP_ACTION = "ev.rsvp"
 HERE_ACTION = "ev.here"
 CALENDAR_TIME = "%Y%m%dT%H%M%SZ"
+PHASE_LOOKBACK = timedelta(days=1)
 
 
 def calendar_link(event: Event) -> str:
@@ -146,12 +147,35 @@ async def changed(session: AsyncSession, services: Services, event: Event) -> li
     return edits
 
 
+async def _mark_phase_changes(session: AsyncSession, services: Services) -> None:
+    settings = services.settings.section(EventsSettings)
+    now = services.clock.now()
+    rows = await session.execute(
+        select(EventCard, Event)
+        .join(Event, Event.id == EventCard.event_id)
+        .where(Event.cancelled_at.is_(None), Event.ends_at > now - PHASE_LOOKBACK)
+    )
+    for card, event in rows.tuples():
+        start = as_utc(event.starts_at)
+        moments = (
+            start - timedelta(minutes=settings.rsvp_close_minutes),
+            start - timedelta(minutes=settings.checkin_before_minutes),
+            as_utc(event.ends_at),
+        )
+        since = as_utc(card.edited_at or event.created_at)
+        if any(since < moment <= now for moment in moments):
+            card.dirty = True
+
+
 async def _cards(session: AsyncSession, event_ids: Sequence[int]) -> list[EventCard]:
     return list(await session.scalars(select(EventCard).where(EventCard.event_id.in_(event_ids))))
 
 
 async def refresh_dirty(session: AsyncSession, services: Services) -> int:
-    """The sweep's pass: one edit per dirty card whose window has passed."""
+    """The sweep's pass: one edit per dirty card whose window has passed, after marking
+    dirty the cards whose event changed phase since their last edit (answers closed,
+    check-in opened, the event ended), so their buttons follow."""
+    await _mark_phase_changes(session, services)
     cutoff = services.clock.now() - timedelta(
         seconds=services.settings.section(EventsSettings).card_edit_seconds
     )

@@ -2,7 +2,7 @@
 messages and stands last in line."""
 
 from core.feature import Feature
-from core.features.events import handlers, manage, organise, rsvp, sweeps
+from core.features.events import attendance, handlers, manage, organise, rsvp, sweeps
 from core.features.events.settings import EventsSettings
 
 FEATURE = Feature(
@@ -14,6 +14,7 @@ FEATURE = Feature(
         rsvp.registry,
         manage.registry,
         organise.registry,
+        attendance.registry,
         sweeps.registry,
     ),
 )

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core.clock import as_utc
 from core.context import Context
 from core.events import Reply, Visibility
-from core.features.events import calendar, cards, reminders, service
+from core.features.events import attendance, calendar, cards, reminders, service
 from core.features.events.handlers import may_organise
 from core.features.events.models import Event
 from core.features.events.rsvp import EVENT_ARG, member_view
@@ -42,6 +42,9 @@ async def show(ctx: Context, event: str) -> Reply:
             "mine": rsvp.status if rsvp else "",
             "position": await service.position(ctx.session, rsvp) if rsvp else 0,
             "calendar": cards.calendar_link(found),
+            "figures": await attendance.survey_figures(ctx.session, found, ctx.now)
+            if may_organise(ctx, found)
+            else None,
         },
         visibility=Visibility.PRIVATE,
     )

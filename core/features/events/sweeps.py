@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
-from core.features.events import cards, reminders, series
+from core.features.events import attendance, cards, reminders, series
 from core.registry import Registry
 
 registry = Registry("events")
@@ -29,3 +29,9 @@ async def send_reminders(services: Services, session: AsyncSession) -> int:
 async def post_series(services: Services, session: AsyncSession) -> int:
     """The next occurrences of weekly and monthly series, once within post_ahead_days."""
     return await series.post_due(session, services)
+
+
+@registry.sweep("events.survey", every=timedelta(minutes=5))
+async def survey(services: Services, session: AsyncSession) -> int:
+    """After an event ends, its attendees are asked once how it was."""
+    return await attendance.send_surveys(session, services)
