@@ -89,7 +89,9 @@ async def test_a_rush_of_presses_is_a_few_edits_not_one_per_press(run_script: Ru
     assert posted[-1].splitlines()[1] == "Going 60 · Maybe 0"
 
 
-async def test_presses_on_a_started_or_cancelled_event_say_so(run_script: RunScript) -> None:
+async def test_at_the_start_answers_close_and_the_card_drops_its_buttons(
+    run_script: RunScript,
+) -> None:
     messages = await run_script(
         """
         @as mod:ana
@@ -97,7 +99,7 @@ async def test_presses_on_a_started_or_cancelled_event_say_so(run_script: RunScr
         @place #events
         @clock 2026-11-23T12:01Z
         @as bob
-        @press Going
+        /event leave E-1
         /event leave E-2
         """,
         **EVENTS,
@@ -105,3 +107,5 @@ async def test_presses_on_a_started_or_cancelled_event_say_so(run_script: RunScr
     bob = said_to(messages, "bob")
     assert "closed" in bob[0] and "E-1" in bob[0]
     assert "no event E-2" in bob[1]
+    last = [m for m in messages if m["to"] == "#events"][-1]
+    assert "Answers are closed." in last["text"] and "✅ Going" not in last["buttons"]

@@ -23,7 +23,7 @@ async def test_a_weekly_series_keeps_its_local_time_across_dst(run_script: RunSc
         """,
         **EVENTS,
     )
-    posted = [c for c in cards(messages) if "Going 0 ·" in c]
+    posted = [c for c in cards(messages) if "Going 0 ·" in c and len(c.splitlines()) == 3]
     refs = list(dict.fromkeys(c.split(" · ")[0] for c in posted))
     assert refs == ["📅 E-1", "📅 E-2", "📅 E-3"], "one post per occurrence, a week ahead"
     assert "Tuesday 23 March 2027 at 19:00 (Europe/Berlin)" in posted[1]

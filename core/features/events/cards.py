@@ -155,7 +155,7 @@ async def _mark_phase_changes(session: AsyncSession, services: Services) -> None
         .join(Event, Event.id == EventCard.event_id)
         .where(Event.cancelled_at.is_(None), Event.ends_at > now - PHASE_LOOKBACK)
     )
-    for card, event in rows.tuples():
+    for card, event in rows.all():
         start = as_utc(event.starts_at)
         moments = (
             start - timedelta(minutes=settings.rsvp_close_minutes),
