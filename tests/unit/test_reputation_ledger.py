@@ -3,7 +3,6 @@ founder's reset, and one balance for accounts linked across platforms."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -11,6 +10,7 @@ from sqlalchemy import func, select
 from core.events import Place, PlaceKind, Visibility
 from core.features.reputation.models import RepEntry, RepRollup
 from core.features.reputation.settings import ReputationSettings
+from core.markup import plain
 from tests.unit.chat import DC, TG, Chat, code_in
 
 TG_GROUP = Place(TG, "-100", PlaceKind.GROUP)
@@ -21,10 +21,6 @@ async def _history(chat: Chat, user: str, name: str = "") -> str:
     (shown,) = await chat.say(TG, user, f"/rep history {name}".strip())
     assert shown.visibility is Visibility.PRIVATE
     return plain(shown.text)
-
-
-def plain(text: str) -> str:
-    return re.sub(r"</?b>", "", text)
 
 
 async def _regular(chat: Chat, user: str, place: Place = TG_GROUP) -> None:
