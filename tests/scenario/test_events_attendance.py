@@ -45,6 +45,7 @@ async def test_check_in_then_the_survey_and_the_organisers_figures(run_script: R
         /event comment E-1 I was not there
         @as mod:ana
         /event show E-1
+        /event attendees E-1
         """,
         **EVENTS,
     )
@@ -58,7 +59,10 @@ async def test_check_in_then_the_survey_and_the_organisers_figures(run_script: R
     assert sum(t.startswith("How was E-1") for t in bob) == 1, "asked once"
     assert [t for t in said_to(messages, "dan") if t.startswith("How was")] == []
     assert "Only members who checked in" in said_to(messages, "dan")[-1]
-    show = said_to(messages, "ana")[-1]
+    listed = [m for m in messages if m["to"] == "ana"][-1]
+    assert listed["attachments"] == ["E-1-attendees.csv"]
+    assert "bob: going · 📍 checked in" in listed["text"]
+    show = said_to(messages, "ana")[-2]
     assert "Attended 2 · No-shows 1 · Rated 4.5/5 by 2" in show
     assert "“Great venue”" in show
     assert cards(messages)

@@ -3,6 +3,8 @@ reputation ledger, and one survey DM to attendees after the end."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import as_utc
 from core.context import Context, Services
-from core.events import Button, Reply, Visibility
+from core.events import Attachment, Button, Reply, Visibility
 from core.features.events import cards, service
 from core.features.events.handlers import may_organise
 from core.features.events.models import Event, Rsvp
@@ -20,7 +22,9 @@ from core.features.events.service import Answer
 from core.features.events.settings import EventsSettings
 from core.features.events.views import view
 from core.features.reputation import ledger
+from core.members.models import Member
 from core.registry import ArgSpec, ArgType, Registry
+from core.spreadsheet import safe_cell
 
 registry = Registry("events")
 RATE_ACTION = "ev.rate"
@@ -175,3 +179,56 @@ async def survey_figures(session: AsyncSession, event: Event, now: Any) -> dict[
         "answers": len(scores),
         "comments": [r.survey_comment for r in came if r.survey_comment],
     }
+
+
+ATTENDEE_COLUMNS = ("member", "answer", "answered_at", "checked_in_at", "rating", "comment")
+
+
+def attendees_csv(rows: list[tuple[str, Rsvp]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ATTENDEE_COLUMNS)
+    for name, rsvp in rows:
+        values = (
+            name,
+            rsvp.status,
+            rsvp.answered_at,
+            rsvp.checked_in_at,
+            rsvp.survey_score,
+            rsvp.survey_comment,
+        )
+        writer.writerow([safe_cell(value) for value in values])
+    return out.getvalue()
+
+
+@registry.command("event attendees", EVENT_ARG)
+async def attendees(ctx: Context, event: str) -> Reply:
+    """Who answered what, who checked in, and their ratings, with a CSV file."""
+    found = await service.find(ctx.session, event)
+    if found is None:
+        return _private("unavailable", problem="missing", ref=event)
+    if not may_organise(ctx, found):
+        return _private("not_organiser", own=True, ref=found.ref)
+    rows = [
+        (name, rsvp)
+        for rsvp, name in (
+            await ctx.session.execute(
+                select(Rsvp, Member.display_name)
+                .join(Member, Member.id == Rsvp.member_id)
+                .where(Rsvp.event_id == found.id)
+                .order_by(Rsvp.status, Rsvp.queued_at, Rsvp.id)
+            )
+        ).all()
+    ]
+    listed = [
+        {"name": name, "status": rsvp.status, "here": rsvp.checked_in_at is not None}
+        for name, rsvp in rows
+    ]
+    return Reply(
+        "events/attendees",
+        {"event": view(found), "rows": listed},
+        attachments=(
+            Attachment(f"{found.ref}-attendees.csv", attendees_csv(rows).encode(), "text/csv"),
+        ),
+        visibility=Visibility.PRIVATE,
+    )

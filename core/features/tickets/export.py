@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 
 from core.features.tickets.models import Ticket
+from core.spreadsheet import safe_cell
 
 COLUMNS = (
     "ref",
@@ -27,19 +28,6 @@ COLUMNS = (
 )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> object:
-    """Members write subjects and comments: one starting like a formula ("=HYPERLINK(...)")
-    would run in the spreadsheet a moderator opens, so it is kept as text."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def tickets_csv(tickets: Iterable[Ticket]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -47,5 +35,5 @@ def tickets_csv(tickets: Iterable[Ticket]) -> str:
     for ticket in tickets:
         row = {column: getattr(ticket, column) for column in COLUMNS}
         row["tags"] = " ".join(ticket.tags)
-        writer.writerow([_cell(row[c]) for c in COLUMNS])
+        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
     return out.getvalue()
