@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, Index, String, Text, select
+from sqlalchemy import JSON, Index, String, Text, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -138,20 +138,25 @@ async def enqueue_many(
     fresh = {
         key: (message, member_id) for key, message, member_id in messages if key not in existing
     }
-    session.add_all(
-        OutboxMessage(
-            idempotency_key=key,
-            platform=message.platform.value,
-            member_id=member_id,
-            chat_id=message.chat_id,
-            user_id=message.user_id,
-            payload=to_payload(message),
-            status=OutboxStatus.PENDING.value,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+    if fresh:
+        # One executemany, not one ORM object per row: a sweep may queue thousands.
+        await session.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "idempotency_key": key,
+                    "platform": message.platform.value,
+                    "member_id": member_id,
+                    "chat_id": message.chat_id,
+                    "user_id": message.user_id,
+                    "payload": to_payload(message),
+                    "status": OutboxStatus.PENDING.value,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+                for key, (message, member_id) in fresh.items()
+            ],
         )
-        for key, (message, member_id) in fresh.items()
-    )
     await session.flush()
     return len(fresh)
