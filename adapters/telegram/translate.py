@@ -23,6 +23,9 @@ from telegram import (
     LinkPreviewOptions,
     Message,
     MessageEntity,
+    MessageReactionUpdated,
+    ReactionType,
+    ReactionTypeEmoji,
     ReplyParameters,
     Update,
     User,
@@ -79,6 +82,8 @@ def to_events(
         return _action(update.update_id, update.callback_query, role, received)
     if update.chat_member is not None:
         return _membership(update.update_id, update.chat_member, received)
+    if update.message_reaction is not None:
+        return _reactions(update.update_id, update.message_reaction, received)
     message = update.message
     if message is None or message.from_user is None:
         return []
@@ -244,6 +249,39 @@ def _member_event(
         message_id=str(message.message_id),
         raw=message.to_dict(),
     )
+
+
+def _emoji(reactions: Sequence[ReactionType]) -> set[str]:
+    """Plain emoji only: custom and paid reactions carry no emoji to compare."""
+    return {r.emoji for r in reactions if isinstance(r, ReactionTypeEmoji)}
+
+
+def _reactions(
+    update_id: int, change: MessageReactionUpdated, received: datetime
+) -> list[IncomingEvent]:
+    """One event per emoji added or taken back. Anonymous reactions (a channel's, or an
+    admin's as the group) name no user and are left out."""
+    if change.user is None:
+        return []
+    old, new = _emoji(change.old_reaction), _emoji(change.new_reaction)
+    chat = change.chat
+    where = PlaceKind.CHANNEL if chat.type == ChatType.CHANNEL else PlaceKind.GROUP
+    place = Place(Platform.TELEGRAM, str(chat.id), where)
+    changes = [(EventKind.REACTION, e) for e in sorted(new - old)]
+    changes += [(EventKind.REACTION_REMOVED, e) for e in sorted(old - new)]
+    return [
+        IncomingEvent(
+            event_id=f"{update_id}:{kind.value}:{emoji}",
+            kind=kind,
+            actor=_actor(change.user, Role.MEMBER),
+            place=place,
+            received_at=received,
+            message_id=str(change.message_id),
+            emoji=emoji,
+            raw=change.to_dict(),
+        )
+        for kind, emoji in changes
+    ]
 
 
 def _membership(

@@ -166,3 +166,10 @@ async def test_shipped_feedback_earns_its_submitter_20_points_once(chat: Chat) -
     await chat.say(TG, "maria", "/feedback status 1 completed")
     history = await _history(chat, "ada")
     assert "Ada: 20 points" in history and "+20 idea shipped" in history
+
+
+async def test_telegrams_heart_without_its_variation_selector_thanks_too(chat: Chat) -> None:
+    await _regular(chat, "bob")
+    await chat.say(TG, "ada", "Settings, then Security, then Reset password.", place=TG_GROUP)
+    await chat.react(TG, "bob", "ada", "❤", TG_GROUP)
+    assert "+10 thanked with a reaction (from Bob)" in await _history(chat, "ada")

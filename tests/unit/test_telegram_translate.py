@@ -234,3 +234,15 @@ def test_command_menu_hides_moderator_groups_from_members_and_translates() -> No
     descriptions = {c.command: c.description for c in everyone}
     assert descriptions["faq"] == "向知识库添加一条回答"
     assert all(3 <= len(c.description) <= 256 for c in everyone)
+
+
+def test_a_reaction_change_is_one_event_per_emoji_added_or_taken_back() -> None:
+    events = to_events(update("message_reaction"), ME)
+    assert [(e.kind, e.emoji) for e in events] == [
+        (EventKind.REACTION, "❤"),
+        (EventKind.REACTION_REMOVED, "👍"),
+    ], "the custom emoji has no emoji to compare and is left out"
+    assert {e.message_id for e in events} == {"51"}
+    assert {e.actor.platform_user_id for e in events} == {"5151"}
+    assert events[0].place.chat_id == GROUP and events[0].place.kind is PlaceKind.GROUP
+    assert len({e.event_id for e in events}) == 2

@@ -50,20 +50,24 @@ async def count_message(ctx: Context) -> None:
     )
 
 
+def _bare(emoji: str) -> str:
+    """Telegram sends ❤ where Discord and a keyboard send ❤️ (with variation selector 16)."""
+    return emoji.replace("\ufe0f", "")
+
+
 def _reaction_source(ctx: Context) -> str:
     place = ctx.place
     return (
         f"reaction:{place.platform.value}:{place.chat_id}:{ctx.event.message_id}"
-        f":{ctx.actor.platform_user_id}:{ctx.event.emoji}"
+        f":{ctx.actor.platform_user_id}:{_bare(ctx.event.emoji)}"
     )
 
 
 @registry.on(EventKind.REACTION)
 async def count_reaction(ctx: Context) -> None:
     settings = ctx.services.settings.section(ReputationSettings)
-    if not earning.counts_here(settings, ctx.place) or ctx.event.emoji not in (
-        settings.thanks_reactions
-    ):
+    thanking = {_bare(e) for e in settings.thanks_reactions}
+    if not earning.counts_here(settings, ctx.place) or _bare(ctx.event.emoji) not in thanking:
         return
     author = await earning.author_of(ctx.session, ctx.place, ctx.event.message_id)
     if author is None:
