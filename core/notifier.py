@@ -48,7 +48,7 @@ class Notifier:
     def buttons(self, reply: Reply, locale: str) -> tuple[RenderedButton, ...]:
         return tuple(
             RenderedButton(
-                label=self._renderer.string(b.label_key, locale) if b.label_key else b.label,
+                label=self._renderer.translate(b.label_key, locale) if b.label_key else b.label,
                 data=b.data,
             )
             for b in reply.buttons

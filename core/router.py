@@ -207,12 +207,11 @@ class Router:
         return "none", []
 
     def _arg_error(self, ctx: Context, spec: CommandSpec, error: argparse_.ArgError) -> Reply:
-        """Argument names are code; the member reads them in their language ("core.arg.*")."""
+        """Argument names are code; the member reads them in their language."""
         renderer = self.services.renderer
 
         def name(arg: str) -> str:
-            key = f"core.arg.{arg}"
-            return renderer.string(key, ctx.locale) if renderer.has_string(key, ctx.locale) else arg
+            return renderer.argument(arg, ctx.locale)
 
         context: dict[str, Any] = {
             "command": spec.name,

@@ -275,13 +275,11 @@ class DiscordAdapter:
         ):
             return None
         locale = locales.normalize(event.actor.locale) or self._default_locale
-        title = self._renderer.command_description(
-            spec.feature, spec.name, spec.description, locale
-        )
+        title = self._renderer.translate(spec.description, locale)
         labels = {
-            arg.name: self._renderer.arg_hint(
-                spec.feature, arg.name, arg.description or arg.name, locale
-            )
+            arg.name: self._renderer.translate(arg.description, locale)
+            if arg.description
+            else arg.name
             for arg in spec.args
         }
         return translate.form_for(spec, title, labels, chosen)

@@ -1,4 +1,4 @@
-"""The registry's commands as Discord slash commands, with typed options and zh-CN text.
+"""The registry's commands as Discord slash commands, with typed options and translations.
 
 The tree declares commands (for ``tree.sync``) and answers autocomplete; invocations are
 translated from the raw interaction like every other event (see adapter.py), so the command
@@ -21,7 +21,6 @@ from core.render import Renderer
 
 DESCRIPTION_LIMIT = 100
 CHOICES_LIMIT = 25
-CHINESE = "zh-CN"
 
 Autocomplete = Callable[[str, str, str], list[str]]
 AutocompleteCallback = Callable[
@@ -30,8 +29,8 @@ AutocompleteCallback = Callable[
 
 
 class CatalogTranslator(app_commands.Translator):
-    """Command and option descriptions in Chinese from the features' strings.toml; names stay
-    English."""
+    """Command and option descriptions in each of Discord's languages Townhall speaks, from
+    the catalogues (the English text is their message id); names stay English."""
 
     def __init__(self, renderer: Renderer) -> None:
         self._renderer = renderer
@@ -42,30 +41,21 @@ class CatalogTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
-        if locale is not discord.Locale.chinese:
+        ours = next((s for s in locales.SUPPORTED if s.lower() == locale.value.lower()), None)
+        message = string.extras.get("message", "")
+        if ours is None or not message:
             return None
-        feature = string.extras.get("feature", "")
-        if "command" in string.extras:
-            key = f"{feature}.command.{string.extras['command']}"
-        elif "hint" in string.extras:
-            key = f"{feature}.hint.{string.extras['hint']}"
-        else:
-            return None
-        if not self._renderer.has_string(key, CHINESE):
-            return None
-        return self._renderer.string(key, CHINESE)[:DESCRIPTION_LIMIT]
+        translated = self._renderer.translate(message, ours)
+        return translated[:DESCRIPTION_LIMIT] if translated != message else None
 
 
-def _description(feature: str, name: str, text: str) -> app_commands.locale_str:
-    return app_commands.locale_str(
-        (text or name)[:DESCRIPTION_LIMIT], feature=feature, command=name
-    )
+def _description(text: str, name: str) -> app_commands.locale_str:
+    """``message`` keeps the whole English text, the catalogues' id, past Discord's limit."""
+    return app_commands.locale_str((text or name)[:DESCRIPTION_LIMIT], message=text)
 
 
-def _hint(feature: str, arg: ArgSpec) -> app_commands.locale_str:
-    return app_commands.locale_str(
-        (arg.description or arg.name)[:DESCRIPTION_LIMIT], feature=feature, hint=arg.name
-    )
+def _hint(arg: ArgSpec) -> app_commands.locale_str:
+    return _description(arg.description, arg.name)
 
 
 def _callback(spec: CommandSpec, autocomplete: Autocomplete | None) -> Callable[..., Any]:
@@ -88,7 +78,7 @@ def _callback(spec: CommandSpec, autocomplete: Autocomplete | None) -> Callable[
     ]
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
-        arg.name: _hint(spec.feature, arg) for arg in spec.args
+        arg.name: _hint(arg) for arg in spec.args
     }
     callback.__discord_app_commands_param_choices__ = {  # type: ignore[attr-defined]
         arg.name: [app_commands.Choice(name=c, value=c) for c in arg.choices[:CHOICES_LIMIT]]
@@ -122,7 +112,7 @@ def _command(
 ) -> app_commands.Command[Any, ..., Any]:
     command: app_commands.Command[Any, ..., Any] = app_commands.Command(
         name=name,
-        description=_description(spec.feature, spec.name, spec.description),
+        description=_description(spec.description, spec.name),
         callback=_callback(spec, autocomplete),
     )
     if spec.min_role > Role.MEMBER:
@@ -142,10 +132,9 @@ def build_commands(
         if not subs:
             built.append(_command(plain[0], first, autocomplete))
             continue
-        feature = subs[0].feature
         group = app_commands.Group(
             name=first,
-            description=_description(feature, first, ", ".join(s.path[1] for s in subs)),
+            description=_description("", ", ".join(s.path[1] for s in subs)),
         )
         if all(s.min_role > Role.MEMBER for s in subs):
             group.default_permissions = discord.Permissions(manage_guild=True)

@@ -63,7 +63,8 @@ POLL_TIMEOUT = 30
 MAX_INLINE_RETRY_AFTER = 30.0
 PER_CHAT = Limit(1, 1.0)
 PER_GROUP = Limit(20, 60.0)
-COMMAND_LANGUAGES = {"en": None, "zh-CN": "zh"}
+# The command menu per language: English is the default, the others by their two letters.
+COMMAND_LANGUAGES = {s: None if s == "en" else s.split("-")[0] for s in locales.SUPPORTED}
 START_PAYLOAD = "hello"
 TOPIC_NAME_LIMIT = 128
 
@@ -173,7 +174,7 @@ class TelegramAdapter:
         return member, everyone
 
     def _describe(self, spec: CommandSpec, locale: str) -> str:
-        return self._renderer.command_description(spec.feature, spec.name, spec.description, locale)
+        return self._renderer.translate(spec.description, locale)
 
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -89,8 +89,16 @@ NOTES = {
             registries=(handlers.registry,),
         )
     """,
-    "templates/en/noted.j2": "Noted ({{ count }}).",
-    "templates/zh-CN/noted.j2": "已记下（{{ count }}）。",
+    "templates/noted.j2": '{{ _("Noted (%(count)s).", count=count) }}',
+    "translations/zh_CN/LC_MESSAGES/messages.po": """
+        msgid ""
+        msgstr ""
+        "Content-Type: text/plain; charset=utf-8\\n"
+        "Plural-Forms: nplurals=1; plural=0;\\n"
+
+        msgid "Noted (%(count)s)."
+        msgstr "已记下（%(count)s）。"
+    """,
 }
 
 REVISION = '''

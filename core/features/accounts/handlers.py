@@ -11,6 +11,7 @@ from core.context import Context, Services
 from core.events import Button, Platform, Reply, Visibility
 from core.features.accounts import service as accounts
 from core.features.accounts.service import Outcome
+from core.i18n import N_
 from core.members.models import Member
 from core.registry import ArgSpec, ArgType, Registry
 
@@ -64,17 +65,24 @@ async def unlink(ctx: Context, platform: str) -> Reply:
     return _private("unlinked", outcome=result.outcome.value, platform=platform)
 
 
+DM_ON = {
+    Platform.DISCORD: N_("DMs on Discord"),
+    Platform.TELEGRAM: N_("DMs on Telegram"),
+    Platform.CONSOLE: N_("DMs on the console"),
+}
+
+
 async def _settings(ctx: Context, problem: str = "", **extra: object) -> Reply:
     current = await accounts.dm_settings(ctx.session, ctx.member.id)
     buttons = [
-        Button("accounts.dm", platform, label_key=f"accounts.dm_on_{platform}")
+        Button("accounts.dm", platform, label_key=DM_ON[Platform(platform)])
         for platform in current.choices
         if len(current.choices) > 1
     ]
     if current.opted_out:
-        buttons.append(Button("accounts.dms", "on", label_key="accounts.opt_in"))
+        buttons.append(Button("accounts.dms", "on", label_key=N_("🔔 Allow all DMs")))
     else:
-        buttons.append(Button("accounts.dms", "off", label_key="accounts.opt_out"))
+        buttons.append(Button("accounts.dms", "off", label_key=N_("🔕 Stop unasked DMs")))
     return _private(
         "settings",
         tuple(buttons),

@@ -16,6 +16,7 @@ from core.features.faq.service import Answer, FaqService, looks_like_question
 from core.features.faq.settings import FaqSettings
 from core.features.faq.small_talk import kind as small_talk
 from core.features.tickets import opening as tickets
+from core.i18n import N_
 from core.locale import SUPPORTED
 from core.locale import of_text as language_of
 from core.registry import ArgSpec, ArgType, Registry
@@ -30,8 +31,8 @@ def _answer_reply(entry: KBEntry, log_id: int) -> Reply:
         "faq/answer",
         {"entry": entry},
         buttons=(
-            Button("faq.vote", f"{log_id}:up", label_key="faq.helpful"),
-            Button("faq.vote", f"{log_id}:down", label_key="faq.not_helpful"),
+            Button("faq.vote", f"{log_id}:up", label_key=N_("👍 Helpful")),
+            Button("faq.vote", f"{log_id}:down", label_key=N_("👎 Not helpful")),
         ),
         locale=entry.locale,
     )
@@ -44,7 +45,7 @@ def _declined_reply(ctx: Context, question: str, answer: Answer) -> Reply:
         Button("faq.topic", f"{answer.log_id}:{n}", label=entry.title[:80])
         for n, entry in enumerate(topics)
     ]
-    buttons.append(Button("faq.human", str(answer.log_id), label_key="faq.ask_human"))
+    buttons.append(Button("faq.human", str(answer.log_id), label_key=N_("🙋 Ask a human")))
     return Reply(
         "faq/declined",
         {"question": question, "topics": topics},
@@ -131,7 +132,9 @@ async def vote(ctx: Context, arg: str) -> list[Reply]:
     if log is None:
         return [Reply("faq/not_your_answer", visibility=Visibility.PRIVATE)]
     buttons = (
-        () if choice == "up" else (Button("faq.human", str(log.id), label_key="faq.ask_human"),)
+        ()
+        if choice == "up"
+        else (Button("faq.human", str(log.id), label_key=N_("🙋 Ask a human")),)
     )
     voted = Reply("faq/voted", {"vote": choice}, buttons=buttons, visibility=Visibility.PRIVATE)
     replies = _in_question_language(ctx, log, [voted])

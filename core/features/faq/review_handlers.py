@@ -11,6 +11,7 @@ from core.features.faq import review
 from core.features.faq.models import AnswerLog
 from core.features.faq.service import FaqService
 from core.features.faq.settings import FaqSettings
+from core.i18n import N_
 from core.places import configured_place
 from core.registry import ArgSpec, ArgType, Registry
 
@@ -30,7 +31,7 @@ def dislike_notice(ctx: Context, log: AnswerLog) -> Reply | None:
     return Reply(
         "faq/disliked_notice",
         {"log": log},
-        buttons=(Button("faq.answer_hint", str(log.id), label_key="faq.answer_this"),),
+        buttons=(Button("faq.answer_hint", str(log.id), label_key=N_("✍️ Answer this")),),
         to_place=configured_place(configured),
         idempotency_key=f"faq.disliked:{log.id}",
     )

@@ -14,6 +14,7 @@ from core.features.feedback.models import FeedbackComposition
 from core.features.feedback.service import CATEGORIES, COMPOSITION_LIFETIME
 from core.features.feedback.submission import submit
 from core.features.tickets import opening as tickets
+from core.i18n import N_
 from core.registry import Registry
 
 registry = Registry("feedback")
@@ -21,11 +22,17 @@ registry = Registry("feedback")
 SHORT_TITLE = 80
 """A first line longer than this is cut to make the title, and the whole message becomes the
 details, so no word is lost."""
-CANCEL = Button("fb.cancel", "", label_key="feedback.cancel")
+CANCEL = Button("fb.cancel", "", label_key=N_("✖ Cancel"))
+KIND_LABELS = {
+    "bug": N_("🐞 Something is broken"),
+    "feature": N_("✨ An idea"),
+    "ux": N_("🧭 Hard to use"),
+    "other": N_("💬 Something else"),
+}
 
 
 def ask_category() -> Reply:
-    buttons = tuple(Button("fb.kind", c, label_key=f"feedback.kind_{c}") for c in CATEGORIES)
+    buttons = tuple(Button("fb.kind", c, label_key=KIND_LABELS[c]) for c in CATEGORIES)
     return Reply("feedback/ask_category", buttons=(*buttons, CANCEL), visibility=Visibility.PRIVATE)
 
 

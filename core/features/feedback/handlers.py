@@ -17,6 +17,7 @@ from core.features.feedback.status import OPEN, SETTABLE, Status
 from core.features.feedback.submission import submit as submit_feedback
 from core.features.reputation import ledger
 from core.features.reputation.settings import ReputationSettings
+from core.i18n import N_
 from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("feedback")
@@ -37,7 +38,7 @@ def _not_found(raw: str) -> Reply:
 
 
 def _vote_button(item: Summary) -> Button:
-    return Button("fb.vote", str(item.id), label_key="feedback.vote")
+    return Button("fb.vote", str(item.id), label_key=N_("👍 Vote for it"))
 
 
 SUBMISSION = (

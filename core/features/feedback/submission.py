@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.context import Context
 from core.events import Button, Reply, Visibility
 from core.features.feedback.service import FeedbackService
+from core.i18n import N_
 
 BUTTON_TITLE = 60
 TITLE_LIMIT = 200
@@ -34,7 +35,7 @@ async def submit(ctx: Context, category: str, title: str, description: str) -> R
         )
         for item in submission.similar
     ]
-    buttons.append(Button("fb.submit", str(draft), label_key="feedback.submit_anyway"))
+    buttons.append(Button("fb.submit", str(draft), label_key=N_("📨 Submit anyway")))
     return Reply(
         "feedback/similar",
         {"similar": submission.similar},

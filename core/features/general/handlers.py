@@ -26,9 +26,7 @@ async def help_(ctx: Context) -> Reply:
     commands = [
         {
             "name": spec.name,
-            "description": renderer.command_description(
-                spec.feature, spec.name, spec.description, ctx.locale
-            ),
+            "description": renderer.translate(spec.description, ctx.locale),
             "moderator": spec.min_role > Role.MEMBER,
         }
         for spec in sorted(ctx.services.registry.commands.values(), key=lambda s: s.name)

@@ -18,6 +18,7 @@ from core.features.tickets.chat import member_named, registry
 from core.features.tickets.models import Ticket, TicketDraft
 from core.features.tickets.places import staff_root
 from core.features.tickets.settings import TicketSettings
+from core.i18n import N_
 from core.members.models import Member
 from core.places import PlaceRequest
 from core.registry import ArgSpec, ArgType
@@ -27,7 +28,7 @@ TITLE_LIMIT = 90
 SUBJECT_LIMIT = 200
 """The subject column's size: a longer one is cut, so PostgreSQL never refuses the row."""
 
-CANCEL = (Button("tickets.cancel_draft", "", label_key="tickets.cancel"),)
+CANCEL = (Button("tickets.cancel_draft", "", label_key=N_("✖ Cancel")),)
 
 SUBJECT = ArgSpec("subject", ArgType.TEXT, required=False, description="In a few words")
 DESCRIPTION = ArgSpec(
@@ -95,7 +96,7 @@ async def open_for(
                     "rejected": rejected,
                     "tier": tier,
                 },
-                buttons=(Button("tickets.claim", str(ticket.id), label_key="tickets.claim"),),
+                buttons=(Button("tickets.claim", str(ticket.id), label_key=N_("🙋 Claim")),),
                 to_place=private.place,
                 idempotency_key=service.outbox_key(ticket.id, "opened"),
             )

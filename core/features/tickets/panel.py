@@ -10,9 +10,10 @@ from __future__ import annotations
 from core.context import Context
 from core.events import COMMAND_BUTTON, Button, Reply, Role
 from core.features.tickets.chat import registry
+from core.i18n import N_
 from core.registry import ArgSpec, ArgType
 
-OPEN_TICKET = Button(COMMAND_BUTTON, "ticket open", label_key="tickets.open_button")
+OPEN_TICKET = Button(COMMAND_BUTTON, "ticket open", label_key=N_("🎫 Open a ticket"))
 
 
 @registry.command(

@@ -21,6 +21,7 @@ from core.features.tickets.chat import (
 from core.features.tickets.models import ACTIVE, Status, Ticket, TicketMessage
 from core.features.tickets.places import is_staff_root, staff_place
 from core.features.tickets.settings import TicketSettings
+from core.i18n import N_
 from core.registry import ArgSpec, ArgType
 
 
@@ -91,7 +92,7 @@ async def member_says(ctx: Context, ticket: Ticket, text: str) -> list[Reply]:
     if _ask_first(ticket):
         message_id = await _keep(ctx, ticket, from_staff=False, text=text, may_reopen=False)
         button = Button(
-            "tickets.reopen_mine", f"{ticket.id}:{message_id}", label_key="tickets.reopen"
+            "tickets.reopen_mine", f"{ticket.id}:{message_id}", label_key=N_("↩️ Reopen and send")
         )
         return [Reply("tickets/reopen_ask", {"ticket": ticket}, buttons=(button,))]
     was = ticket.status

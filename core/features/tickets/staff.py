@@ -29,6 +29,7 @@ from core.features.tickets.figures import support_figures
 from core.features.tickets.models import ACTIVE, Status, Ticket
 from core.features.tickets.places import staff_place
 from core.features.tickets.settings import PRIORITIES, TicketSettings
+from core.i18n import N_
 from core.registry import ArgSpec, ArgType
 
 MOD = Role.MODERATOR
@@ -137,7 +138,11 @@ async def ticket_resolve(ctx: Context, ticket: str | None = None) -> list[Reply]
         return [Reply("tickets/already", {"ticket": found}, visibility=Visibility.PRIVATE)]
     await service.resolve(ctx.session, found, ctx.member.id, ctx.now)
     has_answer = await service.staff_answer(ctx.session, found) is not None
-    offer = (Button("tickets.kb", str(found.id), label_key="tickets.kb_add"),) if has_answer else ()
+    offer = (
+        (Button("tickets.kb", str(found.id), label_key=N_("📚 Add to knowledge base")),)
+        if has_answer
+        else ()
+    )
     warning = await unreachable.notice(ctx.session, found)
     thread = staff_place(found) if found.member_inside else None
     asked = csat_reply(found, ctx)
