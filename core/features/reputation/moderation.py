@@ -18,6 +18,7 @@ from core.features.reputation.handlers import NAME, who
 from core.features.reputation.models import RepRingHit
 from core.features.reputation.settings import ReputationSettings
 from core.features.tickets.chat import member_named, names
+from core.i18n import N_
 from core.registry import ArgSpec, ArgType, Registry
 
 registry = Registry("reputation")
@@ -77,7 +78,7 @@ async def rep_reset(ctx: Context, name: str) -> Reply:
     return Reply(
         "reputation/reset_confirm",
         {"name": member.display_name, "balance": await ledger.balance(ctx.session, member.id)},
-        buttons=(Button(RESET, str(member.id), label_key="reputation.confirm_reset"),),
+        buttons=(Button(RESET, str(member.id), label_key=N_("⚠️ Reset to 0")),),
         visibility=Visibility.PRIVATE,
     )
 
