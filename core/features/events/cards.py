@@ -24,11 +24,13 @@ from core.features.events import service
 from core.features.events.models import Event, EventCard
 from core.features.events.settings import EventsSettings
 from core.features.events.views import view
+from core.i18n import N_
 from core.outbox import OutboxMessage, OutboxStatus
 from core.places import configured_place
 
 RSVP_ACTION = "ev.rsvp"
 HERE_ACTION = "ev.here"
+RSVP_LABELS = {"going": N_("✅ Going"), "maybe": N_("🤔 Maybe"), "no": N_("❌ Can't go")}
 CALENDAR_TIME = "%Y%m%dT%H%M%SZ"
 PHASE_LOOKBACK = timedelta(days=1)
 
@@ -60,11 +62,11 @@ async def card_reply(
     buttons: tuple[Button, ...] = ()
     if service.is_open(event, now, settings.rsvp_close_minutes):
         buttons = tuple(
-            Button(RSVP_ACTION, f"{event.id}:{choice.value}", label_key=f"events.{choice.value}")
+            Button(RSVP_ACTION, f"{event.id}:{choice.value}", label_key=RSVP_LABELS[choice.value])
             for choice in service.CHOICES
         )
     if checkin_open(event, now, settings.checkin_before_minutes) and not event.checkin_code:
-        buttons += (Button(HERE_ACTION, str(event.id), label_key="events.here"),)
+        buttons += (Button(HERE_ACTION, str(event.id), label_key=N_("📍 I'm here")),)
     context = {
         "event": view(event, platform=platform),
         "counts": counts,
