@@ -121,6 +121,10 @@ class DiscordAdapter:
                 "MESSAGE_CREATE": self._on_message_payload,
                 "GUILD_MEMBER_ADD": lambda d: self._on_member_payload(d, EventKind.MEMBER_JOINED),
                 "GUILD_MEMBER_REMOVE": lambda d: self._on_member_payload(d, EventKind.MEMBER_LEFT),
+                "MESSAGE_REACTION_ADD": lambda d: self._on_reaction(d, EventKind.REACTION),
+                "MESSAGE_REACTION_REMOVE": lambda d: self._on_reaction(
+                    d, EventKind.REACTION_REMOVED
+                ),
             },
             before_parse={"INTERACTION_CREATE": self._keep_interaction},
         )
@@ -179,6 +183,21 @@ class DiscordAdapter:
             channel=self._channel(int(payload["channel_id"])),
             permissions=self._permissions(payload),
             moderator_role_ids=self._settings.moderator_role_ids,
+            received_at=datetime.now(UTC),
+        )
+        if event is not None:
+            self._spawn(self._answer(event))
+
+    def _on_reaction(self, payload: dict[str, Any], kind: EventKind) -> None:
+        client = self._client
+        if self._handle is None or client is None:
+            return
+        user = client.get_user(int(payload["user_id"]))
+        event = translate.reaction_event(
+            payload,
+            kind,
+            channel=self._channel(int(payload["channel_id"])),
+            cached_name=user.display_name if user is not None else None,
             received_at=datetime.now(UTC),
         )
         if event is not None:

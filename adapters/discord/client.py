@@ -30,6 +30,7 @@ def intents() -> discord.Intents:
     chosen = discord.Intents.none()
     chosen.guilds = True
     chosen.guild_messages = True
+    chosen.guild_reactions = True
     chosen.dm_messages = True
     chosen.message_content = True
     chosen.members = True

@@ -301,6 +301,39 @@ def member_event(
     )
 
 
+def reaction_event(
+    payload: Mapping[str, Any],
+    kind: EventKind,
+    *,
+    channel: Channel,
+    cached_name: str | None,
+    received_at: datetime,
+) -> IncomingEvent | None:
+    """MESSAGE_REACTION_ADD / _REMOVE; None for a bot's or a custom emoji (no emoji to
+    compare). A removal carries no member, so the name comes from the cache."""
+    member = payload.get("member")
+    user = member.get("user") if member else None
+    if (user and user.get("bot")) or payload["emoji"].get("id"):
+        return None
+    user_id = str(payload["user_id"])
+    actor = (
+        actor_of(user, member) if user else Actor(Platform.DISCORD, user_id, cached_name or user_id)
+    )
+    emoji = str(payload["emoji"].get("name") or "")
+    message_id = str(payload["message_id"])
+    guild_id = payload.get("guild_id")
+    return IncomingEvent(
+        event_id=f"{kind.value}:{message_id}:{user_id}:{emoji}:{received_at.timestamp()}",
+        kind=kind,
+        actor=actor,
+        place=place_of(str(payload["channel_id"]), guild_id and str(guild_id), channel),
+        received_at=received_at,
+        message_id=message_id,
+        emoji=emoji,
+        raw=payload,
+    )
+
+
 class ButtonLayout(discord.ui.View):
     """Buttons as a layout only: presses are handled by custom_id from any interaction (so
     they keep working after a restart; their state is in the database), so discord.py must

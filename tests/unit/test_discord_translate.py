@@ -197,3 +197,41 @@ def test_attachments_go_as_files() -> None:
     (call,) = translate.send_kwargs(outgoing("chart", attachments=(Attachment("a.png", b"png"),)))
     (file,) = call["files"]
     assert file.filename == "a.png"
+
+
+def test_a_reaction_added_and_taken_back_name_the_message_and_the_emoji() -> None:
+    at = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    added = translate.reaction_event(
+        payload("message_reaction_add"),
+        EventKind.REACTION,
+        channel=translate.Channel(0),
+        cached_name=None,
+        received_at=at,
+    )
+    removed = translate.reaction_event(
+        payload("message_reaction_remove"),
+        EventKind.REACTION_REMOVED,
+        channel=translate.Channel(0),
+        cached_name="Bob",
+        received_at=at,
+    )
+    assert added is not None and removed is not None
+    for event in (added, removed):
+        assert event.emoji == "🙏" and event.message_id == "900000000000000051"
+        assert event.actor.platform_user_id == "555000000000000002"
+        assert event.actor.display_name == "Bob", "a removal's name comes from the cache"
+        assert event.place.chat_id == "111000000000000010"
+        assert event.place.guild_id == "222000000000000001"
+    assert added.event_id != removed.event_id
+
+
+def test_a_custom_emoji_reaction_is_not_translated() -> None:
+    custom = {**payload("message_reaction_remove"), "emoji": {"name": "party", "id": "1"}}
+    event = translate.reaction_event(
+        custom,
+        EventKind.REACTION,
+        channel=translate.Channel(0),
+        cached_name=None,
+        received_at=datetime(2026, 11, 23, tzinfo=UTC),
+    )
+    assert event is None
