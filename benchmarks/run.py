@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["faq_bench.py", "feedback_bench.py", "outbox_bench.py", "events_bench.py"]
+BENCHMARKS = [
+    "faq_bench.py",
+    "feedback_bench.py",
+    "outbox_bench.py",
+    "events_bench.py",
+    "reputation_bench.py",
+]
 
 
 def main() -> int:
