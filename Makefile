@@ -60,7 +60,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 run: install
-	$(BIN)/townhall run
+	$(BIN)/townhall run --config config.toml
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 from bot import discord_cli, events_cli, kb_commands, tickets_cli
@@ -19,11 +20,11 @@ DEMO_STAFF_PLACE = "console:support"
 DEMO_EVENTS_PLACE = "console:events"
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace, *, knowledge: bool = True) -> Settings:
     from bot import config
 
     try:
-        return config.load(args.config)
+        return config.load(args.config, knowledge=knowledge)
     except config.ConfigError as error:
         sys.exit(f"townhall: {error}")
 
@@ -86,7 +87,7 @@ def cmd_chat(args: argparse.Namespace) -> None:
 def cmd_db_upgrade(args: argparse.Namespace) -> None:
     from bot.migrate import upgrade
 
-    settings = _settings(args)
+    settings = _settings(args, knowledge=False)
     asyncio.run(upgrade(settings.database.url))
     print(f"database at head: {settings.database.url}")
 
@@ -100,6 +101,7 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="townhall", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"townhall {version('townhall')}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config",

@@ -23,8 +23,14 @@ class ConfigError(Exception):
     """Start-up stops with this one line: file, key, value and the rule it breaks."""
 
 
-def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
-    """``path`` if given, else ./config.toml when present, else built-in defaults."""
+def load(
+    path: Path | None = None,
+    environ: dict[str, str] | None = None,
+    *,
+    knowledge: bool = True,
+) -> Settings:
+    """``path`` if given, else ./config.toml when present, else built-in defaults; the
+    knowledge folder must exist unless the command never reads it (``knowledge=False``)."""
     environ = dict(os.environ) if environ is None else environ
     chosen = path or (DEFAULT_PATH if DEFAULT_PATH.exists() else None)
     data: dict[str, Any] = {}
@@ -53,7 +59,7 @@ def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Set
                 f"{shown}: [{section}] enabled = true but no token: set {variable} "
                 f"or [{section}] token"
             )
-    if not Path(settings.knowledge.dir).is_dir():
+    if knowledge and not Path(settings.knowledge.dir).is_dir():
         raise ConfigError(
             f"{shown}: [knowledge] dir = {settings.knowledge.dir!r}: no such folder "
             f"(relative paths start at {Path.cwd()})"

@@ -1,8 +1,10 @@
 """``townhall run``: the enabled platforms, the scheduler and the outbox in one event loop.
 
-SIGINT/SIGTERM stop intake first, let handlers and sends in flight finish, and leave unsent
-outbox rows pending for the next start; the process is down within ten seconds (eight for a
-graceful stop, the rest to close).
+Each platform starts on its own: one that cannot be reached (network error, 5xx) is tried
+again with backoff while the others run, and one that refuses the bot's token stays off with
+one line saying so. SIGINT/SIGTERM stop intake first, let handlers and sends in flight finish,
+and leave unsent outbox rows pending for the next start; the process is down within ten
+seconds (eight for a graceful stop, the rest to close).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import signal
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from adapters.base import Adapter
+from adapters.base import Adapter, StartRefused, StartUnreachable
 from bot import features
 from bot.app import App, build_app
 from bot.logs import configure
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 8.0
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+FIRST_RETRY_SECONDS = 1.0
+LAST_RETRY_SECONDS = 60.0
 
 
 def build_adapters(settings: Settings, app: App) -> list[Adapter]:
@@ -53,9 +57,6 @@ async def run_bot(settings: Settings) -> int:
         return 2
     app = await build_app(settings, SystemClock(), {})
     adapters = build_adapters(settings, app)
-    for adapter in adapters:
-        app.dispatcher.add(adapter.platform, adapter)
-        app.services.places.add(adapter.platform, adapter)
     scheduler = AsyncIOScheduler(timezone="UTC")
     app.sweeper.schedule(scheduler)
     activity = asyncio.create_task(app.services.activity.run(), name="activity")
@@ -64,16 +65,18 @@ async def run_bot(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for signum in SIGNALS:
         loop.add_signal_handler(signum, stop.set)
+    bringing_up = [asyncio.create_task(bring_up(adapter, app)) for adapter in adapters]
+    watch = asyncio.create_task(_announce(adapters, bringing_up, stop))
     try:
-        for adapter in adapters:
-            await adapter.start(app.handle)
-        # Adapters send only once connected: rows queued before are sent from here on.
+        # Each adapter joins the outbox once connected: its rows wait until then.
         outbox = asyncio.create_task(app.dispatcher.run(), name="outbox")
         scheduler.start()
-        log.info("townhall is running on %s", ", ".join(a.platform.value for a in adapters))
         await stop.wait()
         log.info("stopping: no new events; finishing handlers in flight")
     finally:
+        for starting in (*bringing_up, watch):
+            starting.cancel()
+        await asyncio.gather(*bringing_up, watch, return_exceptions=True)
         if scheduler.running:
             scheduler.shutdown(wait=False)
         app.dispatcher.stop()
@@ -92,4 +95,43 @@ async def run_bot(settings: Settings) -> int:
             loop.remove_signal_handler(signum)
         await app.close()
     log.info("stopped; unsent messages stay queued for the next start")
-    return 0
+    none_started = watch.done() and not watch.cancelled() and not watch.result()
+    return 2 if none_started else 0
+
+
+async def bring_up(adapter: Adapter, app: App) -> bool:
+    """Start one platform, trying again with backoff while it cannot be reached; False when
+    it refused the bot, which no retry mends. Once up it joins the outbox and places."""
+    name = adapter.platform.value
+    delay = FIRST_RETRY_SECONDS
+    while True:
+        try:
+            await adapter.start(app.handle)
+        except StartRefused as refused:
+            await adapter.stop()
+            log.error("%s stays off: %s; the other platforms keep running", name, refused)
+            return False
+        except StartUnreachable as failed:
+            await adapter.stop()
+            log.warning("%s unreachable at start (%s); trying again in %g s", name, failed, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, LAST_RETRY_SECONDS)
+            continue
+        app.dispatcher.add(adapter.platform, adapter)
+        app.services.places.add(adapter.platform, adapter)
+        log.info("%s connected", name)
+        return True
+
+
+async def _announce(
+    adapters: list[Adapter], bringing_up: list[asyncio.Task[bool]], stop: asyncio.Event
+) -> bool:
+    """Say which platforms run once each is up or refused; with none left, stop."""
+    ups = await asyncio.gather(*bringing_up)
+    started = [a.platform.value for a, up in zip(adapters, ups, strict=True) if up]
+    if not started:
+        log.error("no platform could start; stopping")
+        stop.set()
+        return False
+    log.info("townhall is running on %s", ", ".join(started))
+    return True

@@ -12,6 +12,7 @@ speaker can see (sent to them, or posted where they are writing, e.g. a ticket's
 (``/rep solution`` marks it the solution);
 ``@react NAME EMOJI`` / ``@unreact NAME EMOJI``: the speaker adds or takes back a reaction to
 NAME's latest message;
+``@@text``: the message ``@text`` (a line that starts with a literal ``@``, e.g. ``@@everyone``);
 anything else: a message or /command from the speaker.
 """
 
@@ -101,7 +102,9 @@ class ConsoleSession:
         text = raw.strip()
         if not text or text.startswith("#"):
             return
-        if text.startswith("@"):
+        if text.startswith("@@"):
+            text = text[1:]
+        elif text.startswith("@"):
             directive, _, argument = text[1:].partition(" ")
             await self._directive(directive.lower(), argument.strip())
             return

@@ -18,7 +18,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from adapters.base import EventHandler
+from adapters.base import EventHandler, StartRefused, StartUnreachable
 from adapters.discord import translate
 from adapters.discord.client import failure_of, intents, log_end, point_at, tap
 from adapters.discord.commands import Autocomplete, CatalogTranslator, build_commands
@@ -131,6 +131,24 @@ class DiscordAdapter:
 
     async def start(self, handle: EventHandler) -> None:
         """Connect and return once the guilds are loaded; events flow to ``handle`` from then."""
+        try:
+            await self._start(handle)
+        except discord.LoginFailure as refused:
+            raise StartRefused(f"Discord rejected the bot token ({refused})") from None
+        except discord.PrivilegedIntentsRequired:
+            raise StartRefused(
+                "Discord refused the Message Content or Server Members intent: turn both on "
+                "under Bot → Privileged Gateway Intents"
+            ) from None
+        except (
+            discord.DiscordServerError,
+            discord.GatewayNotFound,
+            aiohttp.ClientError,
+            OSError,
+        ) as failed:
+            raise StartUnreachable(str(failed) or type(failed).__name__) from None
+
+    async def _start(self, handle: EventHandler) -> None:
         self._handle = handle
         client = await self._client_logged_in()
         self._runner = asyncio.create_task(client.connect(reconnect=True))

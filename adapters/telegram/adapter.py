@@ -29,6 +29,7 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -36,7 +37,7 @@ from telegram.error import (
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
-from adapters.base import EventHandler
+from adapters.base import EventHandler, StartRefused, StartUnreachable
 from adapters.telegram import translate
 from core import locale as locales
 from core.events import (
@@ -99,6 +100,14 @@ class TelegramAdapter:
         return self._me
 
     async def start(self, handle: EventHandler) -> None:
+        try:
+            await self._start(handle)
+        except InvalidToken as refused:
+            raise StartRefused(f"Telegram rejected the bot token ({refused})") from None
+        except NetworkError as failed:
+            raise StartUnreachable(str(failed)) from None
+
+    async def _start(self, handle: EventHandler) -> None:
         self._handle = handle
         base = self._settings.base_url
         application = (

@@ -13,9 +13,10 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest_asyncio
 from sqlalchemy import select
@@ -39,28 +40,148 @@ STOP_SECONDS = 10.0
 
 
 @dataclass
-class Running:
-    telegram: TelegramFake
-    discord: FakeDiscord
-    process: asyncio.subprocess.Process
-    database_url: str
-    output: list[str]
+class Townhall:
+    """The running process and every line it printed so far."""
 
-    async def wait_for_telegram(self, method: str, chat_id: int, count: int = 1) -> list[object]:
+    process: asyncio.subprocess.Process
+    output: list[str] = field(default_factory=list)
+    printed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def line(self, text: str, seconds: float = START_SECONDS) -> str:
+        """The first printed line containing ``text``, once there is one."""
+        async with asyncio.timeout(seconds):
+            while True:
+                self.printed.clear()
+                found = [line for line in self.output if text in line]
+                if found:
+                    return found[0]
+                if self.process.returncode is not None:
+                    raise AssertionError("\n".join(self.output))
+                await self.printed.wait()
+
+    async def exit_code(self, seconds: float) -> int:
+        async with asyncio.timeout(seconds):
+            return await self.process.wait()
+
+    @staticmethod
+    async def telegram_calls(
+        telegram: TelegramFake, method: str, chat_id: int, count: int = 1
+    ) -> list[dict[str, Any]]:
         """Until Telegram accepted ``count`` calls of ``method`` to ``chat_id``."""
 
-        def found() -> list[object]:
+        def found() -> list[dict[str, Any]]:
             return [
                 c.params
-                for c in self.telegram.calls
+                for c in telegram.calls
                 if c.method == method and c.status == 200 and c.params.get("chat_id") == chat_id
             ]
 
-        async with asyncio.timeout(STOP_SECONDS):
+        async with asyncio.timeout(START_SECONDS):
             while len(found()) < count:
-                self.telegram.changed.clear()
-                await self.telegram.changed.wait()
+                telegram.changed.clear()
+                await telegram.changed.wait()
         return found()
+
+
+def config_file(folder: Path, telegram_base_url: str, discord: FakeDiscord) -> Path:
+    path = folder / "config.toml"
+    path.write_text(
+        f"""
+[database]
+url = {json.dumps(database_url(folder))}
+
+[knowledge]
+dir = {json.dumps(str(REPO / "knowledge"))}
+
+[faq]
+help_channels = ["telegram:{HELP_GROUP}", "discord:{discord_api.HELP_CHANNEL}"]
+
+[telegram]
+enabled = true
+base_url = {json.dumps(telegram_base_url)}
+
+[discord]
+enabled = true
+api_base_url = {json.dumps(discord.api_base_url)}
+gateway_url = {json.dumps(discord.gateway_url)}
+guild_ready_timeout = 0.1
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def database_url(folder: Path) -> str:
+    return f"sqlite+aiosqlite:///{folder}/townhall.db"
+
+
+@contextlib.asynccontextmanager
+async def launch(config: Path, *, telegram_token: str, until: str) -> AsyncIterator[Townhall]:
+    """``townhall run --config config``, yielded once it printed ``until``; killed after."""
+    environment = os.environ | {
+        "TOWNHALL_TELEGRAM_TOKEN": telegram_token,
+        "TOWNHALL_DISCORD_TOKEN": "fake-token",
+        "NO_PROXY": "127.0.0.1",
+        "no_proxy": "127.0.0.1",
+        "PTB_TIMEDELTA": "true",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        "--config",
+        str(config),
+        cwd=REPO,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    townhall = Townhall(process)
+
+    async def read() -> None:
+        assert process.stdout is not None
+        async for line in process.stdout:
+            townhall.output.append(line.decode(errors="replace").rstrip())
+            townhall.printed.set()
+        townhall.printed.set()
+
+    reader = asyncio.create_task(read())
+    try:
+        await townhall.line(until)
+        yield townhall
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+
+
+@contextlib.asynccontextmanager
+async def discord_fake(**fields: Any) -> AsyncIterator[FakeDiscord]:
+    """The Discord fake with Ada in the server, started and stopped."""
+    discord = FakeDiscord(members={ADA: ("ada", [])}, **fields)
+    await discord.start()
+    try:
+        yield discord
+    finally:
+        await discord.stop()
+
+
+async def ask_on_discord(discord: FakeDiscord) -> str:
+    """Ada asks in the help channel; the bot's answer there."""
+    asked = discord_api.message_payload(
+        "1300000000000000001",
+        discord_api.HELP_CHANNEL,
+        discord_api.user(ADA, "ada"),
+        QUESTION,
+    ) | {"guild_id": discord_api.GUILD_ID, "member": {"roles": [], "nick": None}}
+    await discord.dispatch("MESSAGE_CREATE", asked)
+    path = rf"/channels/{discord_api.HELP_CHANNEL}/messages"
+    (answer,) = await discord.wait_for(lambda: discord.calls_to("POST", path))
+    content: str = answer.body["content"]
+    return content
 
 
 async def _queue_dms(url: str) -> None:
@@ -81,112 +202,37 @@ async def _queue_dms(url: str) -> None:
     await database.dispose()
 
 
-def _config(folder: Path, url: str, telegram: TelegramFake, discord: FakeDiscord) -> Path:
-    path = folder / "config.toml"
-    path.write_text(
-        f"""
-[database]
-url = {json.dumps(url)}
-
-[knowledge]
-dir = {json.dumps(str(REPO / "knowledge"))}
-
-[faq]
-help_channels = ["telegram:{HELP_GROUP}", "discord:{discord_api.HELP_CHANNEL}"]
-
-[telegram]
-enabled = true
-base_url = {json.dumps(telegram.base_url)}
-
-[discord]
-enabled = true
-api_base_url = {json.dumps(discord.api_base_url)}
-gateway_url = {json.dumps(discord.gateway_url)}
-guild_ready_timeout = 0.1
-""",
-        encoding="utf-8",
-    )
-    return path
+@dataclass
+class Running:
+    telegram: TelegramFake
+    discord: FakeDiscord
+    townhall: Townhall
+    database_url: str
 
 
 @pytest_asyncio.fixture
 async def running(tmp_path: Path) -> AsyncIterator[Running]:
-    url = f"sqlite+aiosqlite:///{tmp_path}/townhall.db"
+    url = database_url(tmp_path)
     await _queue_dms(url)
-    async with TelegramFake() as telegram:
-        discord = FakeDiscord(members={ADA: ("ada", [])})
-        await discord.start()
-        environment = os.environ | {
-            "TOWNHALL_TELEGRAM_TOKEN": TOKEN,
-            "TOWNHALL_DISCORD_TOKEN": "fake-token",
-            "NO_PROXY": "127.0.0.1",
-            "no_proxy": "127.0.0.1",
-            "PTB_TIMEDELTA": "true",
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            "--config",
-            str(_config(tmp_path, url, telegram, discord)),
-            cwd=REPO,
-            env=environment,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        output: list[str] = []
-        started = asyncio.Event()
-
-        async def read() -> None:
-            assert process.stdout is not None
-            async for line in process.stdout:
-                output.append(line.decode(errors="replace").rstrip())
-                if "townhall is running" in output[-1]:
-                    started.set()
-
-        reader = asyncio.create_task(read())
-        running = asyncio.create_task(started.wait())
-        try:
-            async with asyncio.timeout(START_SECONDS):
-                await asyncio.wait([running, reader], return_when=asyncio.FIRST_COMPLETED)
-            running.cancel()
-            assert started.is_set(), "\n".join(output)
-            yield Running(telegram, discord, process, url, output)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
-            await discord.stop()
+    async with TelegramFake() as telegram, discord_fake() as discord:
+        config = config_file(tmp_path, telegram.base_url, discord)
+        async with launch(config, telegram_token=TOKEN, until="townhall is running") as town:
+            yield Running(telegram, discord, town, url)
 
 
 async def test_run_answers_on_both_platforms_then_stops_leaving_unsent_dms_queued(
     running: Running,
 ) -> None:
+    townhall = running.townhall
     running.telegram.push_message(QUESTION, chat_id=HELP_GROUP, sender=user(1001))
-    (telegram_answer,) = await running.wait_for_telegram("sendMessage", HELP_GROUP)
-    assert "/link" in telegram_answer["text"]  # type: ignore[index]
+    (telegram_answer,) = await townhall.telegram_calls(running.telegram, "sendMessage", HELP_GROUP)
+    assert "/link" in telegram_answer["text"]
+    assert "/link" in await ask_on_discord(running.discord)
 
-    asked = discord_api.message_payload(
-        "1300000000000000001",
-        discord_api.HELP_CHANNEL,
-        discord_api.user(ADA, "ada"),
-        QUESTION,
-    ) | {"guild_id": discord_api.GUILD_ID, "member": {"roles": [], "nick": None}}
-    await running.discord.dispatch("MESSAGE_CREATE", asked)
-    path = rf"/channels/{discord_api.HELP_CHANNEL}/messages"
-    (discord_answer,) = await running.discord.wait_for(
-        lambda: running.discord.calls_to("POST", path)
-    )
-    assert "/link" in discord_answer.body["content"]
-
-    await running.wait_for_telegram("sendMessage", DM_USER)
-    running.process.send_signal(signal.SIGTERM)
-    async with asyncio.timeout(STOP_SECONDS):
-        code = await running.process.wait()
-    assert code == 0, "\n".join(running.output)
+    await townhall.telegram_calls(running.telegram, "sendMessage", DM_USER)
+    townhall.process.send_signal(signal.SIGTERM)
+    code = await townhall.exit_code(STOP_SECONDS)
+    assert code == 0, "\n".join(townhall.output)
 
     delivered = [
         c

@@ -66,6 +66,7 @@ class FakeDiscord:
     calls: list[Call] = field(default_factory=list)
     identified: list[dict[str, Any]] = field(default_factory=list)
     recommended_shards: int = 1
+    token: str = "fake-token"
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_950_000_000_000_000_000)
@@ -210,7 +211,11 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
         body = await self._body(request)
-        response = self._limited(path) or self._answer(request.method, path, body)
+        response = (
+            self._unauthorized(request)
+            or self._limited(path)
+            or self._answer(request.method, path, body)
+        )
         await self._note(Call(request.method, path, body, response.status))
         created = re.fullmatch(r"/channels/\d+/threads", path)
         if created and request.method == "POST" and response.status == 200:
@@ -218,6 +223,12 @@ class FakeDiscord:
             thread = json.loads(bytes(response.body))  # type: ignore[arg-type]
             await self.dispatch("THREAD_CREATE", thread | {"newly_created": True})
         return response
+
+    def _unauthorized(self, request: web.Request) -> web.Response | None:
+        """Discord answers a wrong bot token with 401, which discord.py calls LoginFailure."""
+        if request.headers.get("Authorization") in (None, f"Bot {self.token}"):
+            return None
+        return _json({"message": "401: Unauthorized", "code": 0}, 401)
 
     def _limited(self, path: str) -> web.Response | None:
         for pattern, retry_after in list(self._rate_limits.items()):

@@ -94,6 +94,7 @@ class TelegramFake:
         bot_id: int = BOT_ID,
         username: str = BOT_USERNAME,
         rate_limit_per_second: int | None = None,
+        port: int = 0,
     ) -> None:
         self.token = token
         self.bot = {"id": bot_id, "is_bot": True, "first_name": "Townhall", "username": username}
@@ -115,7 +116,7 @@ class TelegramFake:
         self._recent_sends: deque[float] = deque()
         self._closing = False
         self._runner: web.AppRunner | None = None
-        self.port = 0
+        self.port = port
 
     @property
     def base_url(self) -> str:
@@ -127,7 +128,7 @@ class TelegramFake:
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
         sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         await web.SockSite(self._runner, sock).start()
 
