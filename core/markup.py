@@ -221,8 +221,8 @@ def chunks(markdown: str, writer: Writer, limit: int) -> list[str]:
         parts.extend(whole)
     if current:
         parts.append(current)
-    written = [write(part, writer).strip() for part in parts]
-    return [text for text in written if text] or [""]
+    shown = [part for part in parts if "".join(run.text for run in part).strip()]
+    return [write(part, writer).strip() for part in shown] or [""]
 
 
 def _cut(runs: Sequence[Run], writer: Writer, limit: int) -> list[list[Run]]:

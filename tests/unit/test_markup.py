@@ -105,11 +105,15 @@ def test_one_huge_bold_block_is_cut_inside_with_its_tags_closed_and_reopened() -
 
 block = st.one_of(
     st.text(alphabet="abc xyz", min_size=1, max_size=300).map(lambda t: f"**{t}** and `{t}`"),
-    st.text(alphabet="abc xyz<&>", min_size=1, max_size=900).map(lambda t: f"[{t}](https://e.x)"),
+    st.text(alphabet="abc xyz<&>", min_size=1, max_size=900)
+    .filter(str.strip)
+    .map(lambda t: f"[{t}](https://e.x)"),
     st.lists(st.text(alphabet="abc *_", min_size=1, max_size=80), min_size=1).map(
         lambda items: "\n".join(f"- {i}" for i in items)
     ),
-    st.text(alphabet="abc\n<b>", min_size=1, max_size=5000).map(lambda t: f"```\n{t}\n```"),
+    st.text(alphabet="abc\n<b>", min_size=1, max_size=5000)
+    .filter(str.strip)
+    .map(lambda t: f"```\n{t}\n```"),
     st.text(alphabet="你好🙂 ", min_size=1, max_size=3000).map(lambda t: f"> *{t}*"),
 )
 
