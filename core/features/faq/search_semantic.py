@@ -113,12 +113,19 @@ class SemanticView:
 
     def similarities(self, question: str) -> Similarities | None:
         """The question's embedding cosines to every phrasing; None if no encoder reads the
-        question's script, so it is ranked lexically."""
+        question's script, or one that does is busy (see ``Embedder.embed_question``), so it
+        is ranked lexically."""
         family = "cjk" if has_cjk(question) else "latin"
         channel = self.channels.get(family)
         if channel is None:
             return None
-        vector = np.hstack([scale * e.embed_question(question) for e, scale in channel.embedders])
+        parts = []
+        for embedder, scale in channel.embedders:
+            embedded = embedder.embed_question(question)
+            if embedded is None:
+                return None
+            parts.append(scale * embedded)
+        vector = np.hstack(parts)
         cosines: FloatArray = (channel.vectors @ vector).astype(np.float64)
         return Similarities(family, cosines, channel.weight, channel.typical)
 

@@ -35,6 +35,9 @@ CACHE_LIMIT = 50_000
 DISABLE_ENV = "TOWNHALL_SEMANTIC"
 """Set to ``0`` to run lexical-only even when the model is installed."""
 CACHE_ENV = "TOWNHALL_CACHE_DIR"
+QUESTION_WAIT = 0.25
+"""Seconds a question waits for its encoder while another text is being embedded; past that
+it is ranked lexically (see :meth:`Embedder.embed_question`)."""
 
 
 class Encoder(Protocol):
@@ -81,10 +84,16 @@ class Embedder:
             self._vectors.popitem(last=False)
         return out
 
-    def embed_question(self, text: str) -> F32:
-        """One uncached vector for a member's question."""
-        with self._encoding:
+    def embed_question(self, text: str, wait: float = QUESTION_WAIT) -> F32 | None:
+        """One uncached vector for a member's question; None when the encoder is still busy
+        with other texts after ``wait`` seconds, so one member's question never queues
+        behind another's (or behind a reload) for longer than that."""
+        if not self._encoding.acquire(timeout=wait):
+            return None
+        try:
             result: F32 = self.encoder.encode([text])[0]
+        finally:
+            self._encoding.release()
         return result
 
     def save(self) -> None:

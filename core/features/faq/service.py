@@ -33,9 +33,10 @@ TOPIC_MIN_SCORE = 0.05
 """A declined question's candidates with less chance than this of being what was meant are
 noise: they are neither offered to the member as topics nor passed on to staff."""
 
-_SEARCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faq-search")
-"""One thread for every question: the sentence encoders are each limited to one thread, and
-questions queue behind each other rather than fight over the two cores."""
+_SEARCHER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="faq-search")
+"""A few threads, so a question being embedded never holds up the next one. Each sentence
+encoder still embeds one text at a time on one thread; a question that cannot have its
+encoder soon is ranked lexically (``semantic_cache.QUESTION_WAIT``) rather than queued."""
 
 
 @dataclass(frozen=True)
