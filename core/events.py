@@ -191,6 +191,9 @@ class OutgoingMessage:
     reply_to_id: str | None = None
     edit_message_id: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    key: str = ""
+    """The template it was rendered from (``tickets/opened``): what it means, whatever its
+    wording or language. Transcripts show it and tests assert it; platforms never see it."""
 
 
 class DeliveryFailure(StrEnum):

@@ -160,4 +160,5 @@ class Notifier:
             reply_to_id=reply_to_id,
             edit_message_id=edit_message_id,
             attachments=reply.attachments,
+            key=reply.template,
         )

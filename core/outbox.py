@@ -72,6 +72,7 @@ class OutboxMessage(Base):
 def to_payload(message: OutgoingMessage) -> dict[str, Any]:
     return {
         "text": message.text,
+        "key": message.key,
         "thread_id": message.thread_id,
         "buttons": [[b.label, b.data] for b in message.buttons],
         "visibility": message.visibility.value,
@@ -89,6 +90,7 @@ def from_row(row: OutboxMessage) -> OutgoingMessage:
     return OutgoingMessage(
         platform=Platform(row.platform),
         text=payload["text"],
+        key=payload.get("key", ""),
         chat_id=row.chat_id,
         user_id=row.user_id,
         thread_id=payload.get("thread_id"),

@@ -33,6 +33,7 @@ class Transcript:
         text = message.text if message.platform is Platform.CONSOLE else plain(message.text)
         record: dict[str, object] = {
             "to": to,
+            "key": message.key,
             "place": place,
             "visibility": message.visibility.value,
             "text": text,

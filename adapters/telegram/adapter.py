@@ -263,6 +263,7 @@ class TelegramAdapter:
             chat_id=event.place.chat_id,
             thread_id=event.place.thread_id,
             reply_to_id=event.message_id if event.kind is not EventKind.ACTION else None,
+            key="core/start_bot_first",
         )
 
     def rate_keys(self, message: OutgoingMessage) -> Sequence[tuple[str, Limit]]:

@@ -71,7 +71,7 @@ async def test_a_disliked_answer_reaches_moderators_and_their_answer_reaches_the
     notices = [m for m in messages if "question #1" in m["text"]]
     assert len(notices) == 1
     assert notices[0]["buttons"] == ["✍️ Answer this"]
-    told = [m for m in _to(messages, "alice") if "A moderator answered" in m["text"]]
+    told = [m for m in _to(messages, "alice") if m["key"] == "faq/moderator_answer"]
     assert len(told) == 1, "answering twice does not DM the member twice"
     assert "within 14 days" in told[0]["text"]
     noted, again, listed, accepted, health = _to(messages, "bob")

@@ -79,7 +79,7 @@ async def test_a_thank_you_after_rating_does_not_reopen_the_ticket(
     asked = to_alice[-2]
     assert asked["text"].startswith("T-1 is resolved and you have rated it.")
     assert asked["buttons"] == ["↩️ Reopen and send"]
-    assert to_alice[-1]["text"] == "Thank you, your comment on T-1 is saved."
+    assert to_alice[-1]["key"] == "tickets/commented" and "T-1" in to_alice[-1]["text"]
     assert not any("reopened" in m["text"] for m in said_to(messages, "#support/T-1"))
     ticket = await _ticket(database_url)
     assert (ticket.status, ticket.csat_score, ticket.csat_comment) == (
@@ -108,7 +108,7 @@ async def test_a_rated_ticket_reopens_when_the_member_says_so(
     )
     relayed = said_to(messages, "#support/T-1")[-1]
     assert "reopened by the member" in relayed["text"] and "jammed again" in relayed["text"]
-    assert [m for m in messages if m["to"] == "alice"][-1]["text"].startswith("T-1 is open again")
+    assert [m for m in messages if m["to"] == "alice"][-1]["key"] == "tickets/reopened_by_you"
     ticket = await _ticket(database_url)
     assert (ticket.status, ticket.csat_score) == ("open", None)
 

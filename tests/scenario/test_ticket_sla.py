@@ -49,6 +49,6 @@ async def test_a_founder_who_talks_to_the_bot_late_still_gets_the_escalation_onc
         """,
         **DESK,
     )
-    to_fiona = [m for m in messages if m["to"] == "fiona" and "Escalation" in m["text"]]
+    to_fiona = [m for m in messages if m["to"] == "fiona" and m["key"] == "tickets/breach_founder"]
     assert len(to_fiona) == 1 and "T-1" in to_fiona[0]["text"]
     assert len(said_to(messages, "#support")) == 1, "the channel heard once, at the first sweep"
