@@ -12,8 +12,8 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.engine import Database
 from core.events import DeliveryFailure, OutgoingMessage, Platform, Receipt
-from core.members.service import mark_unreachable
+from core.members import service as members
 from core.outbox import OutboxMessage, OutboxStatus, Sender, from_row
-from core.ratelimit import KeyedWindows, Limit, SlidingWindow
+from core.ratelimit import Limit, SlidingWindow
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,10 @@ MAX_BACKOFF = timedelta(minutes=30)
 NEXT_PASS = 0.05
 # Longer than pacing ever waits: only a platform's "retry after" blocks a window this long.
 LONG_PAUSE = 5.0
+
+
+def _wait(windows: Sequence[SlidingWindow]) -> float:
+    return max((w.wait_time() for w in windows), default=0.0)
 
 
 def backoff(attempts: int, base: float = 2.0) -> timedelta:
@@ -53,10 +57,9 @@ class Dispatcher:
         max_attempts: int = 8,
         batch_size: int = 500,
         concurrency: int = 8,
-        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        """``clock`` schedules retries in business time; ``monotonic`` paces the platform
-        limits in real seconds (tests pass a hand-moved one).
+        """``clock`` schedules retries in business time; each sender's ``pacing`` keeps the
+        platform's limits in real seconds, shared with the adapter's answers in context.
 
         Up to ``concurrency`` sends are in flight at once: one round trip and one commit per
         message take longer than a platform's overall limit allows between messages, so one
@@ -68,18 +71,12 @@ class Dispatcher:
         self._max_attempts = max_attempts
         self._batch_size = batch_size
         self._slots = asyncio.Semaphore(concurrency)
-        self._monotonic = monotonic
-        self._overall = {
-            p: SlidingWindow(s.overall_limit, monotonic) for p, s in self._senders.items()
-        }
-        self._keyed: dict[tuple[Platform, Limit], KeyedWindows] = {}
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
 
     def add(self, platform: Platform, sender: Sender) -> None:
         """Adapters are built after the core (they need its registry), then join here."""
         self._senders[platform] = sender
-        self._overall[platform] = SlidingWindow(sender.overall_limit, self._monotonic)
 
     def kick(self) -> None:
         """New rows are waiting: don't wait for the next tick."""
@@ -112,7 +109,7 @@ class Dispatcher:
         while an earlier one is held back, so one chat's messages never overtake each other.
         Rows not started (held back, or stopped) are unlocked for the next pass.
         """
-        rows = await self._claim()
+        rows, dm_chats = await self._claim()
         retry_in = float("inf")
         taken: set[tuple[Platform, str]] = set()
         started: set[int] = set()
@@ -122,26 +119,38 @@ class Dispatcher:
                 platform = Platform(row.platform)
                 sender = self._senders[platform]
                 message = from_row(row)
-                keys = [((platform, key), limit) for key, limit in sender.rate_keys(message)]
-                windows = [self._window(platform, key, limit) for (_, key), limit in keys]
-                chat_wait = max((w.wait_time() for w in windows), default=0.0)
-                if chat_wait > 0 or any(key in taken for key, _ in keys):
-                    taken.update(key for key, _ in keys)
+                if message.user_id and not message.dm_chat_id:
+                    dm_chat = dm_chats.get((platform, message.user_id))
+                    message = replace(message, dm_chat_id=dm_chat)
+                rate_keys = sender.rate_keys(message)
+                keys = [(platform, key) for key, _ in rate_keys]
+                windows = sender.pacing.windows(rate_keys)
+                chat_wait = _wait(windows)
+                if chat_wait > 0 or any(key in taken for key in keys):
+                    taken.update(keys)
                     retry_in = min(retry_in, chat_wait or NEXT_PASS)
                     continue
-                pause = await self._paced(self._overall[platform])
+                pause = await self._paced(sender.pacing.overall)
                 if self._stopping.is_set():
                     break
-                if pause:
+                # An answer in context may have used the chat while this waited.
+                chat_wait = _wait(windows)
+                if pause or chat_wait:
                     # The platform asked for a pause: leave its rows for a later pass rather
                     # than hold their leases through it.
-                    retry_in = min(retry_in, pause)
+                    if not pause:
+                        self._slots.release()
+                    taken.update(keys)
+                    retry_in = min(retry_in, pause or chat_wait)
                     continue
-                for window in (self._overall[platform], *windows):
+                overall = sender.pacing.overall
+                for window in (*([overall] if overall else []), *windows):
                     window.take()
-                taken.update(key for key, _ in keys)
+                taken.update(keys)
                 started.add(row.id)
-                deliveries.append(asyncio.create_task(self._deliver(row, sender, message, windows)))
+                deliveries.append(
+                    asyncio.create_task(self._deliver(row, sender, message, rate_keys))
+                )
         finally:
             results = await asyncio.gather(*deliveries, return_exceptions=True)
             unsent = [row.id for row in rows if row.id not in started]
@@ -149,12 +158,15 @@ class Dispatcher:
                 await self._release(unsent)
         return sum(r is True for r in results), retry_in
 
-    async def _paced(self, overall: SlidingWindow) -> float:
-        """Wait for a free slot and the platform's overall window; 0.0 when the caller may
-        send and holds the slot. Otherwise (stopping, or the platform paused for longer than
-        pacing ever waits) the slot is given back and the pause is returned."""
+    async def _paced(self, overall: SlidingWindow | None) -> float:
+        """Wait for a free slot and the platform's overall window (if the dispatcher counts
+        it); 0.0 when the caller may send and holds the slot. Otherwise (stopping, or the
+        platform paused for longer than pacing ever waits) the slot is given back and the
+        pause is returned."""
         await self._slots.acquire()
-        while (wait := overall.wait_time()) > 0 and not self._stopping.is_set():
+        while (
+            overall is not None and (wait := overall.wait_time()) > 0
+        ) and not self._stopping.is_set():
             if wait > LONG_PAUSE:
                 self._slots.release()
                 return wait
@@ -169,7 +181,7 @@ class Dispatcher:
         row: OutboxMessage,
         sender: Sender,
         message: OutgoingMessage,
-        windows: list[SlidingWindow],
+        rate_keys: Sequence[tuple[str, Limit]],
     ) -> bool:
         platform = sender.platform
         try:
@@ -181,20 +193,15 @@ class Dispatcher:
                     platform, failure=DeliveryFailure.UNAVAILABLE, detail=type(error).__name__
                 )
             if receipt.failure is DeliveryFailure.RATE_LIMITED:
-                for window in (self._overall[platform], *windows):
-                    window.block_for(receipt.retry_after or 1.0)
+                sender.pacing.block_for(receipt.retry_after or 1.0, rate_keys)
             await self._record(row, receipt)
             return receipt.ok
         finally:
             self._slots.release()
 
-    def _window(self, platform: Platform, key: str, limit: Limit) -> SlidingWindow:
-        keyed = self._keyed.get((platform, limit))
-        if keyed is None:
-            keyed = self._keyed[(platform, limit)] = KeyedWindows(limit, self._monotonic)
-        return keyed.get(key)
-
-    async def _claim(self) -> list[OutboxMessage]:
+    async def _claim(self) -> tuple[list[OutboxMessage], dict[tuple[Platform, str], str]]:
+        """Due rows, leased to this pass, and the DM chats remembered for their recipients
+        (some rows were queued before the chat was known)."""
         now = self._clock.now()
         async with self._database.session() as session:
             rows = list(
@@ -215,8 +222,13 @@ class Dispatcher:
                 )
             )
             await self._lock(session, [row.id for row in rows], now + LEASE)
+            dm_chats: dict[tuple[Platform, str], str] = {}
+            for platform in {Platform(row.platform) for row in rows}:
+                users = {r.user_id for r in rows if r.user_id and r.platform == platform.value}
+                found = await members.dm_chats(session, platform, users)
+                dm_chats |= {(platform, user): chat for user, chat in found.items()}
             await session.commit()
-        return rows
+        return rows, dm_chats
 
     async def _release(self, row_ids: list[int]) -> None:
         async with self._database.session() as session:
@@ -271,8 +283,30 @@ class Dispatcher:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values)
             )
+            if receipt.chat_id and row.user_id is not None:
+                await members.remember_dm_chats(
+                    session, receipt.platform, {row.user_id: receipt.chat_id}
+                )
             if unreachable and row.user_id is not None:
-                await mark_unreachable(
+                await members.mark_unreachable(
                     session, receipt.platform, row.user_id, values["last_error"], now
                 )
+                await self._give_up_on(session, row, values["last_error"])
             await session.commit()
+
+    @staticmethod
+    async def _give_up_on(session: AsyncSession, row: OutboxMessage, reason: str) -> None:
+        """The person cannot be reached: their other queued DMs would only be refused too,
+        and every refusal counts against the platform's patience (Discord bans an IP after
+        10,000 in 10 minutes). They fail now, untried, with the same reason."""
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.platform == row.platform,
+                OutboxMessage.user_id == row.user_id,
+                OutboxMessage.status == OutboxStatus.PENDING.value,
+                OutboxMessage.id != row.id,
+            )
+            .values(status=OutboxStatus.FAILED.value, last_error=f"not sent: {reason}")
+            .execution_options(synchronize_session=False)
+        )

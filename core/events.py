@@ -178,7 +178,8 @@ class OutgoingMessage:
     """A rendered message an adapter can send without asking the core anything.
 
     ``chat_id`` addresses a place; ``user_id`` addresses a person's DM when the chat is not
-    known (Discord opens one, Telegram uses the user id).
+    known (Discord opens one, Telegram uses the user id). ``dm_chat_id`` is that person's DM
+    chat when the core knows it, so a private message costs Discord no channel lookup.
     """
 
     platform: Platform
@@ -194,6 +195,7 @@ class OutgoingMessage:
     key: str = ""
     """The template it was rendered from (``tickets/opened``): what it means, whatever its
     wording or language. Transcripts show it and tests assert it; platforms never see it."""
+    dm_chat_id: str | None = None
 
 
 class DeliveryFailure(StrEnum):
@@ -206,13 +208,18 @@ class DeliveryFailure(StrEnum):
 
 @dataclass(frozen=True)
 class Receipt:
-    """The outcome of one send; ``retry_after`` (seconds) accompanies a rate limit."""
+    """The outcome of one send; ``retry_after`` (seconds) accompanies a rate limit.
+
+    ``chat_id`` names the DM chat the adapter had to open to reach a person (Discord's DM
+    channel): the core remembers it, so the next DM to them costs one request, not two.
+    """
 
     platform: Platform
     message_id: str | None = None
     failure: DeliveryFailure | None = None
     detail: str = ""
     retry_after: float | None = None
+    chat_id: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -96,8 +96,8 @@ class Notifier:
             reply,
             Platform(identity.platform),
             languages=(member.locale, member.seen_locale),
-            chat_id=identity.dm_chat_id,
             user_id=identity.platform_user_id,
+            dm_chat_id=identity.dm_chat_id,
             visibility=Visibility.PRIVATE,
         )
         return await self._queue(session, message, key, member.id)
@@ -138,6 +138,7 @@ class Notifier:
         thread_id: str | None = None,
         reply_to_id: str | None = None,
         edit_message_id: str | None = None,
+        dm_chat_id: str | None = None,
     ) -> OutgoingMessage:
         """The one place a Reply becomes an OutgoingMessage: the three ways out (back where
         the event happened, a member's DM, a place) differ only in address and language.
@@ -155,6 +156,7 @@ class Notifier:
             chat_id=chat_id,
             user_id=user_id,
             thread_id=thread_id,
+            dm_chat_id=dm_chat_id,
             buttons=self.buttons(reply, locale),
             visibility=visibility,
             reply_to_id=reply_to_id,

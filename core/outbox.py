@@ -26,14 +26,14 @@ from core.events import (
     RenderedButton,
     Visibility,
 )
-from core.ratelimit import Limit
+from core.ratelimit import Limit, Pacing
 
 
 class Sender(Protocol):
     """What the dispatcher needs of an adapter: its limits, and a way to send."""
 
     platform: Platform
-    overall_limit: Limit
+    pacing: Pacing
 
     def rate_keys(self, message: OutgoingMessage) -> Sequence[tuple[str, Limit]]:
         """The per-chat (and per-group) windows this message counts against."""
@@ -78,6 +78,7 @@ def to_payload(message: OutgoingMessage) -> dict[str, Any]:
         "visibility": message.visibility.value,
         "reply_to_id": message.reply_to_id,
         "edit_message_id": message.edit_message_id,
+        "dm_chat_id": message.dm_chat_id,
         "attachments": [
             [a.filename, a.mime_type, base64.b64encode(a.content).decode()]
             for a in message.attachments
@@ -98,6 +99,7 @@ def from_row(row: OutboxMessage) -> OutgoingMessage:
         visibility=Visibility(payload["visibility"]),
         reply_to_id=payload.get("reply_to_id"),
         edit_message_id=payload.get("edit_message_id"),
+        dm_chat_id=payload.get("dm_chat_id"),
         attachments=tuple(
             Attachment(name, base64.b64decode(content), mime)
             for name, mime, content in payload.get("attachments", [])

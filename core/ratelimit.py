@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -47,7 +48,9 @@ class SlidingWindow:
             self._stamps.popleft()
         wait = max(0.0, self._blocked_until - now, self._due - now)
         if len(self._stamps) >= self.limit.count:
-            wait = max(wait, self._stamps[0] + self.limit.per_seconds - now)
+            # The count-th latest event, not the oldest: a stamp kept by rounding (a wait of
+            # exactly the window can land a hair short of it) must not open the window early.
+            wait = max(wait, self._stamps[-self.limit.count] + self.limit.per_seconds - now)
         return wait
 
     def take(self) -> None:
@@ -79,3 +82,100 @@ class KeyedWindows:
                 self._windows = {k: w for k, w in self._windows.items() if w.wait_time() > 0}
             window = self._windows[key] = SlidingWindow(self.limit, self._now)
         return window
+
+
+class Pacing:
+    """One platform's limits, shared by everything that sends there: the outbox dispatcher
+    and the adapter's answers in context, so together they stay within them.
+
+    ``overall`` None means the adapter counts every request itself (Discord's global limit is
+    in requests, and one message may take several). ``now`` and ``sleep`` are real monotonic
+    time unless a test moves its own.
+    """
+
+    def __init__(
+        self,
+        overall: Limit | None,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.now = now
+        self.sleep = sleep
+        self.overall = SlidingWindow(overall, now) if overall is not None else None
+        self._keyed: dict[Limit, KeyedWindows] = {}
+
+    def windows(self, keys: Sequence[tuple[str, Limit]]) -> list[SlidingWindow]:
+        """The per-chat (and per-group) windows for ``keys``."""
+        found = []
+        for key, limit in keys:
+            keyed = self._keyed.get(limit)
+            if keyed is None:
+                keyed = self._keyed[limit] = KeyedWindows(limit, self.now)
+            found.append(keyed.get(key))
+        return found
+
+    def _all(self, keys: Sequence[tuple[str, Limit]]) -> list[SlidingWindow]:
+        overall = [self.overall] if self.overall is not None else []
+        return [*overall, *self.windows(keys)]
+
+    async def acquire(self, keys: Sequence[tuple[str, Limit]]) -> None:
+        """Wait until one more message to ``keys`` is allowed, then count it; no wait when
+        there is room."""
+        windows = self._all(keys)
+        while (wait := max(w.wait_time() for w in windows) if windows else 0.0) > 0:
+            await self.sleep(wait)
+        for window in windows:
+            window.take()
+
+    def block_for(self, seconds: float, keys: Sequence[tuple[str, Limit]] = ()) -> None:
+        """The platform answered "retry after": nothing more to ``keys`` (or at all) until
+        then."""
+        for window in self._all(keys):
+            window.block_for(seconds)
+
+
+class ErrorBudget:
+    """Refusals counted over a sliding window, pacing requests once they pile up.
+
+    Below ``slow_from`` refusals nothing is slowed. From there each request waits
+    ``per_seconds / (ceiling - count)`` after the one before, so even if every request were
+    refused the count could only creep towards ``ceiling``, never past it.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_seconds: float,
+        slow_from: int,
+        ceiling: int,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_seconds = per_seconds
+        self.slow_from = slow_from
+        self.ceiling = ceiling
+        self._now = now
+        self._stamps: deque[float] = deque()
+        self._last = float("-inf")
+
+    @property
+    def count(self) -> int:
+        now = self._now()
+        while self._stamps and now - self._stamps[0] >= self.per_seconds:
+            self._stamps.popleft()
+        return len(self._stamps)
+
+    def refused(self) -> None:
+        self._stamps.append(self._now())
+
+    def wait_time(self) -> float:
+        count = self.count
+        if count < self.slow_from:
+            return 0.0
+        now = self._now()
+        if count >= self.ceiling:
+            return self._stamps[count - self.ceiling] + self.per_seconds - now
+        return max(0.0, self._last + self.per_seconds / (self.ceiling - count) - now)
+
+    def take(self) -> None:
+        self._last = self._now()

@@ -52,7 +52,12 @@ class Router:
             role = self._role(event)
             group_role = None if event.place.is_dm else role
             member = await members.resolve(
-                session, event.actor, clock.now(), group_role=group_role, in_dm=event.place.is_dm
+                session,
+                event.actor,
+                clock.now(),
+                group_role=group_role,
+                in_dm=event.place.is_dm,
+                dm_chat_id=event.place.chat_id if event.place.is_dm else None,
             )
             member.seen_locale = (
                 locales.spoken(self._own_words(event))
@@ -257,6 +262,7 @@ class Router:
             visibility=reply.visibility,
             reply_to_id=reply_to,
             edit_message_id=reply.edit_message_id,
+            dm_chat_id=members.dm_chat_of(ctx.member, event.actor),
         )
 
 

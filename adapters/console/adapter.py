@@ -15,9 +15,7 @@ from typing import TextIO
 from core.events import OutgoingMessage, Place, PlaceKind, Platform, Receipt, Visibility
 from core.markup import plain
 from core.places import PlaceRequest, PrivatePlace
-from core.ratelimit import Limit
-
-UNLIMITED = Limit(1_000_000, 1.0)
+from core.ratelimit import Limit, Pacing
 
 
 @dataclass
@@ -59,9 +57,8 @@ class Transcript:
 class ConsoleAdapter:
     """Sends by printing; registered for every platform it may imitate."""
 
-    overall_limit = UNLIMITED
-
     def __init__(self, transcript: Transcript, platform: Platform = Platform.CONSOLE) -> None:
+        self.pacing = Pacing(None)
         self.transcript = transcript
         self.platform = platform
         self._sent = 0

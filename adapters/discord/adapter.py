@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -22,6 +23,7 @@ from adapters.base import EventHandler, StartRefused, StartUnreachable
 from adapters.discord import translate
 from adapters.discord.client import failure_of, intents, log_end, point_at, tap
 from adapters.discord.commands import Autocomplete, CatalogTranslator, build_commands
+from adapters.discord.requests import RestPacer
 from core import locale as locales
 from core.events import (
     COMMAND_BUTTON,
@@ -36,7 +38,7 @@ from core.events import (
     Visibility,
 )
 from core.places import PlaceRequest, PrivatePlace
-from core.ratelimit import Limit
+from core.ratelimit import Limit, Pacing
 from core.registry import ArgType, Registry
 from core.render import Renderer
 from core.settings import Settings
@@ -52,7 +54,6 @@ THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
 
 class DiscordAdapter:
     platform = Platform.DISCORD
-    overall_limit = Limit(45, 1.0)
 
     def __init__(
         self,
@@ -61,6 +62,10 @@ class DiscordAdapter:
         renderer: Renderer,
         autocomplete: Autocomplete | None = None,
     ) -> None:
+        # The global limit is counted per request by ``requests``; the pacing shared with the
+        # outbox keeps only the per-channel windows.
+        self.pacing = Pacing(None)
+        self.requests = RestPacer()
         self._settings = settings.discord
         self._default_locale = settings.locale.default
         self._registry = registry
@@ -81,8 +86,9 @@ class DiscordAdapter:
         return self._client
 
     def rate_keys(self, message: OutgoingMessage) -> list[tuple[str, Limit]]:
-        key = message.thread_id or message.chat_id or f"dm:{message.user_id}"
-        return [(key, CHANNEL_LIMIT)]
+        if message.visibility is Visibility.PRIVATE and message.user_id:
+            return [(f"dm:{message.user_id}", CHANNEL_LIMIT)]
+        return [(message.thread_id or message.chat_id or "", CHANNEL_LIMIT)]
 
     async def _client_logged_in(self) -> discord.Client:
         if self._client is None:
@@ -97,6 +103,7 @@ class DiscordAdapter:
             "intents": intents(),
             "guild_ready_timeout": self._settings.guild_ready_timeout,
             "allowed_mentions": translate.NO_MENTIONS,
+            "http_trace": self.requests.trace(),
         }
         client: discord.Client
         if self._settings.shards:
@@ -269,7 +276,7 @@ class DiscordAdapter:
             return
         try:
             for message in await self._handle(event):
-                receipt = await self.send(message)
+                receipt = await self._paced_send(message)
                 if not receipt.ok:
                     log.warning("reply to %s not delivered: %s", event.event_id, receipt.detail)
         except Exception:
@@ -374,7 +381,7 @@ class DiscordAdapter:
         said_privately = False
         for message in replies:
             if message.visibility is Visibility.PUBLIC:
-                await self.send(message)
+                await self._paced_send(message)
                 continue
             for kwargs in translate.send_kwargs(message):
                 kwargs.pop("reference", None)
@@ -418,23 +425,40 @@ class DiscordAdapter:
         )
         return PrivatePlace(place, member_inside=request.member_user_id is not None)
 
-    async def send(self, message: OutgoingMessage) -> Receipt:
-        try:
-            return await self._send(message)
-        except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as error:
-            return failure_of(error)
+    async def _paced_send(self, message: OutgoingMessage) -> Receipt:
+        """An answer in context, within the same channel windows as the outbox's sends."""
+        await self.pacing.acquire(self.rate_keys(message))
+        return await self.send(message)
 
-    async def _send(self, message: OutgoingMessage) -> Receipt:
+    async def send(self, message: OutgoingMessage) -> Receipt:
+        """A DM goes to the channel the message names; without one, the member's DM channel
+        is opened (one request more) and named in the receipt, for the core to remember."""
         if self._client is None:
             return Receipt(self.platform, failure=DeliveryFailure.UNAVAILABLE, detail="offline")
-        target: discord.DMChannel | discord.PartialMessageable
-        if message.visibility is Visibility.PRIVATE and message.user_id:
-            target = await self._client.create_dm(discord.Object(int(message.user_id)))
-        elif message.thread_id or message.chat_id:
-            channel_id = int(message.thread_id or message.chat_id or 0)
-            target = self._client.get_partial_messageable(channel_id)
-        else:
-            return Receipt(self.platform, failure=DeliveryFailure.INVALID, detail="no address")
+        opened: str | None = None
+        try:
+            target: discord.DMChannel | discord.PartialMessageable
+            if message.visibility is Visibility.PRIVATE and message.user_id:
+                if message.chat_id:
+                    target = self._client.get_partial_messageable(
+                        int(message.chat_id), type=discord.ChannelType.private
+                    )
+                else:
+                    target = await self._client.create_dm(discord.Object(int(message.user_id)))
+                    opened = str(target.id)
+            elif message.thread_id or message.chat_id:
+                channel_id = int(message.thread_id or message.chat_id or 0)
+                target = self._client.get_partial_messageable(channel_id)
+            else:
+                return Receipt(self.platform, failure=DeliveryFailure.INVALID, detail="no address")
+            receipt = await self._send(target, message)
+        except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as error:
+            receipt = failure_of(error)
+        return replace(receipt, chat_id=opened) if opened else receipt
+
+    async def _send(
+        self, target: discord.DMChannel | discord.PartialMessageable, message: OutgoingMessage
+    ) -> Receipt:
         calls = translate.send_kwargs(message)
         if message.edit_message_id:
             # An edit replaces one message: its text (the first part) and its buttons.

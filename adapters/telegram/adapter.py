@@ -8,7 +8,6 @@ which owns the limits.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 import time
@@ -39,6 +38,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from adapters.base import EventHandler, StartRefused, StartUnreachable
 from adapters.telegram import translate
+from adapters.telegram.updates import PerChatOrder
 from core import locale as locales
 from core.events import (
     DeliveryFailure,
@@ -53,7 +53,7 @@ from core.events import (
     Visibility,
 )
 from core.places import PlaceRequest, PrivatePlace
-from core.ratelimit import Limit
+from core.ratelimit import Limit, Pacing
 from core.registry import CommandSpec, Registry
 from core.render import Renderer
 from core.settings import Settings
@@ -62,8 +62,11 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 30
 MAX_INLINE_RETRY_AFTER = 30.0
-PER_CHAT = Limit(1, 1.0)
-PER_GROUP = Limit(20, 60.0)
+# Telegram's figures are 1 message a second per chat, 20 a minute per group and about 30 a
+# second in all; each is kept with a little margin for network jitter, evenly spread in all.
+PER_CHAT = Limit(1, 1.05)
+PER_GROUP = Limit(20, 61.0)
+OVERALL = Limit(28, 1.0, even=True)
 # The command menu per language: English is the default, the others by their two letters.
 COMMAND_LANGUAGES = {s: None if s == "en" else s.split("-")[0] for s in locales.SUPPORTED}
 START_PAYLOAD = "hello"
@@ -72,10 +75,9 @@ TOPIC_NAME_LIMIT = 128
 
 class TelegramAdapter:
     platform = Platform.TELEGRAM
-    # Telegram's bulk limit is about 30/s; a little under it, spread evenly.
-    overall_limit = Limit(28, 1.0, even=True)
 
     def __init__(self, settings: Settings, registry: Registry, renderer: Renderer) -> None:
+        self.pacing = Pacing(OVERALL)
         self._settings = settings.telegram
         self._default_locale = settings.locale.default
         self._registry = registry
@@ -115,6 +117,7 @@ class TelegramAdapter:
             .token(self._settings.token.get_secret_value())
             .base_url(base)
             .base_file_url(base.replace("/bot", "/file/bot", 1))
+            .concurrent_updates(PerChatOrder())
             .build()
         )
         application.add_handler(TypeHandler(Update, self._on_update))
@@ -231,18 +234,23 @@ class TelegramAdapter:
         return admins
 
     async def _deliver_in_context(self, event: IncomingEvent, message: OutgoingMessage) -> None:
-        receipt = await self.send(message)
+        receipt = await self._paced_send(message)
         if receipt.failure is DeliveryFailure.RATE_LIMITED:
             wait = receipt.retry_after or 1.0
             if wait <= MAX_INLINE_RETRY_AFTER:
-                await asyncio.sleep(wait)
-                receipt = await self.send(message)
+                self.pacing.block_for(wait, self.rate_keys(message))
+                receipt = await self._paced_send(message)
         if receipt.ok:
             return
         log.warning("reply to event %s not delivered: %s", event.event_id, receipt.failure)
         private_in_group = message.visibility is Visibility.PRIVATE and not event.place.is_dm
         if receipt.failure is DeliveryFailure.BLOCKED and private_in_group:
-            await self.send(self._start_bot_note(event))
+            await self._paced_send(self._start_bot_note(event))
+
+    async def _paced_send(self, message: OutgoingMessage) -> Receipt:
+        """An answer in context, within the same windows as the outbox's sends."""
+        await self.pacing.acquire(self.rate_keys(message))
+        return await self.send(message)
 
     def _start_bot_note(self, event: IncomingEvent) -> OutgoingMessage:
         """A private answer cannot reach someone who never opened the bot: say so, publicly."""

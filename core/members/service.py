@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,12 +19,14 @@ async def resolve(
     *,
     group_role: Role | None = None,
     in_dm: bool = False,
+    dm_chat_id: str | None = None,
 ) -> Member:
     """The member for this account; a new one on first contact. Flushes, does not commit.
 
     ``group_role`` is the role the account speaks with in a group (None in a DM, where
     platforms tell no roles); it is remembered for when they are not around. ``in_dm``: they
     wrote to the bot directly, which proves the bot may DM them again after a block.
+    ``dm_chat_id``: the DM chat they wrote in, remembered so DMs need not look it up.
     """
     identity = await session.scalar(
         select(Identity).where(
@@ -45,6 +47,7 @@ async def resolve(
             display_name=actor.display_name[:100],
             created_at=now,
             group_role=None if group_role is None else int(group_role),
+            dm_chat_id=dm_chat_id,
         )
         session.add_all([member, identity])
         await session.flush()
@@ -54,6 +57,8 @@ async def resolve(
     if in_dm and identity.unreachable_at is not None:
         # Writing to the bot undoes a block: DMs to this account may be sent again.
         identity.unreachable_at = identity.unreachable_reason = None
+    if dm_chat_id is not None and identity.dm_chat_id != dm_chat_id:
+        identity.dm_chat_id = dm_chat_id
     if identity.display_name != actor.display_name[:100]:
         identity.display_name = actor.display_name[:100]
     if group_role is not None and identity.group_role != group_role:
@@ -75,6 +80,43 @@ def dm_identity(member: Member) -> Identity | None:
             if identity.platform == member.dm_platform:
                 return identity
     return reachable[0] if reachable else None
+
+
+def dm_chat_of(member: Member, actor: Actor) -> str | None:
+    """The DM chat remembered for the account ``actor`` speaks from."""
+    for identity in member.identities:
+        if (identity.platform, identity.platform_user_id) == (
+            actor.platform.value,
+            actor.platform_user_id,
+        ):
+            return identity.dm_chat_id
+    return None
+
+
+async def remember_dm_chats(
+    session: AsyncSession, platform: Platform, chats: Mapping[str, str]
+) -> None:
+    """The DM chats (user id → chat id) the platform opened, kept for the next DMs."""
+    for identity in await session.scalars(
+        select(Identity).where(
+            Identity.platform == platform.value, Identity.platform_user_id.in_(list(chats))
+        )
+    ):
+        identity.dm_chat_id = chats[identity.platform_user_id]
+
+
+async def dm_chats(
+    session: AsyncSession, platform: Platform, user_ids: Collection[str]
+) -> dict[str, str]:
+    """The remembered DM chats of these accounts (user id → chat id), where known."""
+    rows = await session.execute(
+        select(Identity.platform_user_id, Identity.dm_chat_id).where(
+            Identity.platform == platform.value,
+            Identity.platform_user_id.in_(list(user_ids)),
+            Identity.dm_chat_id.is_not(None),
+        )
+    )
+    return {user_id: chat_id for user_id, chat_id in rows if chat_id is not None}
 
 
 async def mark_unreachable(

@@ -14,6 +14,7 @@ from core.members.models import Identity
 from tests.contract.conftest import (
     Harness,
     Running,
+    drain,
     interact,
     interaction_payload,
     running,
@@ -64,7 +65,7 @@ async def test_link_on_telegram_code_on_discord_then_dms_go_where_settings_say(
     linked = await interact(both.discord, press)
     assert linked["data"]["flags"] == 64, "the confirmation is ephemeral"
     assert linked["data"]["content"].startswith("Done: your Telegram and Discord accounts")
-    await app.dispatcher.dispatch_due()
+    await drain(app)
     notice = (await tg.reply_to(ALICE_TG, 2))[1]
     assert "now linked with your Discord account" in notice["text"]
 
@@ -87,7 +88,7 @@ async def test_link_on_telegram_code_on_discord_then_dms_go_where_settings_say(
             session, identities[0].member_id, Reply("general/start", {"name": "Alice"}), "dm:1"
         )
         await session.commit()
-    await app.dispatcher.dispatch_due()
+    await drain(app)
     (opened,) = both.discord.calls_to("POST", "/users/@me/channels")
     assert str(opened.body["recipient_id"]) == ALICE_DC
     (dm,) = [

@@ -28,7 +28,7 @@ from core.events import (
 from core.features.faq.models import AnswerLog
 from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
-from tests.contract.conftest import Harness, running
+from tests.contract.conftest import Harness, drain, running
 from tests.fakes.telegram_api import BOT_USERNAME, TelegramFake, user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -195,7 +195,7 @@ async def test_outbox_dm_to_a_member_who_blocked_the_bot_marks_them_unreachable(
 ) -> None:
     member_id = await _queue_dm(tg, 3001, "test:blocked")
     tg.fake.blocked.add(3001)
-    await tg.app.dispatcher.dispatch_due()
+    await drain(tg.app)
     async with tg.app.services.database.session() as session:
         row = await session.scalar(
             select(OutboxMessage).where(OutboxMessage.idempotency_key == "test:blocked")
@@ -210,7 +210,7 @@ async def test_outbox_dm_to_a_member_who_blocked_the_bot_marks_them_unreachable(
 
 async def test_a_429_is_waited_out_and_the_message_sent_once(tg: Harness) -> None:
     await _queue_dm(tg, 3002, "test:429")
-    tg.fake.retry_after_next(1)
+    tg.fake.retry_after_next(1, chat_id=3002)
     runner = asyncio.create_task(tg.app.dispatcher.run(idle_interval=0.2))
     try:
         await tg.reply_to(3002, 2)

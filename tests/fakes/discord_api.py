@@ -3,7 +3,9 @@
 It answers with the documented JSON shapes (Content-Type exactly ``application/json``, which
 discord.py insists on), records every REST call for assertions, and lets a test push gateway
 events (to the shard that owns the guild), close a member's DMs (403 code 50007) or answer
-one call with a 429. The payload shapes live in discord_payloads.py.
+one call with a 429. Like Discord, it answers a global 429 (``global: true``, with
+``retry_after``) to any request past ``global_limit`` (50) in one second, interaction calls
+aside; ``global_429s`` counts them. The payload shapes live in discord_payloads.py.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import asyncio
 import itertools
 import json
 import re
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,8 +71,11 @@ class FakeDiscord:
     identified: list[dict[str, Any]] = field(default_factory=list)
     recommended_shards: int = 1
     token: str = "fake-token"
+    global_limit: int = 50
+    global_429s: int = 0
 
     def __post_init__(self) -> None:
+        self._recent: deque[float] = deque()
         self._ids = itertools.count(1_950_000_000_000_000_000)
         self._sequence = itertools.count(1)
         self._sockets: dict[web.WebSocketResponse, tuple[int, int]] = {}
@@ -213,6 +220,7 @@ class FakeDiscord:
         body = await self._body(request)
         response = (
             self._unauthorized(request)
+            or self._over_global(path)
             or self._limited(path)
             or self._answer(request.method, path, body)
         )
@@ -229,6 +237,27 @@ class FakeDiscord:
         if request.headers.get("Authorization") in (None, f"Bot {self.token}"):
             return None
         return _json({"message": "401: Unauthorized", "code": 0}, 401)
+
+    def _over_global(self, path: str) -> web.Response | None:
+        """More than ``global_limit`` requests in any second; interactions are exempt."""
+        if re.match(r"/(interactions|webhooks)/", path):
+            return None
+        now = time.monotonic()
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.global_limit:
+            self.global_429s += 1
+            retry_after = round(self._recent[0] + 1.0 - now, 3)
+            limited = {"message": "You are being rate limited.", "retry_after": retry_after}
+            headers = {
+                "Via": "1.1 google",
+                "Retry-After": str(retry_after),
+                "X-RateLimit-Global": "true",
+                "X-RateLimit-Scope": "global",
+            }
+            return _json(limited | {"global": True}, status=429, headers=headers)
+        self._recent.append(now)
+        return None
 
     def _limited(self, path: str) -> web.Response | None:
         for pattern, retry_after in list(self._rate_limits.items()):

@@ -6,13 +6,13 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from core.events import DeliveryFailure, OutgoingMessage, Platform, Receipt
-from core.ratelimit import Limit
+from core.ratelimit import Limit, Pacing
 
 
 @dataclass
 class FakeAdapter:
     platform: Platform = Platform.TELEGRAM
-    overall_limit: Limit = field(default_factory=lambda: Limit(1000, 1.0))
+    pacing: Pacing = field(default_factory=lambda: Pacing(Limit(1000, 1.0)))
     per_chat_limit: Limit | None = None
     sent: list[OutgoingMessage] = field(default_factory=list)
     blocked_users: set[str] = field(default_factory=set)

@@ -3,10 +3,11 @@
 It answers ``POST /bot<token>/<method>`` on 127.0.0.1 the way Telegram does for the calls
 Townhall makes (form-encoded, or multipart with files), records every call, and can be told
 to misbehave: users who blocked the bot, groups upgraded to supergroups, a one-shot 429, or
-Telegram's bulk limit (``rate_limit_per_second``) enforced with 429s counted in
-``count_429`` — the benchmark's measure of whether the core keeps under it. Text Telegram
-would refuse (bad HTML, entities outside the text, too long) is refused as Telegram does
-(``telegram_text``).
+Telegram's bulk limit (``rate_limit_per_second``) and, with ``chat_limits``, its 1 message a
+second per chat and 20 a minute per group, enforced with 429s carrying ``retry_after`` and
+counted in ``count_429``: the measure of whether the core keeps under them. ``now`` is the
+time those limits are counted in (a test may move its own). Text Telegram would refuse (bad
+HTML, entities outside the text, too long) is refused as Telegram does (``telegram_text``).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import socket
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,10 +97,15 @@ class TelegramFake:
         username: str = BOT_USERNAME,
         rate_limit_per_second: int | None = None,
         port: int = 0,
+        chat_limits: bool = False,
+        now: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
         self.bot = {"id": bot_id, "is_bot": True, "first_name": "Townhall", "username": username}
         self.rate_limit_per_second = rate_limit_per_second
+        self.chat_limits = chat_limits
+        self._now = now
+        self._chat_sends: dict[int, deque[float]] = {}
         self.calls: list[Call] = []
         self.blocked: set[int] = set()
         self.not_started: set[int] = set()
@@ -108,7 +115,7 @@ class TelegramFake:
         self._topic_ids = itertools.count(500)
         self.count_429 = 0
         self.changed = asyncio.Event()
-        self._retry_after_next: list[int] = []
+        self._retry_after_next: list[tuple[int, int | None]] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -147,9 +154,10 @@ class TelegramFake:
 
     # What tests set up and push.
 
-    def retry_after_next(self, seconds: int) -> None:
-        """The next message-sending call is refused once with a 429 carrying retry_after."""
-        self._retry_after_next.append(seconds)
+    def retry_after_next(self, seconds: int, *, chat_id: int | None = None) -> None:
+        """The next message-sending call (to ``chat_id``, if given) is refused once with a 429
+        carrying retry_after."""
+        self._retry_after_next.append((seconds, chat_id))
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (an update_id is given if missing) and wake the long poll."""
@@ -218,7 +226,7 @@ class TelegramFake:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params = _decode(await request.post())
-        call = Call(method, params)
+        call = Call(method, params, at=self._now())
         self.calls.append(call)
         try:
             if method == "getUpdates":
@@ -249,16 +257,26 @@ class TelegramFake:
     def _refusal(self, method: str, params: dict[str, Any]) -> web.Response | None:
         if method not in MESSAGE_METHODS:
             return None
-        if self._retry_after_next:
-            return self._too_many(self._retry_after_next.pop(0))
+        for seconds, chat in self._retry_after_next:
+            if chat in (None, params.get("chat_id")):
+                self._retry_after_next.remove((seconds, chat))
+                return self._too_many(seconds)
+        now = self._now()
         if self.rate_limit_per_second is not None:
-            now = time.monotonic()
-            while self._recent_sends and now - self._recent_sends[0] >= 1.0:
-                self._recent_sends.popleft()
-            if len(self._recent_sends) >= self.rate_limit_per_second:
-                return self._too_many(1)
-            self._recent_sends.append(now)
+            wait = _over(self._recent_sends, self.rate_limit_per_second, 1.0, now)
+            if wait:
+                return self._too_many(wait)
         chat_id = params.get("chat_id")
+        if self.chat_limits and isinstance(chat_id, int):
+            sends = self._chat_sends.setdefault(chat_id, deque())
+            wait = _over(sends, 1, 1.0, now)
+            if not wait and chat_id < 0:
+                wait = _over(sends, 20, 60.0, now)
+            if wait:
+                return self._too_many(wait)
+            sends.append(now)
+        if self.rate_limit_per_second is not None:
+            self._recent_sends.append(now)
         if chat_id in self.migrated:
             return _error(
                 400,
@@ -350,6 +368,17 @@ class TelegramFake:
 
     def _api_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"message_thread_id": next(self._topic_ids), "name": params["name"], "icon_color": 0}
+
+
+def _over(sends: deque[float], count: int, seconds: float, now: float) -> int:
+    """Whole seconds to wait before one more send fits ``count`` in any ``seconds``
+    (0: it fits now). ``sends`` keeps the last ``seconds`` of sends."""
+    while sends and now - sends[0] >= 60.0:
+        sends.popleft()
+    recent = [t for t in sends if now - t < seconds]
+    if len(recent) < count:
+        return 0
+    return max(1, math.ceil(recent[-count] + seconds - now))
 
 
 def _decode(form: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from bot.app import App
 from core.dispatcher import Dispatcher
 from core.events import DeliveryFailure, OutgoingMessage, Platform, Receipt, Visibility
 from core.outbox import OutboxMessage, enqueue
-from core.ratelimit import Limit, SlidingWindow
+from core.ratelimit import Limit, Pacing, SlidingWindow
 from tests.fakes.fake_adapter import FakeAdapter
 
 
@@ -129,12 +129,9 @@ async def test_rows_behind_a_429_are_left_unlocked_until_the_pause_ends(
     app: App, fake: FakeAdapter
 ) -> None:
     now = [0.0]
+    fake.pacing = Pacing(Limit(1000, 1.0), now=lambda: now[0])
     dispatcher = Dispatcher(
-        app.services.database,
-        app.services.clock,
-        {Platform.TELEGRAM: fake},
-        concurrency=1,
-        monotonic=lambda: now[0],
+        app.services.database, app.services.clock, {Platform.TELEGRAM: fake}, concurrency=1
     )
     fake.fail_next(DeliveryFailure.RATE_LIMITED, retry_after=30)
     await _queue(app, "a", "b", "c")

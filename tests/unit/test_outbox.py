@@ -13,6 +13,7 @@ from core.events import Actor, DeliveryFailure, Place, PlaceKind, Platform, Repl
 from core.members import service as members
 from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
+from core.ratelimit import Limit, Pacing
 from tests.fakes.fake_adapter import FakeAdapter
 
 
@@ -86,9 +87,8 @@ async def test_rate_limited_message_waits_for_the_platform_s_retry_after(
     app: App, fake: FakeAdapter, clock: ManualClock
 ) -> None:
     real_seconds = [0.0]
-    dispatcher = Dispatcher(
-        app.services.database, clock, {Platform.TELEGRAM: fake}, monotonic=lambda: real_seconds[0]
-    )
+    fake.pacing = Pacing(Limit(1000, 1.0), now=lambda: real_seconds[0])
+    dispatcher = Dispatcher(app.services.database, clock, {Platform.TELEGRAM: fake})
     member_id = await _member(app, "5")
     await _notify(app, member_id, "k")
     fake.fail_next(DeliveryFailure.RATE_LIMITED, retry_after=30)
