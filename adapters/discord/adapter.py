@@ -431,17 +431,18 @@ class DiscordAdapter:
         return await self.send(message)
 
     async def send(self, message: OutgoingMessage) -> Receipt:
-        """A DM goes to the channel the message names; without one, the member's DM channel
-        is opened (one request more) and named in the receipt, for the core to remember."""
+        """A DM goes to the DM channel the message names; without one, the member's channel
+        is opened (one request more, unless discord.py still has it among its last 128) and
+        named in the receipt, for the core to remember."""
         if self._client is None:
             return Receipt(self.platform, failure=DeliveryFailure.UNAVAILABLE, detail="offline")
         opened: str | None = None
         try:
             target: discord.DMChannel | discord.PartialMessageable
             if message.visibility is Visibility.PRIVATE and message.user_id:
-                if message.chat_id:
+                if message.dm_chat_id:
                     target = self._client.get_partial_messageable(
-                        int(message.chat_id), type=discord.ChannelType.private
+                        int(message.dm_chat_id), type=discord.ChannelType.private
                     )
                 else:
                     target = await self._client.create_dm(discord.Object(int(message.user_id)))
