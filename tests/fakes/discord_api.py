@@ -125,9 +125,9 @@ class FakeDiscord:
     def calls_to(self, method: str, pattern: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and re.fullmatch(pattern, c.path)]
 
-    async def wait_for(self, predicate: Callable[[], Any]) -> Any:
-        """Until ``predicate()`` is truthy (re-checked on every call), for at most 10 s."""
-        async with asyncio.timeout(10), self._changed:
+    async def wait_for(self, predicate: Callable[[], Any], seconds: float | None = 10) -> Any:
+        """Until ``predicate()`` is truthy (re-checked on every call), for at most ``seconds``."""
+        async with asyncio.timeout(seconds), self._changed:
             while not (found := predicate()):
                 await self._changed.wait()
             return found
@@ -375,6 +375,10 @@ class FakeDiscord:
         }
         self.threads[thread["id"]] = thread
         return thread
+
+    def open_dm(self, user_id: str) -> str:
+        """The DM channel with ``user_id``, as if the bot had opened it before."""
+        return self._dm_channel(user_id)
 
     def _dm_channel(self, user_id: str) -> str:
         for channel_id, owner in self._dm_users.items():
