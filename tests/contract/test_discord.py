@@ -16,7 +16,7 @@ from core.features.feedback.models import FeedbackItem
 from core.features.tickets.models import Ticket
 from core.members.models import Identity
 from core.outbox import OutboxMessage
-from tests.contract.conftest import interact, new_id, posted
+from tests.contract.conftest import drain, interact, new_id, posted
 from tests.contract.conftest import slash as command
 from tests.contract.discord_world import (
     ADA,
@@ -261,13 +261,14 @@ async def test_a_ticket_opens_a_private_thread_the_member_shares_with_staff(worl
 async def resolved_by_staff(world: World, ticket: Ticket, member: str) -> dict[str, Any]:
     """A moderator resolves ``ticket`` with /ticket resolve; the rating question the member
     then gets in their DM."""
+    dm = world.fake.dm_channel_of(member)
+    before = len(world.fake.calls_to("POST", rf"/channels/{dm}/messages")) if dm else 0
     resolve = command("ticket", {"type": 3, "name": "ticket", "value": ticket.ref}, sub="resolve")
     await interact(world.fake, interaction_payload(DAVE, resolve))
-    await world.app.dispatcher.dispatch_due()
+    await drain(world.app)
     dm = world.fake.dm_channel_of(member)
     assert dm is not None
-    (rating,) = await posted(world.fake, dm)
-    return rating
+    return (await posted(world.fake, dm, before + 1))[-1]
 
 
 async def test_opening_a_ticket_without_its_text_asks_for_it_in_a_modal(world: World) -> None:

@@ -141,8 +141,13 @@ class FakeDiscord:
     # Gateway
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """To the shard that owns the event's guild, as Discord routes it (DMs: shard 0)."""
+        """To the shard that owns the event's guild, as Discord routes it (DMs: shard 0).
+
+        A member's message in a DM makes its channel theirs, as on Discord: the bot may later
+        write there without opening it."""
         guild_id = int(data.get("guild_id") or 0)
+        if event == "MESSAGE_CREATE" and not guild_id:
+            self._dm_users.setdefault(str(data["channel_id"]), str(data["author"]["id"]))
         for socket, (shard_id, shard_count) in list(self._sockets.items()):
             if (guild_id >> 22) % shard_count == shard_id:
                 await self._send_event(socket, event, data)
