@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import Harness, running
+from tests.contract.conftest import Harness, drain, running
 from tests.fakes.telegram_api import TelegramFake, user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -39,7 +39,7 @@ async def test_the_card_has_three_buttons_and_is_edited_in_place(tg: Harness) ->
         sender=user(ORGANISER),
     )
     await tg.until(lambda: tg.fake.called("sendMessage"))
-    await tg.app.dispatcher.dispatch_due()
+    await drain(tg.app)
     card = next(
         c for c in tg.fake.calls if c.method == "sendMessage" and "📅 E-1" in c.params["text"]
     )
@@ -55,7 +55,7 @@ async def test_the_card_has_three_buttons_and_is_edited_in_place(tg: Harness) ->
     await tg.until(lambda: tg.fake.called("answerCallbackQuery"))
     # The group's own send window (one message a second) holds the edit back a moment.
     for _ in range(40):
-        await tg.app.dispatcher.dispatch_due()
+        await drain(tg.app)
         if tg.fake.called("editMessageText"):
             break
         await asyncio.sleep(0.1)
