@@ -20,22 +20,16 @@ SettingsLoader = Callable[[argparse.Namespace], Settings]
 async def _upcoming(settings: Settings) -> list[Event]:
     from sqlalchemy import select
 
+    from bot.cli_db import fetch_all
     from core.clock import SystemClock
-    from core.db.engine import Database
     from core.features.events.models import Event
 
-    database = Database(settings.database.url)
-    try:
-        async with database.session() as session:
-            return list(
-                await session.scalars(
-                    select(Event)
-                    .where(Event.cancelled_at.is_(None), Event.ends_at > SystemClock().now())
-                    .order_by(Event.starts_at)
-                )
-            )
-    finally:
-        await database.dispose()
+    return await fetch_all(
+        settings,
+        select(Event)
+        .where(Event.cancelled_at.is_(None), Event.ends_at > SystemClock().now())
+        .order_by(Event.starts_at),
+    )
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:

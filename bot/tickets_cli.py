@@ -20,15 +20,10 @@ SettingsLoader = Callable[[argparse.Namespace], Settings]
 async def _tickets(settings: Settings) -> list[Ticket]:
     from sqlalchemy import select
 
-    from core.db.engine import Database
+    from bot.cli_db import fetch_all
     from core.features.tickets.models import Ticket
 
-    database = Database(settings.database.url)
-    try:
-        async with database.session() as session:
-            return list(await session.scalars(select(Ticket).order_by(Ticket.id)))
-    finally:
-        await database.dispose()
+    return await fetch_all(settings, select(Ticket).order_by(Ticket.id))
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
