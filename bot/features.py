@@ -76,8 +76,10 @@ def settings_model(features: list[Feature] | None = None) -> type[Settings]:
     sections: dict[str, Any] = {
         name: (kind, Field(default_factory=kind))
         for feature in chosen
-        if feature.settings is not None
-        for name, kind in [feature.settings]
+        for name, kind in (
+            *([feature.settings] if feature.settings is not None else []),
+            *feature.more_settings,
+        )
     }
     return create_model("Settings", __base__=Settings, **sections)
 

@@ -37,6 +37,9 @@ class Feature:
     settings: tuple[str, type[Section]] | None = None
     """Its section of config.toml, e.g. ``("tickets", TicketSettings)``; it reads it with
     ``services.settings.section(TicketSettings)``."""
+    more_settings: tuple[tuple[str, type[Section]], ...] = ()
+    """Further sections, for a feature configured in more than one place (lifecycle reads
+    ``[welcome]``, ``[onboarding]`` and ``[lifecycle]``)."""
     offers: Callable[[Services], Sequence[object]] = field(default=_offers_nothing)
     """Builds the services it offers other features, which they find with
     ``services.get(TheClass)``; called once at start with the core's services."""

@@ -82,6 +82,17 @@ def dm_identity(member: Member) -> Identity | None:
     return reachable[0] if reachable else None
 
 
+def allows_unasked_dms(member: Member) -> bool:
+    """Whether a message the member did not ask for (a welcome, a nudge, a win-back) may go
+    to their DMs: they have not turned unasked DMs off, and they have written to the bot
+    privately on an account it can still reach. Telegram lets a bot DM only people who
+    started it, and Discord's policy forbids DMs nobody asked for; a member who opened the
+    conversation has asked."""
+    return not member.dm_opt_out and any(
+        i.dm_chat_id is not None for i in member.identities if i.unreachable_at is None
+    )
+
+
 def dm_chat_of(member: Member, actor: Actor) -> str | None:
     """The DM chat remembered for the account ``actor`` speaks from."""
     for identity in member.identities:
