@@ -24,7 +24,7 @@ from core.clock import Clock
 from core.db.engine import Database
 from core.events import DeliveryFailure, OutgoingMessage, Platform, Receipt
 from core.members import service as members
-from core.outbox import OutboxMessage, OutboxStatus, Sender, from_row
+from core.outbox import OutboxMessage, OutboxStatus, Sender, enqueue, from_row
 from core.ratelimit import Limit, SlidingWindow
 
 log = logging.getLogger(__name__)
@@ -292,7 +292,15 @@ class Dispatcher:
                     session, receipt.platform, row.user_id, values["last_error"], now
                 )
                 await self._give_up_on(session, row, values["last_error"])
+            refused = receipt.failure is DeliveryFailure.FORBIDDEN
+            report = from_row(row).if_refused if refused else None
+            if report is not None:
+                # Once under its key, however many refusals follow: told, never retried.
+                key, message = report
+                await enqueue(session, message, key=key, now=now)
             await session.commit()
+        if report is not None:
+            self.kick()
 
     @staticmethod
     async def _give_up_on(session: AsyncSession, row: OutboxMessage, reason: str) -> None:

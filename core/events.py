@@ -174,6 +174,17 @@ class RenderedButton:
 
 
 @dataclass(frozen=True)
+class RoleChange:
+    """Roles to give one account and roles to take from it: outgoing work like a message,
+    queued in the outbox so it survives a restart and is not done twice. Only Discord has
+    member roles; the adapter finds the server each role belongs to."""
+
+    user_id: str
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     """A rendered message an adapter can send without asking the core anything.
 
@@ -196,6 +207,11 @@ class OutgoingMessage:
     """The template it was rendered from (``tickets/opened``): what it means, whatever its
     wording or language. Transcripts show it and tests assert it; platforms never see it."""
     dm_chat_id: str | None = None
+    roles: RoleChange | None = None
+    """Set for a role change instead of a message: the adapter changes roles, sends no text."""
+    if_refused: tuple[str, OutgoingMessage] | None = None
+    """What to queue, once under its key, if the platform refuses this for lack of permission
+    (a 403): e.g. telling staff the bot cannot manage a role, instead of retrying."""
 
 
 class DeliveryFailure(StrEnum):

@@ -10,12 +10,20 @@ poll.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.events import OutgoingMessage, Place, Platform, RenderedButton, Reply, Visibility
+from core.events import (
+    OutgoingMessage,
+    Place,
+    Platform,
+    RenderedButton,
+    Reply,
+    RoleChange,
+    Visibility,
+)
 from core.members import service as members
 from core.members.models import Identity, Member
 from core.outbox import enqueue
@@ -27,6 +35,10 @@ log = logging.getLogger(__name__)
 QUEUED = "townhall.queued"
 """Set in a session's ``info`` once a row is queued in it: the dispatcher is woken after the
 commit only when there is something to send."""
+
+
+ROLE_PLATFORMS = frozenset({Platform.DISCORD})
+"""Where members have roles a bot can give: Telegram has none (only admins' titles)."""
 
 
 class Notifier:
@@ -115,6 +127,53 @@ class Notifier:
             edit_message_id=reply.edit_message_id,
         )
         return await self._queue(session, message, key, None)
+
+    async def change_roles(
+        self,
+        session: AsyncSession,
+        member_id: int,
+        *,
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        key: str,
+        report_to: Place | None = None,
+    ) -> int:
+        """Queue giving the member the roles ``add`` and taking ``remove`` (the platform's role
+        ids) on each of their accounts on a platform with roles; the outbox carries it out like
+        a message, so it survives a restart and ``key`` keeps it from being done twice.
+
+        If the platform refuses (the bot lacks Manage Roles, or the role sits above the bot's),
+        the change is not retried and ``report_to`` (a staff place) is told once for these
+        roles, however many changes are refused.
+
+        Returns how many accounts a change was queued for (0 without a Discord account).
+        """
+        member = await session.get_one(Member, member_id)
+        touched = sorted({*add, *remove})
+        report = None
+        if report_to is not None:
+            warning = self.message(
+                Reply("core/roles_refused", {"name": member.display_name, "roles": touched}),
+                report_to.platform,
+                chat_id=report_to.chat_id,
+                thread_id=report_to.thread_id,
+                visibility=Visibility.PUBLIC,
+            )
+            report = (f"roles-refused:{','.join(touched)}", warning)
+        queued = 0
+        for identity in member.identities:
+            platform = Platform(identity.platform)
+            if platform not in ROLE_PLATFORMS or not (add or remove):
+                continue
+            change = OutgoingMessage(
+                platform=platform,
+                text="",
+                key="core/roles",
+                roles=RoleChange(identity.platform_user_id, tuple(add), tuple(remove)),
+                if_refused=report,
+            )
+            queued += await self._queue(session, change, f"{key}:{identity.id}", member.id)
+        return queued
 
     async def _queue(
         self, session: AsyncSession, message: OutgoingMessage, key: str, member_id: int | None

@@ -24,6 +24,7 @@ from core.events import (
     Platform,
     Receipt,
     RenderedButton,
+    RoleChange,
     Visibility,
 )
 from core.ratelimit import Limit, Pacing
@@ -70,7 +71,7 @@ class OutboxMessage(Base):
 
 
 def to_payload(message: OutgoingMessage) -> dict[str, Any]:
-    return {
+    payload: dict[str, Any] = {
         "text": message.text,
         "key": message.key,
         "thread_id": message.thread_id,
@@ -84,16 +85,32 @@ def to_payload(message: OutgoingMessage) -> dict[str, Any]:
             for a in message.attachments
         ],
     }
+    if message.roles is not None:
+        change = message.roles
+        payload["roles"] = [change.user_id, list(change.add), list(change.remove)]
+    if message.if_refused is not None:
+        key, report = message.if_refused
+        payload["if_refused"] = {
+            "key": key,
+            "platform": report.platform.value,
+            "chat_id": report.chat_id,
+            "user_id": report.user_id,
+            "payload": to_payload(report),
+        }
+    return payload
 
 
-def from_row(row: OutboxMessage) -> OutgoingMessage:
-    payload = row.payload
+def from_payload(
+    platform: Platform, chat_id: str | None, user_id: str | None, payload: dict[str, Any]
+) -> OutgoingMessage:
+    roles = payload.get("roles")
+    refused = payload.get("if_refused")
     return OutgoingMessage(
-        platform=Platform(row.platform),
+        platform=platform,
         text=payload["text"],
         key=payload.get("key", ""),
-        chat_id=row.chat_id,
-        user_id=row.user_id,
+        chat_id=chat_id,
+        user_id=user_id,
         thread_id=payload.get("thread_id"),
         buttons=tuple(RenderedButton(label, data) for label, data in payload["buttons"]),
         visibility=Visibility(payload["visibility"]),
@@ -104,7 +121,23 @@ def from_row(row: OutboxMessage) -> OutgoingMessage:
             Attachment(name, base64.b64decode(content), mime)
             for name, mime, content in payload.get("attachments", [])
         ),
+        roles=RoleChange(roles[0], tuple(roles[1]), tuple(roles[2])) if roles else None,
+        if_refused=(
+            refused["key"],
+            from_payload(
+                Platform(refused["platform"]),
+                refused["chat_id"],
+                refused["user_id"],
+                refused["payload"],
+            ),
+        )
+        if refused
+        else None,
     )
+
+
+def from_row(row: OutboxMessage) -> OutgoingMessage:
+    return from_payload(Platform(row.platform), row.chat_id, row.user_id, row.payload)
 
 
 async def enqueue(

@@ -12,7 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from core.events import OutgoingMessage, Place, PlaceKind, Platform, Receipt, Visibility
+from core.events import (
+    OutgoingMessage,
+    Place,
+    PlaceKind,
+    Platform,
+    Receipt,
+    RoleChange,
+    Visibility,
+)
 from core.markup import plain
 from core.places import PlaceRequest, PrivatePlace
 from core.ratelimit import Limit, Pacing
@@ -27,6 +35,8 @@ class Transcript:
     messages: list[dict[str, object]] = field(default_factory=list)
 
     def show(self, message: OutgoingMessage, *, place: str) -> dict[str, object]:
+        if message.roles is not None:
+            return self._show_roles(message.roles)
         to = message.user_id or place
         text = message.text if message.platform is Platform.CONSOLE else plain(message.text)
         record: dict[str, object] = {
@@ -50,6 +60,24 @@ class Transcript:
                 choices = "  ".join(f"[{n}] {b.label}" for n, b in enumerate(message.buttons, 1))
                 lines.append(f"  {choices}")
             self.out.write("\n".join(lines) + "\n")
+        self.out.flush()
+        return record
+
+    def _show_roles(self, change: RoleChange) -> dict[str, object]:
+        """A role change, as Discord would make it: ``roles of 42: +Contributor -Member``."""
+        changes = " ".join([f"+{r}" for r in change.add] + [f"-{r}" for r in change.remove])
+        record: dict[str, object] = {
+            "to": change.user_id,
+            "key": "core/roles",
+            "place": "roles",
+            "text": changes,
+            "roles": {"add": list(change.add), "remove": list(change.remove)},
+        }
+        self.messages.append(record)
+        if self.as_json:
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            self.out.write(f"bot → roles of {change.user_id}: {changes}\n")
         self.out.flush()
         return record
 

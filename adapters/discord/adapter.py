@@ -35,6 +35,7 @@ from core.events import (
     PlaceKind,
     Platform,
     Receipt,
+    RoleChange,
     Visibility,
 )
 from core.places import PlaceRequest, PrivatePlace
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 # quicker than this, else defer and follow up.
 ACK_WITHIN = 2.0
 CHANNEL_LIMIT = Limit(5, 5.0)
+# Discord limits role changes per server; one member's changes are spaced like a channel's.
+ROLES_LIMIT = Limit(5, 5.0)
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
 
 
@@ -86,6 +89,8 @@ class DiscordAdapter:
         return self._client
 
     def rate_keys(self, message: OutgoingMessage) -> list[tuple[str, Limit]]:
+        if message.roles is not None:
+            return [(f"roles:{message.roles.user_id}", ROLES_LIMIT)]
         if message.visibility is Visibility.PRIVATE and message.user_id:
             return [(f"dm:{message.user_id}", CHANNEL_LIMIT)]
         return [(message.thread_id or message.chat_id or "", CHANNEL_LIMIT)]
@@ -436,6 +441,8 @@ class DiscordAdapter:
         named in the receipt, for the core to remember."""
         if self._client is None:
             return Receipt(self.platform, failure=DeliveryFailure.UNAVAILABLE, detail="offline")
+        if message.roles is not None:
+            return await self._change_roles(message.roles)
         opened: str | None = None
         try:
             target: discord.DMChannel | discord.PartialMessageable
@@ -456,6 +463,34 @@ class DiscordAdapter:
         except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as error:
             receipt = failure_of(error)
         return replace(receipt, chat_id=opened) if opened else receipt
+
+    async def _change_roles(self, change: RoleChange) -> Receipt:
+        """One request per role that changes: roles the member already has (or lacks) per the
+        cache are left alone, since Discord limits role changes per server. A role's server
+        is the one whose cache holds it."""
+        client = self.client
+        user_id = int(change.user_id)
+        try:
+            for role_id, give in [(r, True) for r in change.add] + [
+                (r, False) for r in change.remove
+            ]:
+                guild = next((g for g in client.guilds if g.get_role(int(role_id))), None)
+                if guild is None:
+                    return Receipt(
+                        self.platform,
+                        failure=DeliveryFailure.INVALID,
+                        detail=f"role {role_id} is in no server the bot is in",
+                    )
+                member = guild.get_member(user_id)
+                if member is not None and (member.get_role(int(role_id)) is not None) == give:
+                    continue
+                if give:
+                    await client.http.add_role(guild.id, user_id, role_id)
+                else:
+                    await client.http.remove_role(guild.id, user_id, role_id)
+        except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as error:
+            return failure_of(error)
+        return Receipt(self.platform)
 
     async def _send(
         self, target: discord.DMChannel | discord.PartialMessageable, message: OutgoingMessage

@@ -55,14 +55,22 @@ class World:
 
 
 @contextlib.asynccontextmanager
-async def open_world(folder: Path) -> AsyncIterator[World]:
-    """The whole app on the Discord adapter, connected to a fresh fake."""
-    fake = FakeDiscord(members=MEMBERS, closed_dms={ERIN})
+async def open_world(
+    folder: Path,
+    *,
+    roles: dict[str, tuple[str, int]] | None = None,
+    **sections: dict[str, Any],
+) -> AsyncIterator[World]:
+    """The whole app on the Discord adapter, connected to a fresh fake whose server also has
+    ``roles`` (id → (name, position)); ``sections`` add to the configuration."""
+    fake = FakeDiscord(members=MEMBERS, closed_dms={ERIN}, roles=roles or {})
     await fake.start()
     try:
         help_channels = {"help_channels": [f"discord:{fake_api.HELP_CHANNEL}"]}
         desk = {"staff_places": [f"discord:{fake_api.SUPPORT_CHANNEL}"]}
-        async with running(folder, discord=fake, faq=help_channels, tickets=desk) as app:
+        async with running(
+            folder, discord=fake, faq=help_channels, tickets=desk, **sections
+        ) as app:
             assert app.discord is not None
             yield World(fake, app.discord, app.app, app.recorder)
     finally:

@@ -5,7 +5,10 @@ discord.py insists on), records every REST call for assertions, and lets a test 
 events (to the shard that owns the guild), close a member's DMs (403 code 50007) or answer
 one call with a 429. Like Discord, it answers a global 429 (``global: true``, with
 ``retry_after``) to any request past ``global_limit`` (50) in one second, interaction calls
-aside; ``global_429s`` counts them. The payload shapes live in discord_payloads.py.
+aside; ``global_429s`` counts them. Role changes (``PUT``/``DELETE
+/guilds/{guild}/members/{user}/roles/{role}``) are refused as Discord refuses them: 403 code
+50013 when the bot lacks Manage Roles or its role is not above the one changed, 404 for a
+role or member the server does not have. The payload shapes live in discord_payloads.py.
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ from aiohttp import web
 from tests.fakes.discord_payloads import (
     APP_ID,
     BOT_ID,
+    BOT_ROLE,
+    BOT_ROLE_POSITION,
     BOT_USER,
     EVERYONE_PERMISSIONS,
     GENERAL_CHANNEL,
     GUILD_ID,
     HELP_CHANNEL,
     MANAGE_GUILD,
+    MANAGE_ROLES,
     MANAGER_ROLE,
     MOD_ROLE,
     OWNER_ID,
@@ -73,14 +79,22 @@ class FakeDiscord:
     token: str = "fake-token"
     global_limit: int = 50
     global_429s: int = 0
+    roles: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """The server's roles beyond the fixed ones: id → (name, position)."""
+    bot_manages_roles: bool = True
 
     def __post_init__(self) -> None:
+        # Role changes edit these lists: a copy, so no test sees another's changes.
+        self.members = {
+            user_id: (name, list(held)) for user_id, (name, held) in self.members.items()
+        }
         self._recent: deque[float] = deque()
         self._ids = itertools.count(1_950_000_000_000_000_000)
         self._sequence = itertools.count(1)
         self._sockets: dict[web.WebSocketResponse, tuple[int, int]] = {}
         self._dm_users: dict[str, str] = {}
         self._rate_limits: dict[str, float] = {}
+        self._pending_updates: list[str] = []
         self._changed = asyncio.Condition()
         self.threads: dict[str, dict[str, Any]] = {}
         self.thread_members: dict[str, list[str]] = {}
@@ -193,11 +207,14 @@ class FakeDiscord:
 
     def guild(self) -> dict[str, Any]:
         members = [self.member_payload(user_id) for user_id in [*self.members, OWNER_ID, BOT_ID]]
-        return guild_payload(members)
+        return guild_payload(members, self.roles, self._bot_permissions())
+
+    def _bot_permissions(self) -> int:
+        return EVERYONE_PERMISSIONS | (MANAGE_ROLES if self.bot_manages_roles else 0)
 
     def member_payload(self, user_id: str) -> dict[str, Any]:
         if user_id == BOT_ID:
-            who, roles = BOT_USER, []
+            who, roles = BOT_USER, [BOT_ROLE]
         elif user_id == OWNER_ID:
             who, roles = user(OWNER_ID, "owner"), []
         else:
@@ -230,6 +247,10 @@ class FakeDiscord:
             or self._answer(request.method, path, body)
         )
         await self._note(Call(request.method, path, body, response.status))
+        while self._pending_updates:
+            # Discord tells the gateway of a member's new roles: the client's cache follows.
+            member = self.member_payload(self._pending_updates.pop())
+            await self.dispatch("GUILD_MEMBER_UPDATE", member | {"guild_id": GUILD_ID})
         created = re.fullmatch(r"/channels/\d+/threads", path)
         if created and request.method == "POST" and response.status == 200:
             # Discord tells the gateway too; that is how the client caches the new thread.
@@ -333,6 +354,9 @@ class FakeDiscord:
             recipient = str(body["recipient_id"])
             channel_id = self._dm_channel(recipient)
             return _json({"id": channel_id, "type": 1, "recipients": [user(recipient, "dm")]})
+        match = re.fullmatch(r"/guilds/\d+/members/(\d+)/roles/(\d+)", path)
+        if match and method in ("PUT", "DELETE"):
+            return self._role_change(match.group(1), match.group(2), give=method == "PUT")
         match = re.fullmatch(r"/channels/(\d+)/threads", path)
         if match and method == "POST":
             return _json(self._thread(match.group(1), body))
@@ -356,6 +380,25 @@ class FakeDiscord:
                 return web.Response(status=204)
             return _json(self.message(GENERAL_CHANNEL, body))
         return _json({"code": 0, "message": f"fake has no {method} {path}"}, status=404)
+
+    def _role_change(self, user_id: str, role_id: str, *, give: bool) -> web.Response:
+        """As Discord: the bot needs Manage Roles and a role above the one it changes."""
+        if role_id not in self.roles:
+            return _json({"code": 10011, "message": "Unknown Role"}, status=404)
+        if user_id not in self.members:
+            return _json({"code": 10007, "message": "Unknown Member"}, status=404)
+        if not self.bot_manages_roles or self.roles[role_id][1] >= BOT_ROLE_POSITION:
+            return _json({"code": 50013, "message": "Missing Permissions"}, status=403)
+        _, held = self.members[user_id]
+        if give and role_id not in held:
+            held.append(role_id)
+        elif not give and role_id in held:
+            held.remove(role_id)
+        self._pending_updates.append(user_id)
+        return web.Response(status=204)
+
+    def roles_of(self, user_id: str) -> list[str]:
+        return list(self.members[user_id][1])
 
     def _thread(self, parent_id: str, body: dict[str, Any]) -> dict[str, Any]:
         thread = {

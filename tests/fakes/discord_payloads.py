@@ -14,8 +14,11 @@ GENERAL_CHANNEL = "1100000000000000011"
 SUPPORT_CHANNEL = "1100000000000000012"
 MOD_ROLE = "1000000000000000050"
 MANAGER_ROLE = "1000000000000000060"
+BOT_ROLE = "1000000000000000070"
 EVERYONE_PERMISSIONS = 104324673
 MANAGE_GUILD = 1 << 5
+MANAGE_ROLES = 1 << 28
+BOT_ROLE_POSITION = 10
 
 BOT_USER = {
     "id": BOT_ID,
@@ -37,12 +40,22 @@ def user(user_id: str, name: str) -> dict[str, Any]:
     }
 
 
-def guild_payload(members: list[dict[str, Any]]) -> dict[str, Any]:
-    """GUILD_CREATE for the one test server: three roles, a help and a general channel."""
+def guild_payload(
+    members: list[dict[str, Any]],
+    extra_roles: dict[str, tuple[str, int]] | None = None,
+    bot_permissions: int = EVERYONE_PERMISSIONS | MANAGE_ROLES,
+) -> dict[str, Any]:
+    """GUILD_CREATE for the one test server: its roles (the bot's own at BOT_ROLE_POSITION,
+    ``extra_roles`` as id → (name, position)), a help and a general channel."""
     roles = [
         _role(GUILD_ID, "@everyone", EVERYONE_PERMISSIONS),
         _role(MOD_ROLE, "Moderators", EVERYONE_PERMISSIONS),
         _role(MANAGER_ROLE, "Managers", EVERYONE_PERMISSIONS | MANAGE_GUILD),
+        _role(BOT_ROLE, "Townhall", bot_permissions, BOT_ROLE_POSITION),
+        *(
+            _role(role_id, name, EVERYONE_PERMISSIONS, position)
+            for role_id, (name, position) in (extra_roles or {}).items()
+        ),
     ]
     channels = [
         _channel(HELP_CHANNEL, "help", 0),
@@ -79,12 +92,12 @@ def guild_payload(members: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _role(role_id: str, name: str, permissions: int) -> dict[str, Any]:
+def _role(role_id: str, name: str, permissions: int, position: int = 0) -> dict[str, Any]:
     return {
         "id": role_id,
         "name": name,
         "permissions": str(permissions),
-        "position": 0,
+        "position": position,
         "color": 0,
         "hoist": False,
         "managed": False,

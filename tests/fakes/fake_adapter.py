@@ -17,6 +17,8 @@ class FakeAdapter:
     sent: list[OutgoingMessage] = field(default_factory=list)
     blocked_users: set[str] = field(default_factory=set)
     scripted: deque[Receipt] = field(default_factory=deque)
+    refuses_roles: bool = False
+    """As Discord without Manage Roles: every role change answers 403."""
 
     def rate_keys(self, message: OutgoingMessage) -> list[tuple[str, Limit]]:
         if self.per_chat_limit is None:
@@ -29,6 +31,8 @@ class FakeAdapter:
     async def send(self, message: OutgoingMessage) -> Receipt:
         if self.scripted:
             return self.scripted.popleft()
+        if message.roles is not None and self.refuses_roles:
+            return Receipt(self.platform, failure=DeliveryFailure.FORBIDDEN, detail="50013")
         if message.user_id in self.blocked_users and message.chat_id is None:
             return Receipt(
                 self.platform, failure=DeliveryFailure.BLOCKED, detail="bot was blocked by the user"
