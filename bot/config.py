@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.features import settings_model
-from core.settings import Settings
+from core.settings import LOCATED, Settings
 
 DEFAULT_PATH = Path("config.toml")
 SECRET_ENV = {
@@ -69,6 +69,8 @@ def load(
 
 def _one_line(shown: str, error: ValidationError) -> str:
     first = error.errors()[0]
+    if first["type"] == LOCATED:
+        return f"{shown}: {first['msg']}"
     location = first["loc"]
     key = ".".join(str(part) for part in location)
     if len(location) > 1:

@@ -113,6 +113,7 @@ class Registry:
         self.commands: dict[str, CommandSpec] = {}
         self.actions: dict[str, ActionSpec] = {}
         self.event_handlers: list[EventHandlerSpec] = []
+        self.followers: list[Handler] = []
         self.sweeps: dict[str, SweepSpec] = {}
 
     def command(
@@ -158,6 +159,13 @@ class Registry:
 
         return register
 
+    def after_every_event(self, fn: Handler) -> Handler:
+        """Runs after whatever handled an event (or nothing did), in its transaction, with
+        what that handler changed flushed: for work that follows any change (a badge whose
+        rule a thanks, a solution or a check-in made true). Its replies are added."""
+        self.followers.append(fn)
+        return fn
+
     def sweep(self, name: str, every: timedelta) -> Callable[[SweepFn], SweepFn]:
         def register(fn: SweepFn) -> SweepFn:
             if name in self.sweeps:
@@ -186,6 +194,7 @@ class Registry:
                     raise ValueError(f"action {action.action_id!r} declared twice")
                 merged.actions[action.action_id] = action
             merged.event_handlers.extend(registry.event_handlers)
+            merged.followers.extend(registry.followers)
             for sweep in registry.sweeps.values():
                 if sweep.name in merged.sweeps:
                     raise ValueError(f"sweep {sweep.name!r} declared twice")

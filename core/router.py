@@ -156,7 +156,11 @@ class Router:
 
     async def _dispatch(self, ctx: Context) -> tuple[str, list[Reply]]:
         try:
-            return await self._route(ctx)
+            feature, replies = await self._route(ctx)
+            await ctx.session.flush()
+            for follower in self.services.registry.followers:
+                replies += _as_list(await follower(ctx))
+            return feature, replies
         except Exception:
             log.exception("handler failed for %s event %s", ctx.event.kind, ctx.event.event_id)
             await ctx.session.rollback()

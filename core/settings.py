@@ -13,11 +13,21 @@ from __future__ import annotations
 from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_core import PydanticCustomError
 
 from core.locale import SUPPORTED
 
 PlatformId = Annotated[str, Field(pattern=r"^(discord|telegram|console):\S+$")]
 """An account or a place, as "platform:id" (e.g. "telegram:-1001234567890")."""
+
+
+LOCATED = "located"
+
+
+def located(line: str) -> PydanticCustomError:
+    """A mistake whose message names its own place in the file (a ``[[badges]]`` entry by its
+    id, not its position in a list): shown as it is, after the file's name."""
+    return PydanticCustomError(LOCATED, line)
 
 
 class Section(BaseModel):
