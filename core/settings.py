@@ -11,6 +11,7 @@ secrets from the environment and turns a validation error into one readable line
 from __future__ import annotations
 
 from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_core import PydanticCustomError
@@ -54,12 +55,23 @@ class KnowledgeSettings(Section):
 
 class LocaleSettings(Section):
     default: str = "en"
+    timezone: str = "UTC"
+    """The community's time zone (IANA): where its calendar days begin and end."""
 
     @field_validator("default")
     @classmethod
     def supported(cls, value: str) -> str:
         if value not in SUPPORTED:
             raise ValueError(f"must be one of {', '.join(SUPPORTED)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Europe/Berlin or UTC") from None
         return value
 
 

@@ -6,20 +6,27 @@ added later (tickets, feedback, votes, reputation) is merged with no code here, 
 its models are imported in core/db/models.py. Where a unique constraint includes the member
 column (one vote per member and item), the kept member's row stays and the other is
 dropped, so a merge never fails on a duplicate; a table whose ``info`` names ``merge_sum``
-columns (running totals, counters) first adds the dropped row's values to the kept row's.
+columns (running totals, counters) first adds the dropped row's values to the kept row's,
+``merge_min`` columns (the day of a first time) keep the earlier, ``merge_or`` columns (bit
+sets of days) keep both.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Column,
+    ColumnElement,
     MetaData,
     PrimaryKeyConstraint,
     Table,
     UniqueConstraint,
     and_,
+    case,
     delete,
     exists,
+    func,
     select,
     update,
 )
@@ -30,6 +37,7 @@ from core.members.models import Member
 
 MEMBERS = "members"
 MEMBER_ID_NAME = "member_id"
+MERGE_RULES = ("merge_sum", "merge_min", "merge_or")
 
 
 def member_columns(metadata: MetaData) -> list[Column[int]]:
@@ -102,6 +110,14 @@ async def absorb(
     session.expunge_all()
 
 
+def _combined(mine: ColumnElement[Any], theirs: ColumnElement[Any], how: str) -> Any:
+    if how == "merge_sum":
+        return mine + theirs
+    if how == "merge_or":
+        return mine.op("|")(theirs)
+    return func.coalesce(case((theirs < mine, theirs), else_=mine), theirs)
+
+
 async def _add_up(
     session: AsyncSession,
     table: Table,
@@ -110,9 +126,10 @@ async def _add_up(
     keep_id: int,
     drop_id: int,
 ) -> None:
-    """The kept row takes the sum of both rows' ``merge_sum`` columns where both exist."""
-    summed = table.info.get("merge_sum", ())
-    if not summed:
+    """The kept row takes both rows' ``merge_sum`` / ``merge_min`` / ``merge_or`` columns
+    combined where both exist."""
+    combined = {name: how for how in MERGE_RULES for name in table.info.get(how, ())}
+    if not combined:
         return
     dropped = table.alias("dropped")
     matching = and_(
@@ -124,8 +141,12 @@ async def _add_up(
         .where(column == keep_id, exists(select(dropped.c[column.name]).where(matching)))
         .values(
             {
-                name: table.c[name] + select(dropped.c[name]).where(matching).scalar_subquery()
-                for name in summed
+                name: _combined(
+                    table.c[name],
+                    select(dropped.c[name]).where(matching).scalar_subquery(),
+                    how,
+                )
+                for name, how in combined.items()
             }
         )
     )

@@ -1,0 +1,14 @@
+"""Analytics: the activity log rolled up into KPIs, targets, cohorts and the funnel."""
+
+from core.feature import Feature
+from core.features.analytics import sweeps
+from core.features.analytics.service import AnalyticsService
+from core.features.analytics.settings import KpiSettings
+
+FEATURE = Feature(
+    "analytics",
+    priority=70,
+    settings=("kpis", KpiSettings),
+    registries=(sweeps.registry,),
+    offers=lambda services: (AnalyticsService(services),),
+)

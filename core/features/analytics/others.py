@@ -1,0 +1,198 @@
+"""The other features' figures for a period, read through their own code where it exists.
+
+Support and the FAQ come from ``tickets.figures.support_figures`` (the figures behind
+/ticket stats, which include the FAQ's deflection), so /stats and /ticket stats never
+disagree. A feature that is not installed leaves its figures out (None), as a feature that
+has not landed yet is absent from the digest.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.context import Services
+
+THEMES = 3
+
+
+@dataclass(frozen=True)
+class FeatureFigures:
+    """What the other features did in ``[start, end)``; None where a feature is absent."""
+
+    questions_asked: int | None = None
+    questions_answered: int | None = None
+    questions_declined: int | None = None
+    deflection: float | None = None
+    tickets_opened: int | None = None
+    backlog: int | None = None
+    first_response_hours: float | None = None
+    resolution_hours: float | None = None
+    sla_breaches: int | None = None
+    csat: float | None = None
+    feedback_received: int | None = None
+    feedback_shipped: int | None = None
+    feedback_themes: tuple[str, ...] | None = None
+    rsvps: int | None = None
+    attendance: int | None = None
+    survey_average: float | None = None
+    reputation_given: int | None = None
+    badges_awarded: int | None = None
+
+
+def _installed(feature: str) -> bool:
+    return importlib.util.find_spec(f"core.features.{feature}") is not None
+
+
+async def feature_figures(
+    services: Services,
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    themes: bool = False,
+) -> FeatureFigures:
+    """``themes``: also cluster the period's feedback into its top themes (slower)."""
+    found: dict[str, object] = {}
+    if _installed("tickets"):
+        found.update(await _support(session, start, end, now))
+    if _installed("feedback"):
+        found.update(await _feedback(services, session, start, end, now, themes))
+    if _installed("events"):
+        found.update(await _events(session, start, end))
+    if _installed("reputation"):
+        found.update(await _reputation(session, start, end))
+    if _installed("badges"):
+        found.update(await _badges(session, start, end))
+    return FeatureFigures(**found)  # type: ignore[arg-type]
+
+
+def _hours(value: timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 3600, 2)
+
+
+async def _support(
+    session: AsyncSession, start: datetime, end: datetime, now: datetime
+) -> dict[str, object]:
+    from core.features.faq import stats as faq_stats
+    from core.features.tickets.figures import support_figures
+
+    support = await support_figures(session, start, end, now=now)
+    faq = await faq_stats.compute(session, start=start, end=end, now=now)
+    timed = [t for t in support.times if t.tickets]
+    first = [t.median_first_response for t in timed if t.median_first_response is not None]
+    resolved = [t.median_resolution for t in timed if t.median_resolution is not None]
+    return {
+        "questions_asked": faq.asked,
+        "questions_answered": faq.answered,
+        "questions_declined": faq.declined,
+        "deflection": support.deflection,
+        "tickets_opened": support.opened,
+        "backlog": support.backlog,
+        "first_response_hours": _hours(max(first)) if first else None,
+        "resolution_hours": _hours(max(resolved)) if resolved else None,
+        "sla_breaches": support.breached,
+        "csat": support.csat_average,
+    }
+
+
+async def _feedback(
+    services: Services,
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    themes: bool,
+) -> dict[str, object]:
+    from core.features.feedback.models import FeedbackItem
+    from core.features.feedback.service import FeedbackService
+    from core.features.feedback.status import Status
+
+    received = await session.scalar(
+        select(func.count())
+        .select_from(FeedbackItem)
+        .where(FeedbackItem.created_at >= start, FeedbackItem.created_at < end)
+    )
+    shipped = await session.scalar(
+        select(func.count())
+        .select_from(FeedbackItem)
+        .where(
+            FeedbackItem.status == Status.COMPLETED.value,
+            FeedbackItem.updated_at >= start,
+            FeedbackItem.updated_at < end,
+        )
+    )
+    labels: tuple[str, ...] | None = None
+    if themes:
+        report = await services.get(FeedbackService).themes.report(
+            session, now, max((end - start).days, 1)
+        )
+        labels = tuple(" · ".join(theme.label) for theme in report.themes[:THEMES])
+    return {"feedback_received": received, "feedback_shipped": shipped, "feedback_themes": labels}
+
+
+async def _events(session: AsyncSession, start: datetime, end: datetime) -> dict[str, object]:
+    from core.features.events.models import Event, Rsvp
+    from core.features.events.service import Answer
+
+    rsvps = await session.scalar(
+        select(func.count())
+        .select_from(Rsvp)
+        .where(
+            Rsvp.answered_at >= start,
+            Rsvp.answered_at < end,
+            Rsvp.status.in_([Answer.GOING.value, Answer.MAYBE.value]),
+        )
+    )
+    held = select(Event.id).where(Event.starts_at >= start, Event.starts_at < end)
+    attendance = await session.scalar(
+        select(func.count())
+        .select_from(Rsvp)
+        .where(Rsvp.event_id.in_(held), Rsvp.checked_in_at.is_not(None))
+    )
+    survey = await session.scalar(
+        select(func.avg(Rsvp.survey_score)).where(
+            Rsvp.event_id.in_(held), Rsvp.survey_score.is_not(None)
+        )
+    )
+    return {
+        "rsvps": rsvps,
+        "attendance": attendance,
+        "survey_average": None if survey is None else round(float(survey), 2),
+    }
+
+
+async def _reputation(session: AsyncSession, start: datetime, end: datetime) -> dict[str, object]:
+    from core.features.reputation.models import RepEntry
+
+    given = await session.scalar(
+        select(func.coalesce(func.sum(RepEntry.points), 0)).where(
+            RepEntry.at >= start,
+            RepEntry.at < end,
+            RepEntry.giver_id.is_not(None),
+            RepEntry.points > 0,
+        )
+    )
+    return {"reputation_given": given}
+
+
+async def _badges(session: AsyncSession, start: datetime, end: datetime) -> dict[str, object]:
+    """Badges, when that feature is installed: rows of its awards table in the period."""
+    from sqlalchemy import Table
+
+    from core.db.base import Base
+
+    table = Base.metadata.tables.get("badge_awards")
+    if not isinstance(table, Table) or "awarded_at" not in table.c:
+        return {}
+    awarded = await session.scalar(
+        select(func.count())
+        .select_from(table)
+        .where(table.c.awarded_at >= start, table.c.awarded_at < end)
+    )
+    return {"badges_awarded": awarded}

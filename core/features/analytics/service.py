@@ -1,0 +1,203 @@
+"""``AnalyticsService``: what other features (the digest) and the chat and shell read.
+
+``services.get(AnalyticsService)`` gives it. ``refresh()`` brings the rollups up to date;
+``kpis(start, end)`` returns every figure of a window of calendar days (both included, in
+the community's zone) as plain dataclasses: per-day activity series and retention cohorts
+per platform and together, the other features' figures, and the headline figures with
+their targets and the previous period of the same length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.context import Services
+from core.features.analytics import activity as act
+from core.features.analytics.activity import ALL, PlatformActivity
+from core.features.analytics.others import FeatureFigures, feature_figures
+from core.features.analytics.rollup import DayOf, roll_up
+from core.features.analytics.settings import LOWER_IS_BETTER, KpiSettings
+
+REFRESH_ROWS = 200_000
+"""Activity rows per committed pass of ``refresh``: a restart loses at most one pass."""
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline figure of the window, the previous window's and its target."""
+
+    name: str
+    value: float | None
+    previous: float | None
+    target: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def progress(self) -> float | None:
+        """Value / target (for figures where lower is better, target / value)."""
+        if self.value is None or not self.target:
+            return None
+        if self.name in LOWER_IS_BETTER:
+            return self.target / self.value if self.value else 1.0
+        return self.value / self.target
+
+    @property
+    def met(self) -> bool | None:
+        if self.value is None or self.target is None:
+            return None
+        if self.name in LOWER_IS_BETTER:
+            return self.value <= self.target
+        return self.value >= self.target
+
+
+@dataclass(frozen=True)
+class Kpis:
+    start: date
+    end: date
+    today: date
+    """The community's today (not over yet)."""
+    platforms: dict[str, PlatformActivity]
+    """Activity by platform name, and ``"all"`` for everyone together."""
+    features: FeatureFigures
+    headline: tuple[Kpi, ...]
+
+    @property
+    def together(self) -> PlatformActivity:
+        return self.platforms[ALL]
+
+    def kpi(self, name: str) -> Kpi:
+        return next(k for k in self.headline if k.name == name)
+
+
+def headline_values(figures: PlatformActivity, others: FeatureFigures) -> dict[str, float | None]:
+    """A window's figures as one number each: averages of daily counts (DAU, stickiness),
+    the last day's for rolling ones (WAU, MAU), totals for events."""
+    days = figures.days
+    sticky = [s for s in figures.stickiness.values() if s is not None]
+    values: dict[str, float | None] = {
+        "dau": sum(figures.dau.values()) / len(days) if days else None,
+        "wau": float(figures.wau[days[-1]]) if days else None,
+        "mau": float(figures.mau[days[-1]]) if days else None,
+        "stickiness": sum(sticky) / len(sticky) if sticky else None,
+        "new_members": float(sum(figures.new_members.values())),
+        "activation": figures.activation_rate,
+        "d1_retention": figures.retention(1),
+        "d7_retention": figures.retention(7),
+        "d30_retention": figures.retention(30),
+        "churned": float(sum(figures.churned.values())),
+    }
+    for name, value in vars(others).items():
+        if isinstance(value, int | float) or (value is None and name != "feedback_themes"):
+            values[name] = None if value is None else float(value)
+    return values
+
+
+class AnalyticsService:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self.day_of = DayOf(services.settings.locale.timezone)
+
+    @property
+    def targets(self) -> dict[str, float]:
+        return self._services.settings.section(KpiSettings).targets()
+
+    def today(self) -> date:
+        return date.fromordinal(self.day_of(self._services.clock.now()))
+
+    def last_days(self, days: int) -> tuple[date, date]:
+        """The window of ``days`` days ending today."""
+        end = self.today()
+        return end - timedelta(days=days - 1), end
+
+    async def refresh(self) -> int:
+        """Brings the rollups up to date with the activity log; the rows folded in."""
+        await self._services.activity.flush()
+        total = 0
+        while True:
+            async with self._services.database.session() as session:
+                done = await roll_up(
+                    session, self._services.settings.locale.timezone, limit=REFRESH_ROWS
+                )
+                await session.commit()
+            total += done
+            if done < REFRESH_ROWS:
+                return total
+
+    async def activity(self, start: date, end: date) -> dict[str, PlatformActivity]:
+        """The rollups' figures for ``start``..``end`` only (no other feature's)."""
+        async with self._services.database.session() as session:
+            loaded = await act.load(session, start.toordinal() - act.MONTH, end.toordinal())
+            answered = await _answered(session, self.day_of.end(end.toordinal()))
+        today = self.day_of(self._services.clock.now())
+        return {
+            platform: act.figures(
+                loaded, platform, start.toordinal(), end.toordinal(), today, answered
+            )
+            for platform in loaded.active
+        }
+
+    async def kpis(self, start: date, end: date, *, themes: bool = False) -> Kpis:
+        """Every figure for ``start``..``end``, with the window just before it for change.
+        ``themes``: also the feedback themes (clustering: slower)."""
+        length = (end - start).days + 1
+        before = start - timedelta(days=length)
+        first, last, today = (
+            start.toordinal(),
+            end.toordinal(),
+            self.day_of(self._services.clock.now()),
+        )
+        now = self._services.clock.now()
+        async with self._services.database.session() as session:
+            loaded = await act.load(session, before.toordinal() - act.MONTH, last)
+            answered = await _answered(session, self.day_of.end(last))
+            answered_before = await _answered(session, self.day_of.end(first - 1))
+            others = await feature_figures(
+                self._services,
+                session,
+                self.day_of.start(first),
+                self.day_of.start(last + 1),
+                now=now,
+                themes=themes,
+            )
+            others_before = await feature_figures(
+                self._services,
+                session,
+                self.day_of.start(before.toordinal()),
+                self.day_of.start(first),
+                now=now,
+            )
+        platforms = {
+            platform: act.figures(loaded, platform, first, last, today, answered)
+            for platform in loaded.active
+        }
+        previous = act.figures(loaded, ALL, before.toordinal(), first - 1, today, answered_before)
+        values = headline_values(platforms[ALL], others)
+        old = headline_values(previous, others_before)
+        targets = self.targets
+        headline = tuple(
+            Kpi(name, value, old.get(name), targets.get(name)) for name, value in values.items()
+        )
+        return Kpis(start, end, date.fromordinal(today), platforms, others, headline)
+
+
+async def _answered(session: AsyncSession, until: object) -> set[int]:
+    """Members who had a question answered by the FAQ by ``until`` (none without the FAQ)."""
+    try:
+        from core.features.faq.models import AnswerLog
+    except ImportError:
+        return set()
+    rows = await session.scalars(
+        select(AnswerLog.member_id)
+        .where(AnswerLog.answered.is_(True), AnswerLog.asked_at <= until)
+        .distinct()
+    )
+    return {member_id for member_id in rows if member_id is not None}
