@@ -151,3 +151,34 @@ async def test_two_linked_accounts_count_as_one_member(app: App, clock: ManualCl
     }, "the linked member joined with the earlier account"
     assert figures["telegram"].dau[_day(0).date()] == 1
     assert figures["discord"].dau[_day(1).date()] == 1
+
+
+async def test_kpis_carry_targets_progress_and_the_previous_period(
+    database_url: str, clock: ManualClock
+) -> None:
+    app = await build_app(
+        make_settings(database_url, kpis={"dau": 2, "churned": 1}),
+        clock,
+        {Platform.TELEGRAM: FakeAdapter()},
+        migrate=False,
+    )
+    try:
+        ann, bob = await _members(app, 2)
+        await _log(
+            app,
+            *[(ann, "message", _day(n), "telegram") for n in range(4)],
+            (bob, "message", _day(2), "telegram"),
+            (bob, "message", _day(3), "telegram"),
+        )
+        clock.set(_day(4))
+        service = app.services.get(AnalyticsService)
+        await service.refresh()
+        kpis = await service.kpis(_day(2).date(), _day(3).date())
+        dau = kpis.kpi("dau")
+        assert (dau.value, dau.previous, dau.target) == (2.0, 1.0, 2.0)
+        assert (dau.change, dau.progress, dau.met) == (1.0, 1.0, True)
+        assert kpis.kpi("churned").met is True, "lower is better: none churned"
+        assert kpis.features.questions_asked == 0
+        assert kpis.today == _day(4).date()
+    finally:
+        await app.close()
