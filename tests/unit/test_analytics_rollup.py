@@ -37,7 +37,9 @@ async def shanghai(database_url: str, clock: ManualClock) -> AsyncIterator[App]:
 
 async def _members(app: App, count: int) -> list[int]:
     async with app.services.database.session() as session:
-        made = [Member(display_name=f"m{n}", created_at=DAY1, last_seen_at=DAY1) for n in range(count)]
+        made = [
+            Member(display_name=f"m{n}", created_at=DAY1, last_seen_at=DAY1) for n in range(count)
+        ]
         session.add_all(made)
         await session.commit()
         return [m.id for m in made]
@@ -146,9 +148,9 @@ async def test_two_linked_accounts_count_as_one_member(app: App, clock: ManualCl
     figures = await service.activity(_day(-3).date(), _day(1).date())
     together = figures["all"]
     assert together.dau[_day(0).date()] == 1
-    assert together.new_members == {
-        _day(n).date(): 1 if n == -3 else 0 for n in range(-3, 2)
-    }, "the linked member joined with the earlier account"
+    assert together.new_members == {_day(n).date(): 1 if n == -3 else 0 for n in range(-3, 2)}, (
+        "the linked member joined with the earlier account"
+    )
     assert figures["telegram"].dau[_day(0).date()] == 1
     assert figures["discord"].dau[_day(1).date()] == 1
 

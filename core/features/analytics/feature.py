@@ -10,5 +10,5 @@ FEATURE = Feature(
     priority=70,
     settings=("kpis", KpiSettings),
     registries=(sweeps.registry,),
-    offers=lambda services: (AnalyticsService(services),),
+    offers=lambda services: (AnalyticsService.of(services),),
 )

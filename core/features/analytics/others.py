@@ -9,15 +9,21 @@ has not landed yet is absent from the digest.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
 
+if TYPE_CHECKING:
+    from core.features.feedback.themes import ThemeFinder
+
 THEMES = 3
+ThemeSource = Callable[[], "ThemeFinder | None"]
 
 
 @dataclass(frozen=True)
@@ -48,21 +54,32 @@ def _installed(feature: str) -> bool:
     return importlib.util.find_spec(f"core.features.{feature}") is not None
 
 
+def theme_finder(services: Services) -> ThemeFinder | None:
+    """Feedback's themes finder, when feedback is installed."""
+    if not _installed("feedback"):
+        return None
+    from core.features.feedback.service import FeedbackService
+
+    try:
+        return services.get(FeedbackService).themes
+    except LookupError:
+        return None
+
+
 async def feature_figures(
-    services: Services,
     session: AsyncSession,
     start: datetime,
     end: datetime,
     *,
     now: datetime,
-    themes: bool = False,
+    themes: ThemeFinder | None = None,
 ) -> FeatureFigures:
-    """``themes``: also cluster the period's feedback into its top themes (slower)."""
+    """``themes``: also cluster the period's feedback with it into its top themes (slower)."""
     found: dict[str, object] = {}
     if _installed("tickets"):
         found.update(await _support(session, start, end, now))
     if _installed("feedback"):
-        found.update(await _feedback(services, session, start, end, now, themes))
+        found.update(await _feedback(session, start, end, now, themes))
     if _installed("events"):
         found.update(await _events(session, start, end))
     if _installed("reputation"):
@@ -102,15 +119,13 @@ async def _support(
 
 
 async def _feedback(
-    services: Services,
     session: AsyncSession,
     start: datetime,
     end: datetime,
     now: datetime,
-    themes: bool,
+    themes: ThemeFinder | None,
 ) -> dict[str, object]:
     from core.features.feedback.models import FeedbackItem
-    from core.features.feedback.service import FeedbackService
     from core.features.feedback.status import Status
 
     received = await session.scalar(
@@ -128,10 +143,8 @@ async def _feedback(
         )
     )
     labels: tuple[str, ...] | None = None
-    if themes:
-        report = await services.get(FeedbackService).themes.report(
-            session, now, max((end - start).days, 1)
-        )
+    if themes is not None:
+        report = await themes.report(session, now, max((end - start).days, 1))
         labels = tuple(" · ".join(theme.label) for theme in report.themes[:THEMES])
     return {"feedback_received": received, "feedback_shipped": shipped, "feedback_themes": labels}
 

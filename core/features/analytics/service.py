@@ -15,12 +15,21 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.activity import ActivityLog
+from core.clock import Clock
 from core.context import Services
+from core.db.engine import Database
 from core.features.analytics import activity as act
 from core.features.analytics.activity import ALL, PlatformActivity
-from core.features.analytics.others import FeatureFigures, feature_figures
+from core.features.analytics.others import (
+    FeatureFigures,
+    ThemeSource,
+    feature_figures,
+    theme_finder,
+)
 from core.features.analytics.rollup import DayOf, roll_up
 from core.features.analytics.settings import LOWER_IS_BETTER, KpiSettings
+from core.settings import Settings
 
 REFRESH_ROWS = 200_000
 """Activity rows per committed pass of ``refresh``: a restart loses at most one pass."""
@@ -102,16 +111,42 @@ def headline_values(figures: PlatformActivity, others: FeatureFigures) -> dict[s
 
 
 class AnalyticsService:
-    def __init__(self, services: Services) -> None:
-        self._services = services
-        self.day_of = DayOf(services.settings.locale.timezone)
+    """``activity``: the bot's activity log, flushed before each refresh (the shell reads
+    what is written); ``themes``: the feedback themes finder, when feedback is installed."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        clock: Clock,
+        *,
+        activity: ActivityLog | None = None,
+        themes: ThemeSource | None = None,
+    ) -> None:
+        self._settings = settings
+        self._database = database
+        self._clock = clock
+        self._activity = activity
+        self._themes = themes
+        self.day_of = DayOf(settings.locale.timezone)
+
+    @classmethod
+    def of(cls, services: Services) -> AnalyticsService:
+        """The bot's: flushes its activity log, finds feedback themes if feedback is there."""
+        return cls(
+            services.settings,
+            services.database,
+            services.clock,
+            activity=services.activity,
+            themes=lambda: theme_finder(services),
+        )
 
     @property
     def targets(self) -> dict[str, float]:
-        return self._services.settings.section(KpiSettings).targets()
+        return self._settings.section(KpiSettings).targets()
 
     def today(self) -> date:
-        return date.fromordinal(self.day_of(self._services.clock.now()))
+        return date.fromordinal(self.day_of(self._clock.now()))
 
     def last_days(self, days: int) -> tuple[date, date]:
         """The window of ``days`` days ending today."""
@@ -120,13 +155,12 @@ class AnalyticsService:
 
     async def refresh(self) -> int:
         """Brings the rollups up to date with the activity log; the rows folded in."""
-        await self._services.activity.flush()
+        if self._activity is not None:
+            await self._activity.flush()
         total = 0
         while True:
-            async with self._services.database.session() as session:
-                done = await roll_up(
-                    session, self._services.settings.locale.timezone, limit=REFRESH_ROWS
-                )
+            async with self._database.session() as session:
+                done = await roll_up(session, self._settings.locale.timezone, limit=REFRESH_ROWS)
                 await session.commit()
             total += done
             if done < REFRESH_ROWS:
@@ -134,10 +168,10 @@ class AnalyticsService:
 
     async def activity(self, start: date, end: date) -> dict[str, PlatformActivity]:
         """The rollups' figures for ``start``..``end`` only (no other feature's)."""
-        async with self._services.database.session() as session:
+        async with self._database.session() as session:
             loaded = await act.load(session, start.toordinal() - act.MONTH, end.toordinal())
             answered = await _answered(session, self.day_of.end(end.toordinal()))
-        today = self.day_of(self._services.clock.now())
+        today = self.day_of(self._clock.now())
         return {
             platform: act.figures(
                 loaded, platform, start.toordinal(), end.toordinal(), today, answered
@@ -153,23 +187,21 @@ class AnalyticsService:
         first, last, today = (
             start.toordinal(),
             end.toordinal(),
-            self.day_of(self._services.clock.now()),
+            self.day_of(self._clock.now()),
         )
-        now = self._services.clock.now()
-        async with self._services.database.session() as session:
+        now = self._clock.now()
+        async with self._database.session() as session:
             loaded = await act.load(session, before.toordinal() - act.MONTH, last)
             answered = await _answered(session, self.day_of.end(last))
             answered_before = await _answered(session, self.day_of.end(first - 1))
             others = await feature_figures(
-                self._services,
                 session,
                 self.day_of.start(first),
                 self.day_of.start(last + 1),
                 now=now,
-                themes=themes,
+                themes=self._themes() if themes and self._themes is not None else None,
             )
             others_before = await feature_figures(
-                self._services,
                 session,
                 self.day_of.start(before.toordinal()),
                 self.day_of.start(first),
