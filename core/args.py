@@ -79,14 +79,15 @@ def _split(spec: CommandSpec, text: str) -> tuple[dict[str, str], str]:
 
 
 def convert(spec: CommandSpec, raw: Mapping[str, str]) -> dict[str, Any]:
-    """Check and type already-split values (also used for Discord's options)."""
+    """Check and type already-split values (also used for Discord's options and forms). A
+    form's fields are required by the form itself; a call made without it has none."""
     parsed: dict[str, Any] = {}
-    for arg in spec.args:
+    for arg in (*spec.args, *spec.form_fields):
         value = str(raw.get(arg.name, "")).strip()
         if arg.type is not ArgType.TEXT:
             value = unicodedata.normalize("NFKC", value)
         if not value:
-            if arg.required:
+            if arg.required and arg in spec.args:
                 raise ArgError("missing", arg)
             continue
         if arg.type is ArgType.INTEGER:

@@ -62,6 +62,8 @@ class CommandSpec:
 
     ``form``: where the platform has forms (Discord's modals), a call without any of its text
     arguments asks for them in one form instead of reaching the handler empty.
+    ``form_fields``: what that form asks for when it is not the command's own text arguments
+    (one line of typed syntax is a poor form); the submission reaches the handler as them.
     """
 
     name: str
@@ -72,6 +74,7 @@ class CommandSpec:
     scope: Scope = Scope.ANYWHERE
     feature: str = ""
     form: bool = False
+    form_fields: tuple[ArgSpec, ...] = ()
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -123,6 +126,7 @@ class Registry:
         min_role: Role = Role.MEMBER,
         scope: Scope = Scope.ANYWHERE,
         form: bool = False,
+        form_fields: tuple[ArgSpec, ...] = (),
     ) -> Callable[[Handler], Handler]:
         """Declare a command; its description is the first line of the handler's docstring."""
 
@@ -136,7 +140,8 @@ class Registry:
                     min_role=min_role,
                     scope=scope,
                     feature=self.feature,
-                    form=form,
+                    form=form or bool(form_fields),
+                    form_fields=form_fields,
                 )
             )
             return fn

@@ -320,7 +320,11 @@ class DiscordAdapter:
         if (
             spec is None
             or not spec.form
-            or any(chosen.get(a.name) for a in spec.args if a.type is ArgType.TEXT)
+            or any(
+                chosen.get(a.name)
+                for a in (*spec.args, *spec.form_fields)
+                if a.type is ArgType.TEXT
+            )
         ):
             return None
         locale = locales.normalize(event.actor.locale) or self._default_locale
@@ -329,7 +333,7 @@ class DiscordAdapter:
             arg.name: self._renderer.translate(arg.description, locale)
             if arg.description
             else arg.name
-            for arg in spec.args
+            for arg in (*spec.args, *spec.form_fields)
         }
         return translate.form_for(spec, title, labels, chosen)
 

@@ -243,24 +243,27 @@ def form_for(
     """A modal asking for a form command's text arguments; None for any other command.
 
     What the member already chose in the slash command (``/feedback new category:bug``)
-    travels in the modal's custom_id, since the submission carries nothing else of it.
+    travels in the modal's custom_id, since the submission carries nothing else of it. A
+    description too long for a modal's title keeps what comes before its colon.
     """
-    texts = [arg for arg in spec.args if arg.type is ArgType.TEXT]
+    texts = list(spec.form_fields) or [arg for arg in spec.args if arg.type is ArgType.TEXT]
     kept = {a.name: str(chosen[a.name]) for a in spec.args if chosen.get(a.name) is not None}
     custom_id = f"{FORM_PREFIX}{spec.name}" + (f"?{urlencode(kept)}" if kept else "")
     if not spec.form or not texts or len(custom_id) > CUSTOM_ID_LIMIT:
         return None
+    if len(title) > MODAL_TITLE_LIMIT:
+        title = re.split(r"[:：]", title, maxsplit=1)[0]
     modal = discord.ui.Modal(
         title=title[:MODAL_TITLE_LIMIT], custom_id=custom_id, timeout=FORM_SECONDS
     )
     for index, arg in enumerate(texts):
-        last = index == len(texts) - 1
+        long = index == len(texts) - 1 and not spec.form_fields
         modal.add_item(
             discord.ui.TextInput(
                 label=labels.get(arg.name, arg.name)[:MODAL_LABEL_LIMIT],
                 custom_id=arg.name,
-                style=discord.TextStyle.paragraph if last else discord.TextStyle.short,
-                max_length=FORM_TEXT_LIMIT if last else FORM_SHORT_LIMIT,
+                style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
+                max_length=FORM_TEXT_LIMIT if long else FORM_SHORT_LIMIT,
                 required=arg.required or index == 0,
             )
         )

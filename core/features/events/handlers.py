@@ -1,21 +1,15 @@
-"""Chat surface of events: creating them, and the organiser's rights."""
+"""Who may organise events, and what creating one says and posts (see compose.py for the
+ways of asking)."""
 
 from __future__ import annotations
 
 from core.context import Context
-from core.events import Reply, Role, Visibility
+from core.events import Reply, Role
 from core.features.events import cards, service
 from core.features.events.models import Event
-from core.features.events.parse import Refusal, parse_create
+from core.features.events.parse import Draft
 from core.features.events.settings import EventsSettings
 from core.features.events.views import view
-from core.registry import ArgSpec, ArgType, Registry
-
-registry = Registry("events")
-
-
-def _private(template: str, **context: object) -> Reply:
-    return Reply(f"events/{template}", context, visibility=Visibility.PRIVATE)
 
 
 def member_zone(ctx: Context) -> str:
@@ -35,27 +29,8 @@ def may_organise(ctx: Context, event: Event | None = None) -> bool:
     )
 
 
-@registry.command(
-    "event create",
-    ArgSpec("details", ArgType.TEXT, required=False, description="TYPE TITLE | START | options"),
-)
-async def create(ctx: Context, details: str = "") -> Reply | list[Reply]:
-    """Create an event: /event create TYPE TITLE | START [| 2h | cap 30 | at WHERE | weekly]."""
-    if not may_organise(ctx):
-        return _private("not_organiser", own=False, ref="")
-    zone = member_zone(ctx)
-    if not details:
-        return _private("create_usage", zone=zone)
-    try:
-        draft = parse_create(details, ctx.now, zone)
-    except Refusal as refusal:
-        return _private(
-            "create_refused",
-            problem=refusal.problem,
-            value=refusal.value,
-            suggestions=refusal.suggestions,
-            zone=zone,
-        )
+async def publish(ctx: Context, draft: Draft) -> list[Reply]:
+    """Save the event, and the organiser's answer with its card for every announce place."""
     event = await service.create(
         ctx.session, draft, organiser_id=ctx.member.id, locale=ctx.locale, now=ctx.now
     )

@@ -1,5 +1,5 @@
-"""What events remember: each occurrence, each member's answer, the posted cards and which
-reminders went out."""
+"""What events remember: each occurrence, each member's answer, the posted cards, which
+reminders went out, and events being created step by step."""
 
 from __future__ import annotations
 
@@ -95,3 +95,21 @@ class EventReminder(Base):
     label: Mapped[str] = mapped_column(String(10))
     starts_at: Mapped[datetime]
     done_at: Mapped[datetime]
+
+
+class EventDraft(Base):
+    """An event an organiser is creating step by step in a DM: their answers so far, and the
+    question the bot asked last (``step``) at ``asked_at``."""
+
+    __tablename__ = "event_drafts"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str | None] = mapped_column(String(12))
+    title: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[datetime | None]
+    location: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64))
+    asked_at: Mapped[datetime]

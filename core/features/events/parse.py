@@ -171,3 +171,24 @@ def parse_create(text: str, now: datetime, default_zone: str) -> Draft:
         location=location,
         recurrence=recurrence,
     )
+
+
+def parse_fields(fields: dict[str, str], now: datetime, default_zone: str) -> Draft:
+    """The same event from a form's fields (type, title, start, place, capacity)."""
+    kind = kind_of(fields.get("kind", ""))
+    title = fields.get("title", "").strip()[:200]
+    if not title:
+        raise Refusal("title")
+    start = fields.get("start", "").strip()
+    if not start:
+        raise Refusal("start")
+    capacity = fields.get("capacity", "").strip()
+    return Draft(
+        kind=kind,
+        title=title,
+        starts_at=start_of(start, default_zone, now),
+        duration=DEFAULT_DURATION,
+        timezone=default_zone,
+        capacity=capacity_of(capacity) if capacity else None,
+        location=fields.get("place", "").strip() or None,
+    )
