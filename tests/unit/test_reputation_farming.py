@@ -20,6 +20,7 @@ from core.features.reputation import earning, ledger
 from core.features.reputation.earning import Post, Thanks
 from core.features.reputation.farming import Verdict
 from core.features.reputation.models import RepEntry, RepRingHit
+from core.features.reputation.recent import Recent
 from core.features.reputation.settings import ReputationSettings
 from core.members import service as members
 from tests.conftest import START
@@ -54,6 +55,7 @@ async def _member(session: AsyncSession, name: str, *, days_old: float = 30) -> 
 class Script:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.recent = Recent()
         self.ids = 0
 
     async def post(
@@ -64,6 +66,7 @@ class Script:
             self.session,
             SETTINGS,
             Post(member_id, GROUP, str(self.ids), text, reply_to, at, in_help_place=False),
+            self.recent,
         )
         return str(self.ids)
 

@@ -11,6 +11,7 @@ from core.context import Context, Services
 from core.events import Button, Platform, Reply, Visibility
 from core.features.accounts import service as accounts
 from core.features.accounts.service import Outcome
+from core.features.reputation.recent import Recent
 from core.i18n import N_
 from core.members.models import Member
 from core.registry import ArgSpec, ArgType, Registry
@@ -50,6 +51,12 @@ async def link(ctx: Context, code: str = "") -> Reply:
             "link_refused", outcome=result.outcome.value, wait=result.wait_minutes, other=there
         )
     ctx.services.activity.reassign(result.merged_id, result.member_id)
+    kept, merged = result.member_id, result.merged_id
+
+    async def reread_reputation() -> None:
+        ctx.services.get(Recent).forget(kept, merged)
+
+    ctx.after_commit(reread_reputation)
     ctx.member = await ctx.session.get_one(Member, result.member_id)
     notice = Reply("accounts/linked_elsewhere", {"platform": there, "other": here.value})
     await ctx.services.notifier.to_identity(

@@ -11,17 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.events import Place
 from core.features.reputation import ledger, rules
 from core.features.reputation.farming import DAY, Verdict, judge
-from core.features.reputation.models import RepEntry, RepMessage, RepStats
+from core.features.reputation.models import RepMessage, RepStats
+from core.features.reputation.recent import Earned, Print, Recent
 from core.features.reputation.settings import ReputationSettings
 from core.members.models import Identity
-
-POSTING_REASONS = ("topic", "reply", "message")
 
 
 def scope_of(place: Place) -> str:
@@ -72,26 +71,20 @@ async def author_of(session: AsyncSession, place: Place, message_id: str | None)
     return found
 
 
-def _mark_active(stats: RepStats, at: datetime) -> None:
-    today = at.date()
-    if stats.last_active_day == today:
-        return
-    yesterday = today - timedelta(days=1)
-    stats.streak_days = (stats.streak_days or 0) + 1 if stats.last_active_day == yesterday else 1
-    stats.days_active = (stats.days_active or 0) + 1
-    stats.last_active_day = today
+async def on_post(
+    session: AsyncSession, settings: ReputationSettings, post: Post, recent: Recent
+) -> list[str]:
+    """Count, remember and reward one message; returns the reasons it earned points for.
 
-
-async def on_post(session: AsyncSession, settings: ReputationSettings, post: Post) -> list[str]:
-    """Count, remember and reward one message; returns the reasons it earned points for."""
-    stats = await stats_of(session, post.member_id)
-    stats.messages = (stats.messages or 0) + 1
-    _mark_active(stats, post.at)
+    An ordinary message reads nothing from the database (``recent`` holds what the rules
+    need) and writes its row, its counters and, when it earns, its points."""
     print_ = rules.fingerprint(post.text)
-    repeated = await _repeats(session, settings, post.member_id, print_, post.at)
+    within = timedelta(minutes=settings.same_text_minutes)
+    earlier = await recent.prints(session, post.member_id, post.at, within)
+    repeated = any(rules.near_same(print_, other) for other in earlier)
     kind = await _kind(session, post)
-    session.add(
-        RepMessage(
+    await session.execute(
+        insert(RepMessage).values(
             platform=post.place.platform.value,
             chat_id=post.place.chat_id,
             thread_id=post.place.thread_id,
@@ -101,13 +94,11 @@ async def on_post(session: AsyncSession, settings: ReputationSettings, post: Pos
             at=post.at,
         )
     )
+    recent.note(session, post.member_id, Print(post.at, print_))
+    await _count_post(session, post, kind)
     earned: list[str] = []
-    if kind == "topic":
-        stats.topics = (stats.topics or 0) + 1
-    elif kind == "reply":
-        stats.replies = (stats.replies or 0) + 1
     too_short = rules.meaningful_length(post.text) < settings.min_message_chars
-    if not repeated and not too_short and await _post_points(session, settings, post, kind):
+    if not repeated and not too_short and await _post_points(session, settings, post, kind, recent):
         earned.append(kind)
     if rules.is_thanks(post.text):
         receiver = await author_of(session, post.place, post.reply_to_id)
@@ -121,30 +112,50 @@ async def on_post(session: AsyncSession, settings: ReputationSettings, post: Pos
             )
             if verdict is Verdict.COUNTED:
                 earned.append("thanks")
-    await session.flush()
     return earned
 
 
-async def _repeats(
-    session: AsyncSession,
-    settings: ReputationSettings,
-    member_id: int,
-    print_: int,
-    at: datetime,
-) -> bool:
-    recent = await session.scalars(
-        select(RepMessage.fingerprint).where(
-            RepMessage.member_id == member_id,
-            RepMessage.at > at - timedelta(minutes=settings.same_text_minutes),
-        )
+async def _count_post(session: AsyncSession, post: Post, kind: str) -> None:
+    """The member's counters, in one statement: a message, its kind, the day they were
+    active on and their streak of days (a day missed starts it again)."""
+    today = post.at.date()
+    topic, reply = int(kind == "topic"), int(kind == "reply")
+    upsert = ledger.upsert_into(session, RepStats).values(
+        member_id=post.member_id,
+        messages=1,
+        topics=topic,
+        replies=reply,
+        days_active=1,
+        streak_days=1,
+        last_active_day=today,
     )
-    return any(rules.near_same(print_, earlier) for earlier in recent)
+    last = RepStats.last_active_day
+    await session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["member_id"],
+            set_={
+                "messages": RepStats.messages + 1,
+                "topics": RepStats.topics + topic,
+                "replies": RepStats.replies + reply,
+                "days_active": case(
+                    (last == today, RepStats.days_active), else_=RepStats.days_active + 1
+                ),
+                "streak_days": case(
+                    (last == today, RepStats.streak_days),
+                    (last == today - timedelta(days=1), RepStats.streak_days + 1),
+                    else_=1,
+                ),
+                "last_active_day": today,
+            },
+        )
+        .returning(RepStats)
+        .execution_options(populate_existing=True)
+    )
 
 
 async def _kind(session: AsyncSession, post: Post) -> str:
     """A topic starts a thread or asks in a help place; a reply answers someone else there."""
     place = post.place
-    replied_to = await author_of(session, place, post.reply_to_id)
     if place.thread_id is not None:
         starter = await session.scalar(
             select(RepMessage.member_id)
@@ -158,40 +169,36 @@ async def _kind(session: AsyncSession, post: Post) -> str:
         )
         if starter is None:
             return "topic"
+        replied_to = await author_of(session, place, post.reply_to_id)
         other = replied_to if replied_to is not None else starter
         return "reply" if other != post.member_id else "message"
     if post.in_help_place:
         if post.reply_to_id is None:
             return "topic"
+        replied_to = await author_of(session, place, post.reply_to_id)
         if replied_to is not None and replied_to != post.member_id:
             return "reply"
     return "message"
 
 
 async def _post_points(
-    session: AsyncSession, settings: ReputationSettings, post: Post, kind: str
+    session: AsyncSession,
+    settings: ReputationSettings,
+    post: Post,
+    kind: str,
+    recent: Recent,
 ) -> bool:
     points = {
         "topic": settings.topic_points,
         "reply": settings.reply_points,
         "message": settings.message_points,
     }[kind]
-    mine = RepEntry.member_id == post.member_id
+    today = await recent.earned(session, post.member_id, post.at, DAY)
     if kind == "message":
         cooldown = timedelta(seconds=settings.message_cooldown_seconds)
-        recent = await session.scalar(
-            select(RepEntry.id)
-            .where(mine, RepEntry.reason == "message", RepEntry.at > post.at - cooldown)
-            .limit(1)
-        )
-        if recent is not None:
+        if any(e.reason == "message" and e.at > post.at - cooldown for e in today):
             return False
-    today = await session.scalar(
-        select(func.coalesce(func.sum(RepEntry.points), 0)).where(
-            mine, RepEntry.reason.in_(POSTING_REASONS), RepEntry.at > post.at - DAY
-        )
-    )
-    points = min(points, settings.max_message_points_per_day - int(today or 0))
+    points = min(points, settings.max_message_points_per_day - sum(e.points for e in today))
     if points <= 0:
         return False
     place = post.place
@@ -206,6 +213,7 @@ async def _post_points(
             source=f"{kind}:{place.platform.value}:{place.chat_id}:{post.message_id}",
         ),
     )
+    recent.note(session, post.member_id, Earned(post.at, points, kind))
     return True
 
 

@@ -12,6 +12,7 @@ from core.features.faq.settings import FaqSettings
 from core.features.reputation import earning, ledger
 from core.features.reputation.earning import Post, Thanks
 from core.features.reputation.farming import Verdict
+from core.features.reputation.recent import Recent
 from core.features.reputation.settings import ReputationSettings
 from core.features.tickets.chat import member_named, names
 from core.registry import ArgSpec, ArgType, Registry
@@ -47,6 +48,7 @@ async def count_message(ctx: Context) -> None:
             in_help_place=f"{place.platform.value}:{place.chat_id}"
             in ctx.services.settings.section(FaqSettings).help_channels,
         ),
+        ctx.services.get(Recent),
     )
 
 

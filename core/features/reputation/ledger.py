@@ -2,7 +2,7 @@
 
 ``credit`` is the one call every feature uses to give points (thanks, solutions, event
 attendance, shipped feedback): it appends the row and moves the member's leaderboard totals
-in the same transaction. It flushes and never commits; the caller's event commits once.
+in the same transaction. It writes and never commits; the caller's event commits once.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.base import Base
 from core.features.reputation.models import RepEntry, RepRollup
 
 ALL_TIME = "all"
@@ -34,6 +35,13 @@ def periods(at: datetime) -> tuple[str, ...]:
     return ALL_TIME, week_of(at), month_of(at)
 
 
+def upsert_into(session: AsyncSession, model: type[Base]) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that can say ON CONFLICT, in the dialect the session speaks."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
+
+
 @dataclass(frozen=True)
 class Credit:
     """``scope``: the server or group the points were earned in, for its own leaderboard."""
@@ -49,32 +57,36 @@ class Credit:
 
 
 async def credit(session: AsyncSession, change: Credit) -> RepEntry:
-    entry = RepEntry(
-        member_id=change.member_id,
-        points=change.points,
-        reason=change.reason,
-        note=change.note,
-        scope=change.scope,
-        giver_id=change.giver_id,
-        source=change.source,
-        at=change.at,
-    )
-    session.add(entry)
+    entry = (
+        await session.execute(
+            insert(RepEntry)
+            .values(
+                member_id=change.member_id,
+                points=change.points,
+                reason=change.reason,
+                note=change.note,
+                scope=change.scope,
+                giver_id=change.giver_id,
+                source=change.source,
+                at=change.at,
+            )
+            .returning(RepEntry)
+        )
+    ).scalar_one()
     scopes = {EVERYWHERE, change.scope}
     rows = [
         {"scope": scope, "period": period, "member_id": change.member_id, "points": change.points}
         for scope in scopes
         for period in periods(change.at)
     ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(RepRollup).values(rows)
+    upsert = upsert_into(session, RepRollup)
     await session.execute(
         upsert.on_conflict_do_update(
             index_elements=["scope", "period", "member_id"],
             set_={"points": RepRollup.points + upsert.excluded.points},
-        )
+        ),
+        rows,
     )
-    await session.flush()
     return entry
 
 
