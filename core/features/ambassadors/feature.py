@@ -1,0 +1,13 @@
+"""Ambassadors: the seed's brand-ambassador programme, on reputation and badges. It answers
+no plain messages; seventh in line, after badges."""
+
+from core.feature import Feature
+from core.features.ambassadors import handlers
+from core.features.ambassadors.settings import AmbassadorsSettings
+
+FEATURE = Feature(
+    "ambassadors",
+    priority=7,
+    settings=("ambassadors", AmbassadorsSettings),
+    registries=(handlers.registry,),
+)
