@@ -35,6 +35,14 @@ class ManualClock:
     def set(self, when: datetime) -> datetime:
         return self.advance(when - self._now)
 
+    def start_at(self, when: datetime) -> datetime:
+        """Starts the clock at ``when``, past included: a replay of history sets its start
+        before anything has happened, and only moves forward from there."""
+        if when.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = when
+        return when
+
 
 def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything the core compares is aware UTC."""

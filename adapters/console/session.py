@@ -6,8 +6,10 @@ A script line is one of:
 ``@place dm`` / ``@place #channel`` / ``@place #channel/thread``: where the speaker writes (a DM
 with the bot by default);
 ``@join NAME``: a member joins; ``@clock +2h`` / ``@clock 2026-12-01T09:00Z``: move time
-(due sweeps run); ``@press N``: press button N of the latest message with buttons that the
-speaker can see (sent to them, or posted where they are writing, e.g. a ticket's thread);
+(due sweeps run); a script's first ``@clock``, before anything else happens, may set any
+time, past included, so a generated history can be replayed and then measured;
+``@press N``: press button N of the latest message with buttons that the speaker can see
+(sent to them, or posted where they are writing, e.g. a ticket's thread);
 ``@reply NAME``: the speaker's next message or command replies to NAME's latest message
 (``/rep solution`` marks it the solution);
 ``@react NAME EMOJI`` / ``@unreact NAME EMOJI``: the speaker adds or takes back a reaction to
@@ -97,6 +99,8 @@ class ConsoleSession:
         self._sent = 0
         self._latest: dict[str, str] = {}
         self._reply_to: str | None = None
+        self._started = False
+        """Something happened (an event or a @clock): from then on time only moves forward."""
 
     async def line(self, raw: str) -> None:
         text = raw.strip()
@@ -139,7 +143,14 @@ class ConsoleSession:
                 raise ScriptError("@join takes a name")
             await self._emit(EventKind.MEMBER_JOINED, speaker=Speaker(argument, Role.MEMBER))
         elif directive == "clock":
-            self._clock.set(parse_clock(argument, self._clock.now()))
+            when = parse_clock(argument, self._clock.now())
+            if not self._started:
+                self._clock.start_at(when)
+            elif when < self._clock.now():
+                raise ScriptError(f"@clock {argument}: time only moves forward")
+            else:
+                self._clock.set(when)
+            self._started = True
             await self._tick()
         elif directive == "press":
             await self._press(argument)
@@ -184,6 +195,7 @@ class ConsoleSession:
         self, kind: EventKind, *, speaker: Speaker | None = None, **fields: str | None
     ) -> None:
         who = speaker or self._speaker
+        self._started = True
         self._counter += 1
         if kind in (EventKind.MESSAGE, EventKind.COMMAND):
             self._latest[who.name] = str(self._counter)

@@ -13,13 +13,14 @@ Definitions, each in days of the community's zone:
 - churned on a day: active 30 days before and not since (30 days of silence end that day);
 - activated: active within 7 days of joining (the join day and the 6 after);
 - the funnel follows the window's new members: joined, wrote a message, had a question
-  answered, active in their second week (days 7 to 13 after joining), each step counting
-  only members who also passed the steps before it.
+  answered, finished onboarding, active in their second week (days 7 to 13 after joining),
+  each step counting only members who also passed the steps before it; a step whose
+  feature is not installed is left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,7 +37,8 @@ RETENTION_DAYS = (1, 7, 30)
 WEEK, MONTH = 7, 30
 ACTIVATION_DAYS = 7
 SECOND_WEEK = (7, 13)
-FUNNEL = ("joined", "first_message", "question_answered", "active_week_2")
+FUNNEL = ("joined", "first_message", "question_answered", "onboarding_done", "active_week_2")
+"""Every step there can be; a milestone no installed feature tells is left out."""
 
 Matrix = NDArray[np.bool_]
 
@@ -183,10 +185,11 @@ def figures(
     start: int,
     end: int,
     today: int,
-    answered: Collection[int] = (),
+    milestones: Mapping[str, Collection[int]] | None = None,
 ) -> PlatformActivity:
     """The window ``start``..``end`` (day numbers, both included); ``today`` is not over.
-    ``answered``: ids of members who had a question answered by the end of the window."""
+    ``milestones``: for funnel steps other features tell ("question_answered",
+    "onboarding_done"), the ids of members who reached them by the end of the window."""
     matrix = members.active.get(platform)
     if matrix is None:
         matrix = np.zeros((len(members.ids), end - members.first + 1), np.bool_)
@@ -240,7 +243,7 @@ def figures(
         churned={d: churned(n) for d, n in zip(days, window, strict=True)},
         cohorts=tuple(cohorts),
         activated=int(np.count_nonzero(activated)),
-        funnel=_funnel(members, matrix, counts, joined, first_message, new, end, answered),
+        funnel=_funnel(members, matrix, counts, joined, first_message, new, end, milestones or {}),
     )
 
 
@@ -272,21 +275,22 @@ def _funnel(
     first_message: NDArray[np.int64],
     new: NDArray[np.intp],
     end: int,
-    answered: Collection[int],
+    milestones: Mapping[str, Collection[int]],
 ) -> tuple[FunnelStep, ...]:
-    wrote = first_message[new] <= end
-    got_answer = wrote & np.isin(members.ids[new], np.fromiter(answered, np.int64, len(answered)))
-    week_two = got_answer & _active_between(
+    ids = members.ids[new]
+    still = first_message[new] <= end
+    reached = {"joined": len(new), "first_message": int(np.count_nonzero(still))}
+    for name in FUNNEL[2:-1]:
+        if name in milestones:
+            done = milestones[name]
+            still = still & np.isin(ids, np.fromiter(done, np.int64, len(done)))
+            reached[name] = int(np.count_nonzero(still))
+    still = still & _active_between(
         matrix, counts, joined, new, SECOND_WEEK[0], SECOND_WEEK[1], members, end
     )
-    reached: Sequence[int] = [
-        len(new),
-        int(np.count_nonzero(wrote)),
-        int(np.count_nonzero(got_answer)),
-        int(np.count_nonzero(week_two)),
-    ]
-    steps = []
-    for index, (name, count) in enumerate(zip(FUNNEL, reached, strict=True)):
-        before = reached[index - 1] if index else 0
-        steps.append(FunnelStep(name, count, count / before if index and before else None))
+    reached[FUNNEL[-1]] = int(np.count_nonzero(still))
+    steps: list[FunnelStep] = []
+    for name, count in reached.items():
+        before = steps[-1].members if steps else 0
+        steps.append(FunnelStep(name, count, count / before if steps and before else None))
     return tuple(steps)

@@ -1,7 +1,7 @@
 """Analytics: the activity log rolled up into KPIs, targets, cohorts and the funnel."""
 
 from core.feature import Feature
-from core.features.analytics import sweeps
+from core.features.analytics import handlers, sweeps
 from core.features.analytics.service import AnalyticsService
 from core.features.analytics.settings import KpiSettings
 
@@ -9,6 +9,6 @@ FEATURE = Feature(
     "analytics",
     priority=70,
     settings=("kpis", KpiSettings),
-    registries=(sweeps.registry,),
+    registries=(handlers.registry, sweeps.registry),
     offers=lambda services: (AnalyticsService.of(services),),
 )

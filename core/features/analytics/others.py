@@ -195,17 +195,33 @@ async def _reputation(session: AsyncSession, start: datetime, end: datetime) -> 
 
 
 async def _badges(session: AsyncSession, start: datetime, end: datetime) -> dict[str, object]:
-    """Badges, when that feature is installed: rows of its awards table in the period."""
-    from sqlalchemy import Table
+    from core.features.badges.models import MemberBadge
 
-    from core.db.base import Base
-
-    table = Base.metadata.tables.get("badge_awards")
-    if not isinstance(table, Table) or "awarded_at" not in table.c:
-        return {}
     awarded = await session.scalar(
         select(func.count())
-        .select_from(table)
-        .where(table.c.awarded_at >= start, table.c.awarded_at < end)
+        .select_from(MemberBadge)
+        .where(MemberBadge.earned_at >= start, MemberBadge.earned_at < end)
     )
     return {"badges_awarded": awarded}
+
+
+async def funnel_milestones(session: AsyncSession, until: datetime) -> dict[str, set[int]]:
+    """Members who had a question answered, and who finished onboarding, by ``until``."""
+    reached: dict[str, set[int]] = {}
+    if _installed("faq"):
+        from core.features.faq.models import AnswerLog
+
+        answered = await session.scalars(
+            select(AnswerLog.member_id)
+            .where(AnswerLog.answered.is_(True), AnswerLog.asked_at <= until)
+            .distinct()
+        )
+        reached["question_answered"] = {m for m in answered if m is not None}
+    if _installed("lifecycle"):
+        from core.features.lifecycle.models import Onboarding
+
+        finished = await session.scalars(
+            select(Onboarding.member_id).where(Onboarding.finished_at <= until)
+        )
+        reached["onboarding_done"] = set(finished)
+    return reached

@@ -12,9 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from core.activity import ActivityLog
 from core.clock import Clock
 from core.context import Services
@@ -25,6 +22,7 @@ from core.features.analytics.others import (
     FeatureFigures,
     ThemeSource,
     feature_figures,
+    funnel_milestones,
     theme_finder,
 )
 from core.features.analytics.rollup import DayOf, roll_up
@@ -170,11 +168,11 @@ class AnalyticsService:
         """The rollups' figures for ``start``..``end`` only (no other feature's)."""
         async with self._database.session() as session:
             loaded = await act.load(session, start.toordinal() - act.MONTH, end.toordinal())
-            answered = await _answered(session, self.day_of.end(end.toordinal()))
+            reached = await funnel_milestones(session, self.day_of.end(end.toordinal()))
         today = self.day_of(self._clock.now())
         return {
             platform: act.figures(
-                loaded, platform, start.toordinal(), end.toordinal(), today, answered
+                loaded, platform, start.toordinal(), end.toordinal(), today, reached
             )
             for platform in loaded.active
         }
@@ -192,8 +190,8 @@ class AnalyticsService:
         now = self._clock.now()
         async with self._database.session() as session:
             loaded = await act.load(session, before.toordinal() - act.MONTH, last)
-            answered = await _answered(session, self.day_of.end(last))
-            answered_before = await _answered(session, self.day_of.end(first - 1))
+            reached = await funnel_milestones(session, self.day_of.end(last))
+            reached_before = await funnel_milestones(session, self.day_of.end(first - 1))
             others = await feature_figures(
                 session,
                 self.day_of.start(first),
@@ -208,10 +206,10 @@ class AnalyticsService:
                 now=now,
             )
         platforms = {
-            platform: act.figures(loaded, platform, first, last, today, answered)
+            platform: act.figures(loaded, platform, first, last, today, reached)
             for platform in loaded.active
         }
-        previous = act.figures(loaded, ALL, before.toordinal(), first - 1, today, answered_before)
+        previous = act.figures(loaded, ALL, before.toordinal(), first - 1, today, reached_before)
         values = headline_values(platforms[ALL], others)
         old = headline_values(previous, others_before)
         targets = self.targets
@@ -219,17 +217,3 @@ class AnalyticsService:
             Kpi(name, value, old.get(name), targets.get(name)) for name, value in values.items()
         )
         return Kpis(start, end, date.fromordinal(today), platforms, others, headline)
-
-
-async def _answered(session: AsyncSession, until: object) -> set[int]:
-    """Members who had a question answered by the FAQ by ``until`` (none without the FAQ)."""
-    try:
-        from core.features.faq.models import AnswerLog
-    except ImportError:
-        return set()
-    rows = await session.scalars(
-        select(AnswerLog.member_id)
-        .where(AnswerLog.answered.is_(True), AnswerLog.asked_at <= until)
-        .distinct()
-    )
-    return {member_id for member_id in rows if member_id is not None}
