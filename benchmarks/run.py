@@ -14,6 +14,7 @@ BENCHMARKS = [
     "events_bench.py",
     "reputation_bench.py",
     "discord_bench.py",
+    "stats_bench.py",
 ]
 
 
