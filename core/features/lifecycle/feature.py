@@ -1,13 +1,17 @@
-"""The member lifecycle: a newcomer's welcome and checklist."""
+"""The member lifecycle: a newcomer's welcome and checklist, and every member's stage."""
 
 from core.feature import Feature
-from core.features.lifecycle import handlers
-from core.features.lifecycle.settings import OnboardingSettings, WelcomeSettings
+from core.features.lifecycle import handlers, member
+from core.features.lifecycle.settings import (
+    LifecycleSettings,
+    OnboardingSettings,
+    WelcomeSettings,
+)
 
 FEATURE = Feature(
     "lifecycle",
     priority=50,
     settings=("welcome", WelcomeSettings),
-    more_settings=(("onboarding", OnboardingSettings),),
-    registries=(handlers.registry,),
+    more_settings=(("onboarding", OnboardingSettings), ("lifecycle", LifecycleSettings)),
+    registries=(handlers.registry, member.registry),
 )

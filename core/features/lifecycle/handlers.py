@@ -1,5 +1,5 @@
 """A member's arrival and first steps: the welcome with its checklist, ``/onboarding``, and
-the sweeps that tick it, finish it and nudge.
+the sweeps that tick it, finish it and nudge; the daily sweep of every member's stage.
 
 The router writes every event, leaves included, to the activity log; nothing is said when
 someone leaves.
@@ -13,9 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Context, Services
 from core.events import EventKind, Reply, Visibility
-from core.features.lifecycle import onboarding
+from core.features.lifecycle import onboarding, stages
 from core.features.lifecycle.service import welcome_key, welcome_place
-from core.features.lifecycle.settings import OnboardingSettings, WelcomeSettings
+from core.features.lifecycle.settings import (
+    LifecycleSettings,
+    OnboardingSettings,
+    WelcomeSettings,
+)
 from core.features.reputation import earning, rules
 from core.features.reputation.settings import ReputationSettings
 from core.members import service as members
@@ -117,3 +121,11 @@ async def tick_checklists(services: Services, session: AsyncSession) -> int:
 @registry.sweep("onboarding.nudges", every=timedelta(minutes=15))
 async def nudge(services: Services, session: AsyncSession) -> int:
     return await onboarding.nudge_due(services, session)
+
+
+@registry.sweep("lifecycle.stages", every=timedelta(hours=1))
+async def place_members(services: Services, session: AsyncSession) -> int:
+    """Each whole day once: the hourly tick finds nothing to do until a day has ended."""
+    await services.activity.flush()
+    settings = services.settings.section(LifecycleSettings)
+    return await stages.sweep(session, settings, services.clock.now())

@@ -46,6 +46,40 @@ class OnboardingStep(Base):
     done_at: Mapped[datetime]
 
 
+class MemberStage(Base):
+    """A member's stage since when, and the recent days they were active on.
+
+    Days are ordinals (``date.toordinal()``, UTC). Bit ``i`` of ``active_bits`` is the day
+    ``bits_day - i``.
+    """
+
+    __tablename__ = "member_stages"
+    __table_args__ = (Index("ix_member_stages_stage", "stage"),)
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str] = mapped_column(String(12))
+    since: Mapped[datetime]
+    joined_day: Mapped[int]
+    last_active_day: Mapped[int]
+    bits_day: Mapped[int]
+    active_bits: Mapped[int] = mapped_column(BigInteger)
+
+
+class StageChange(Base):
+    """One move from a stage to another (``from_stage`` None: the member's first stage)."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (Index("ix_stage_changes_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(12))
+    to_stage: Mapped[str] = mapped_column(String(12))
+    at: Mapped[datetime]
+
+
 class LifecycleMark(Base):
     """How far a sweep has read: the last activity row, the last day whose stages are set."""
 

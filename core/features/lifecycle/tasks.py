@@ -107,6 +107,11 @@ async def question(session: AsyncSession, ids: Sequence[int], now: datetime) -> 
     return await _asked(session, ids)
 
 
+async def answered_question(session: AsyncSession, ids: Sequence[int]) -> Done:
+    """The first question the bot could answer, which activates a newcomer on its own."""
+    return await _asked(session, ids, AnswerLog.answered.is_(True))
+
+
 async def rsvp(session: AsyncSession, ids: Sequence[int], now: datetime) -> Done:
     return await _first(
         session,
