@@ -135,4 +135,6 @@ async def test_each_step_ticks_as_the_member_acts_and_finishing_pays_once(
     assert congratulation["to"] == "ada" and congratulation["place"] == "dm"
     (history,) = [plain(str(m["text"])) for m in messages if m["key"] == "reputation/history"]
     assert "+20 finished the newcomer's checklist" in history
+    badges = [plain(str(m["text"])) for m in messages if m["key"].startswith("badges/")]
+    assert any("🎒" in text and "ada" in text for text in badges), badges
     assert to(messages, "ada", "lifecycle/nudge") == [], "finished before day 1: no nudges"

@@ -1,7 +1,8 @@
 """A newcomer's checklist: started by the welcome, ticked from what they do, finished once.
 
 Finishing gives the ``[onboarding] points`` through reputation's ledger (once, whatever runs
-it twice) and a congratulation: by DM to a member who takes unasked DMs, else where they
+it twice), the ``[onboarding] badge`` through the badges feature (which announces it), and a
+congratulation: by DM to a member who takes unasked DMs, else where they
 joined. Nudges go only by DM, to members who take unasked DMs, at most one per
 ``nudge_days`` entry, each naming the next task.
 """
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.activity import ActivityEvent
 from core.context import Services
 from core.events import Place, PlaceKind, Platform, Reply
+from core.features.badges.service import BadgesService
 from core.features.lifecycle import marks
 from core.features.lifecycle import tasks as detectors
 from core.features.lifecycle.models import Onboarding, OnboardingStep
@@ -124,6 +126,9 @@ async def finish(
                 source=f"onboarding:{row.member_id}",
             ),
         )
+    badges = services.get(BadgesService)
+    if settings.badge and badges.badge(settings.badge) is not None:
+        await badges.award(session, row.member_id, settings.badge, at=now, place=joined_place(row))
     member = await session.get_one(Member, row.member_id)
     reply = Reply(
         "lifecycle/onboarded",
