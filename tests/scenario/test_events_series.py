@@ -32,3 +32,22 @@ async def test_a_weekly_series_keeps_its_local_time_across_dst(run_script: RunSc
     assert "20270330T170000Z" in posted[2], "an hour earlier in UTC after the change"
     assert "E-3 is cancelled" in said_to(messages, "ana")[-1], "E-2 had started already"
     assert any("❌ Cancelled." in c and c.startswith("📅 E-3") for c in cards(messages))
+
+
+async def test_a_monthly_series_posts_each_month_a_week_ahead(run_script: RunScript) -> None:
+    messages = await run_script(
+        """
+        @as mod:ana
+        /event create webinar Monthly AMA | 2027-01-15 18:00 | monthly | in Europe/Berlin
+        @clock 2027-01-15T18:30Z
+        @clock 2027-02-07T00:00Z
+        @clock 2027-02-09T00:00Z
+        @clock 2027-03-09T00:00Z
+        """,
+        **EVENTS,
+    )
+    posted = [c for c in cards(messages) if "Going 0 ·" in c and len(c.splitlines()) == 3]
+    refs = list(dict.fromkeys(c.split(" · ")[0] for c in posted))
+    assert refs == ["📅 E-1", "📅 E-2", "📅 E-3"], "one post per occurrence, each month"
+    assert "Monday 15 February 2027 at 18:00 (Europe/Berlin)" in posted[1]
+    assert "Monday 15 March 2027 at 18:00 (Europe/Berlin)" in posted[2]
