@@ -1,0 +1,106 @@
+"""The digest sweep killed (SIGKILL) in the middle of a pass and just after its commit, then
+restarted: each founder gets exactly one digest that day."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import build_app
+from core.clock import ManualClock
+from core.dispatcher import Dispatcher
+from core.events import Platform
+from core.features.digest.models import DigestSent
+from core.members.models import Identity, Member
+from core.outbox import OutboxMessage
+from tests.conftest import REPO, START, make_settings
+from tests.fakes.fake_adapter import FakeAdapter
+from tests.scenario.digest_child import FOUNDERS
+
+DUE = START.replace(hour=8, minute=30) + timedelta(days=1)
+"""Tuesday 08:30 UTC: every founder's 08:00 has struck."""
+
+
+async def _seed(url: str, knowledge: Path) -> None:
+    app = await build_app(make_settings(url, knowledge), ManualClock(START), {}, migrate=False)
+    async with app.services.database.session() as session:
+        for account in FOUNDERS:
+            user_id = account.partition(":")[2]
+            member = Member(display_name=f"f{user_id}", created_at=START, last_seen_at=START)
+            session.add(
+                Identity(
+                    member=member,
+                    platform="telegram",
+                    platform_user_id=user_id,
+                    display_name=member.display_name,
+                    created_at=START,
+                )
+            )
+        await session.commit()
+    await app.close()
+
+
+def _run_child(url: str, knowledge: Path, mode: str) -> int:
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.scenario.digest_child",
+            url,
+            str(knowledge),
+            DUE.isoformat(),
+            mode,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        timeout=300,
+    )
+    return child.returncode
+
+
+async def _queued(url: str, knowledge: Path) -> tuple[int, int]:
+    app = await build_app(make_settings(url, knowledge), ManualClock(START), {}, migrate=False)
+    async with app.services.database.session() as session:
+        rows = list(await session.scalars(select(OutboxMessage.idempotency_key)))
+        marks = list(await session.scalars(select(DigestSent.id)))
+    await app.close()
+    return len(rows), len(marks)
+
+
+async def test_a_digest_pass_killed_anywhere_sends_each_founder_one_digest(
+    migrated_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "crash.db"
+    shutil.copy(migrated_template, path)
+    url = f"sqlite+aiosqlite:///{path}"
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    await _seed(url, knowledge)
+
+    assert _run_child(url, knowledge, "queue:2") == -9
+    assert await _queued(url, knowledge) == (0, 0), "killed before the commit: nothing saved"
+    assert _run_child(url, knowledge, "commit") == -9
+    assert await _queued(url, knowledge) == (3, 3), "the pass is saved whole"
+    assert _run_child(url, knowledge, "none") == 0
+    assert await _queued(url, knowledge) == (3, 3), "a restart the same day queues nothing"
+
+    fake = FakeAdapter(Platform.TELEGRAM)
+    app = await build_app(
+        make_settings(url, knowledge, roles={"founders": FOUNDERS}),
+        ManualClock(DUE),
+        {Platform.TELEGRAM: fake},
+        migrate=False,
+    )
+    dispatcher = Dispatcher(app.services.database, app.services.clock, {Platform.TELEGRAM: fake})
+    while (await dispatcher.dispatch_due())[0]:
+        pass
+    await app.close()
+    delivered = Counter(message.user_id for message in fake.sent)
+    assert delivered == {"101": 1, "102": 1, "103": 1}
+    assert all(m.attachments[0].content.startswith(b"\x89PNG") for m in fake.sent)
