@@ -9,8 +9,6 @@ test_digest_crash.py.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -24,19 +22,13 @@ from core.events import Platform
 from core.notifier import Notifier
 from tests.conftest import make_settings
 from tests.fakes.fake_adapter import FakeAdapter
+from tests.scenario.crash import killer
 
 FOUNDERS = ["telegram:101", "telegram:102", "telegram:103"]
 
 
 def die_after(kind: str, count: int) -> None:
-    seen = 0
-
-    def maybe_die() -> None:
-        nonlocal seen
-        seen += 1
-        if seen == count:
-            os.kill(os.getpid(), signal.SIGKILL)
-
+    maybe_die = killer(count)
     if kind == "queue":
         to_member = Notifier.to_member
 

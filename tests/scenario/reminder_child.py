@@ -8,8 +8,6 @@ test_events_crash.py; batches are 50 recipients so a 500-member sweep has ten.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -23,17 +21,11 @@ from core.events import Platform
 from core.features.events import reminders
 from tests.conftest import make_settings
 from tests.fakes.fake_adapter import FakeAdapter
+from tests.scenario.crash import killer
 
 
 def die_after(kind: str, count: int) -> None:
-    seen = 0
-
-    def maybe_die() -> None:
-        nonlocal seen
-        seen += 1
-        if seen == count:
-            os.kill(os.getpid(), signal.SIGKILL)
-
+    maybe_die = killer(count)
     if kind == "flush":
         flush = reminders.enqueue_many
 

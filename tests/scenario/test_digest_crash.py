@@ -4,8 +4,6 @@ restarted: each founder gets exactly one digest that day."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -19,8 +17,9 @@ from core.events import Platform
 from core.features.digest.models import DigestSent
 from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
-from tests.conftest import REPO, START, make_settings
+from tests.conftest import START, make_settings
 from tests.fakes.fake_adapter import FakeAdapter
+from tests.scenario.crash import run_child
 from tests.scenario.digest_child import FOUNDERS
 
 DUE = START.replace(hour=8, minute=30) + timedelta(days=1)
@@ -47,21 +46,7 @@ async def _seed(url: str, knowledge: Path) -> None:
 
 
 def _run_child(url: str, knowledge: Path, mode: str) -> int:
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.scenario.digest_child",
-            url,
-            str(knowledge),
-            DUE.isoformat(),
-            mode,
-        ],
-        cwd=REPO,
-        capture_output=True,
-        timeout=300,
-    )
-    return child.returncode
+    return run_child("tests.scenario.digest_child", url, str(knowledge), DUE.isoformat(), mode)
 
 
 async def _queued(url: str, knowledge: Path) -> tuple[int, int]:

@@ -4,8 +4,6 @@ every attendee's reminder is queued once and delivered once."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -19,8 +17,9 @@ from core.events import Platform
 from core.features.events.models import Event, EventReminder, Rsvp
 from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
-from tests.conftest import REPO, START, make_settings
+from tests.conftest import START, make_settings
 from tests.fakes.fake_adapter import FakeAdapter
+from tests.scenario.crash import run_child
 
 ATTENDEES = 500
 STARTS = START + timedelta(days=2)
@@ -65,21 +64,9 @@ async def _seed(url: str, knowledge: Path) -> None:
 
 
 def _run_child(url: str, knowledge: Path, mode: str) -> int:
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.scenario.reminder_child",
-            url,
-            str(knowledge),
-            REMINDED_AT.isoformat(),
-            mode,
-        ],
-        cwd=REPO,
-        capture_output=True,
-        timeout=300,
+    return run_child(
+        "tests.scenario.reminder_child", url, str(knowledge), REMINDED_AT.isoformat(), mode
     )
-    return child.returncode
 
 
 async def test_a_sweep_killed_anywhere_queues_and_delivers_each_reminder_once(
