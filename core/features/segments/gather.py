@@ -28,7 +28,9 @@ async def figures(
     moments). Every member who had joined by ``last`` is in, active or not."""
     members = list(
         await session.scalars(
-            select(distinct(MemberStart.member_id)).where(
+            select(MemberStart.member_id)
+            .distinct()
+            .where(
                 func.coalesce(MemberStart.joined_day, MemberStart.first_active_day) <= last
             )
         )
