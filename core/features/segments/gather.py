@@ -30,9 +30,7 @@ async def figures(
         await session.scalars(
             select(MemberStart.member_id)
             .distinct()
-            .where(
-                func.coalesce(MemberStart.joined_day, MemberStart.first_active_day) <= last
-            )
+            .where(func.coalesce(MemberStart.joined_day, MemberStart.first_active_day) <= last)
         )
     )
     index = {member_id: i for i, member_id in enumerate(sorted(members))}
