@@ -127,3 +127,17 @@ class RepRingHit(Base):
     giver_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     receiver_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     at: Mapped[datetime]
+
+
+class RepTier(Base):
+    """The tier a member was last told they hold (index in ``[[reputation.tiers]]``); no row
+    is the first tier. The tiers sweep compares it with their points and moves it, telling them
+    and changing their Discord role in the same transaction."""
+
+    __tablename__ = "rep_tiers"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    tier: Mapped[int] = mapped_column(default=0)
+    since: Mapped[datetime]
