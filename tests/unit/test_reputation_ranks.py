@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from core.events import Place, PlaceKind
+from core.features.badges.service import BadgesService
 from core.features.reputation import ledger, rank_card
 from core.features.reputation.settings import ReputationSettings
 from core.markup import plain
@@ -110,3 +111,18 @@ def test_a_chinese_name_is_drawn_in_its_own_glyphs_on_the_card() -> None:
     name_area = (215, 42, 700, 110)
     assert pictures[0].crop(name_area).tobytes() != pictures[1].crop(name_area).tobytes()
     assert pictures[0].size == (rank_card.WIDTH, rank_card.HEIGHT)
+
+
+async def test_rank_shows_the_latest_badges(chat: Chat) -> None:
+    await chat.say(DC, "ada", "hi", place=GROUP)
+    await _give(chat, "ada", 60, "discord:g1")
+    services = chat.app.services
+    async with services.database.session() as session:
+        ada = await session.scalar(
+            select(Identity.member_id).where(Identity.platform_user_id == "ada")
+        )
+        assert ada is not None
+        await services.get(BadgesService).award(session, ada, "ambassador", at=chat.clock.now())
+        await session.commit()
+    (card,) = await chat.say(DC, "ada", "/rank", place=GROUP)
+    assert plain(card.text).endswith("· Ambassador")

@@ -10,6 +10,7 @@ import asyncio
 
 from core.context import Context
 from core.events import Attachment, Reply
+from core.features.badges.service import BadgesService
 from core.features.reputation import earning, leaderboard, ledger, rank_card, tiers
 from core.features.reputation.handlers import OPTIONAL_NAME, who
 from core.features.reputation.settings import ReputationSettings
@@ -22,6 +23,7 @@ registry = Registry("reputation")
 LABELS = {"points": N_("points"), "rank": N_("rank"), "unranked": N_("unranked")}
 TO_NEXT = N_("%(points)s / %(next_points)s to %(next)s")
 TOP = N_("The top tier")
+LATEST_BADGES = 3
 
 
 @registry.command("rank", OPTIONAL_NAME)
@@ -58,6 +60,7 @@ async def rank(ctx: Context, name: str = "") -> Reply:
         fraction=standing.fraction,
         progress_line=line,
         labels={key: translate(text, locale) for key, text in LABELS.items()},
+        badges=await _latest_badges(ctx, member.id),
     )
     png = await asyncio.to_thread(rank_card.render, facts)
     return Reply(
@@ -65,6 +68,22 @@ async def rank(ctx: Context, name: str = "") -> Reply:
         {"facts": facts, "standing": standing},
         attachments=(Attachment(f"rank-{member.id}.png", png, "image/png"),),
     )
+
+
+async def _latest_badges(ctx: Context, member_id: int) -> list[str]:
+    """The newest badges' names in the reader's language, where the badges feature runs."""
+    try:
+        service = ctx.services.get(BadgesService)
+    except LookupError:
+        return []
+    earned = await service.earned(ctx.session, member_id)
+    names = []
+    for held in earned[:LATEST_BADGES]:
+        badge = held.badge
+        # Built-in badges ("ambassador") are named by the catalogues, not the config.
+        name = badge.name.get(ctx.locale) or badge.name.get("en")
+        names.append(name or ctx.services.renderer.translate(badge.id.capitalize(), ctx.locale))
+    return names
 
 
 @registry.command(
