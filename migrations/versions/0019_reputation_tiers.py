@@ -1,12 +1,7 @@
 """the tier each member was last told they hold (reputation tiers)
 
-<<<<<<<< HEAD:migrations/versions/0019_reputation_tiers.py
 Revision ID: 0019
 Revises: 0018
-========
-Revision ID: 0016
-Revises: 0015
->>>>>>>> 8465df6 (Rank card: the three latest badges (BadgesService.earned, in the reader's language) on the card and in its text line; tiers' migration renumbered 0016 after badges' 0014 and analytics' 0015):migrations/versions/0016_reputation_tiers.py
 Create Date: 2026-12-05
 """
 
@@ -15,13 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-<<<<<<<< HEAD:migrations/versions/0019_reputation_tiers.py
 revision = "0019"
 down_revision = "0018"
-========
-revision = "0016"
-down_revision = "0015"
->>>>>>>> 8465df6 (Rank card: the three latest badges (BadgesService.earned, in the reader's language) on the card and in its text line; tiers' migration renumbered 0016 after badges' 0014 and analytics' 0015):migrations/versions/0016_reputation_tiers.py
 branch_labels = None
 depends_on = None
 
