@@ -1,7 +1,8 @@
 """The activity log: every inbound event, written in batches so logging never delays a reply.
 
 It is the raw material for analytics (DAU/MAU, retention, feature use): who, where, what
-kind, which feature handled it, and when. No message text is stored here.
+kind, which feature handled it, and when. No message text is stored here. The same batches
+write each member's "last seen", so an ordinary message costs no UPDATE and no commit.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Index, String, insert
+from sqlalchemy import Index, String, bindparam, insert, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base
 from core.db.engine import Database
+from core.members.models import Member
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,8 @@ class ActivityRecord:
 
 
 class ActivityLog:
-    """Collects records in memory; ``flush`` writes them in one statement.
+    """Collects records and last-seen times in memory; ``flush`` writes them in one
+    transaction (one statement each).
 
     ``run`` flushes on an interval in the bot; tests and scripts call ``flush`` directly.
     """
@@ -56,6 +59,7 @@ class ActivityLog:
         self._database = database
         self._batch_size = batch_size
         self._pending: list[ActivityRecord] = []
+        self._seen: dict[int, datetime] = {}
         self._full = asyncio.Event()
 
     def record(self, record: ActivityRecord) -> None:
@@ -63,22 +67,41 @@ class ActivityLog:
         if len(self._pending) >= self._batch_size:
             self._full.set()
 
+    def seen(self, member_id: int, at: datetime) -> None:
+        """The member was just seen; their row says so at the next flush."""
+        previous = self._seen.get(member_id)
+        if previous is None or at > previous:
+            self._seen[member_id] = at
+
     def reassign(self, old_member_id: int, new_member_id: int) -> None:
         """Records not yet written follow a member merged into another."""
         self._pending = [
             replace(r, member_id=new_member_id) if r.member_id == old_member_id else r
             for r in self._pending
         ]
+        old_seen = self._seen.pop(old_member_id, None)
+        if old_seen is not None:
+            self.seen(new_member_id, old_seen)
 
     async def flush(self) -> int:
         batch, self._pending = self._pending, []
+        seen, self._seen = self._seen, {}
         self._full.clear()
-        if not batch:
+        if not batch and not seen:
             return 0
         rows = [record.__dict__ for record in batch]
-        async with self._database.session() as session:
-            await session.execute(insert(ActivityEvent), rows)
-            await session.commit()
+        # On the engine, not a session: last_seen_at is nothing the member cache keeps.
+        async with self._database.engine.begin() as connection:
+            if rows:
+                await connection.execute(insert(ActivityEvent), rows)
+            if seen:
+                at = bindparam("at", type_=Member.last_seen_at.type)
+                await connection.execute(
+                    update(Member)
+                    .where(Member.id == bindparam("member"), Member.last_seen_at < at)
+                    .values(last_seen_at=at),
+                    [{"member": member, "at": at} for member, at in seen.items()],
+                )
         return len(rows)
 
     async def run(self, interval: float = 2.0) -> None:

@@ -30,6 +30,7 @@ from core.events import (
     Visibility,
 )
 from core.members import service as members
+from core.members.cache import MemberCache
 from core.members.models import Member
 from core.registry import ArgType, CommandSpec, HandlerResult
 
@@ -42,6 +43,8 @@ class Router:
     def __init__(self, services: Services) -> None:
         self.services = services
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self.members = MemberCache()
+        self.members.watch(services.database.session_class)
 
     async def handle(self, event: IncomingEvent) -> list[OutgoingMessage]:
         if event.actor.is_bot or self._is_duplicate(event):
@@ -51,24 +54,34 @@ class Router:
         async with self.services.database.session() as session:
             role = self._role(event)
             group_role = None if event.place.is_dm else role
+            account = (event.actor.platform.value, event.actor.platform_user_id)
+            generation = self.members.generation
+            snapshot = self.members.get(account)
             member = await members.resolve(
                 session,
                 event.actor,
                 clock.now(),
+                snapshot=snapshot,
                 group_role=group_role,
                 in_dm=event.place.is_dm,
                 dm_chat_id=event.place.chat_id if event.place.is_dm else None,
             )
-            member.seen_locale = (
+            seen_locale = (
                 locales.spoken(self._own_words(event))
                 or locales.normalize(event.actor.locale)
                 or member.seen_locale
             )
+            if member.seen_locale != seen_locale:
+                member.seen_locale = seen_locale
             event = replace(event, actor=replace(event.actor, member_id=member.id, role=role))
             ctx = Context(self.services, session, event, member, self._locale(event, member))
             # Who is speaking is kept even if their request fails: the error reply and the
             # activity log name them. Everything the handler does is the next transaction.
+            # Usually nothing about them changed, and this commit costs no query.
             await session.commit()
+            if snapshot is None:
+                self.members.put(account, member, generation)
+            self.services.activity.seen(member.id, clock.now())
             feature, replies = await self._dispatch(ctx)
             self.services.activity.record(
                 ActivityRecord(

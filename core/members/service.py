@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.events import Actor, Platform, Role
+from core.members.cache import Snapshot
 from core.members.models import Identity, Member
 
 
@@ -17,23 +18,33 @@ async def resolve(
     actor: Actor,
     now: datetime,
     *,
+    snapshot: Snapshot | None = None,
     group_role: Role | None = None,
     in_dm: bool = False,
     dm_chat_id: str | None = None,
 ) -> Member:
     """The member for this account; a new one on first contact. Flushes, does not commit.
 
+    ``snapshot``: the member as the cache remembers them, used instead of loading them.
     ``group_role`` is the role the account speaks with in a group (None in a DM, where
     platforms tell no roles); it is remembered for when they are not around. ``in_dm``: they
     wrote to the bot directly, which proves the bot may DM them again after a block.
     ``dm_chat_id``: the DM chat they wrote in, remembered so DMs need not look it up.
+    "Last seen" is not written here but by the activity log, in its batches.
     """
-    identity = await session.scalar(
-        select(Identity).where(
-            Identity.platform == actor.platform.value,
-            Identity.platform_user_id == actor.platform_user_id,
+    account = (actor.platform.value, actor.platform_user_id)
+    if snapshot is not None:
+        member = snapshot.attach(session)
+        identity: Identity | None = next(
+            i for i in member.identities if (i.platform, i.platform_user_id) == account
         )
-    )
+    else:
+        identity = await session.scalar(
+            select(Identity).where(
+                Identity.platform == actor.platform.value,
+                Identity.platform_user_id == actor.platform_user_id,
+            )
+        )
     if identity is None:
         member = Member(
             display_name=actor.display_name[:100],
@@ -52,8 +63,8 @@ async def resolve(
         session.add_all([member, identity])
         await session.flush()
         return member
-    member = await session.get_one(Member, identity.member_id)
-    member.last_seen_at = now
+    if snapshot is None:
+        member = await session.get_one(Member, identity.member_id)
     if in_dm and identity.unreachable_at is not None:
         # Writing to the bot undoes a block: DMs to this account may be sent again.
         identity.unreachable_at = identity.unreachable_reason = None
