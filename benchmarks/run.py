@@ -13,6 +13,7 @@ BENCHMARKS = [
     "outbox_bench.py",
     "events_bench.py",
     "reputation_bench.py",
+    "router_bench.py",
     "lifecycle_bench.py",
     "discord_bench.py",
     "stats_bench.py",
