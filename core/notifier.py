@@ -26,7 +26,7 @@ from core.events import (
 )
 from core.members import service as members
 from core.members.models import Identity, Member
-from core.outbox import enqueue
+from core.outbox import enqueue, enqueue_many
 from core.render import Renderer
 from core.settings import Settings
 
@@ -181,6 +181,16 @@ class Notifier:
         queued = await enqueue(
             session, message, key=key, now=self._clock.now(), member_id=member_id
         )
+        if queued:
+            session.info[QUEUED] = True
+        return queued
+
+    async def queue_many(
+        self, session: AsyncSession, messages: Sequence[tuple[str, OutgoingMessage, int | None]]
+    ) -> int:
+        """Queue ``(key, message, member_id)`` made with ``message``, in one statement: a
+        sweep writing to thousands of members at once. Returns how many were new."""
+        queued = await enqueue_many(session, messages, now=self._clock.now())
         if queued:
             session.info[QUEUED] = True
         return queued

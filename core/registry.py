@@ -27,6 +27,8 @@ SweepFn = Callable[["Services", "AsyncSession"], Awaitable[int]]
 """A sweep changes state and queues messages in the session it is given and returns how many
 it queued (or handled); the sweeper commits that one transaction, like the router for an
 event. A sweep never commits."""
+CronOf = Callable[["Services"], tuple[str, str] | None]
+"""(services) -> a cron expression and the IANA zone it is read in; None: no timetable."""
 
 
 class ArgType(StrEnum):
@@ -103,6 +105,9 @@ class SweepSpec:
     name: str
     every: timedelta
     run: SweepFn = field(repr=False)
+    cron: CronOf | None = field(default=None, repr=False)
+    """Also run at the times of a cron expression read from the settings (a timetable such
+    as win-back's ``[winback] schedule``), besides every ``every`` to catch up."""
 
 
 def _docstring_summary(fn: Callable[..., Any]) -> str:
@@ -171,11 +176,13 @@ class Registry:
         self.followers.append(fn)
         return fn
 
-    def sweep(self, name: str, every: timedelta) -> Callable[[SweepFn], SweepFn]:
+    def sweep(
+        self, name: str, every: timedelta, cron: CronOf | None = None
+    ) -> Callable[[SweepFn], SweepFn]:
         def register(fn: SweepFn) -> SweepFn:
             if name in self.sweeps:
                 raise ValueError(f"sweep {name!r} declared twice")
-            self.sweeps[name] = SweepSpec(name, every, fn)
+            self.sweeps[name] = SweepSpec(name, every, fn, cron)
             return fn
 
         return register

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from core.context import Services
 from core.registry import SweepSpec
@@ -52,3 +54,15 @@ class Sweeper:
                 max_instances=1,
                 replace_existing=True,
             )
+            timetable = spec.cron(self._services) if spec.cron else None
+            if timetable is not None:
+                expression, zone = timetable
+                scheduler.add_job(
+                    self.run,
+                    CronTrigger.from_crontab(expression, timezone=ZoneInfo(zone)),
+                    args=[spec.name],
+                    id=f"sweep:{spec.name}:cron",
+                    coalesce=True,
+                    max_instances=1,
+                    replace_existing=True,
+                )
