@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from core.context import Context, Services
 from core.events import Reply, Role, Visibility
 from core.features.badges import awarding
-from core.features.badges.rules import progress
 from core.features.badges.service import BadgesService
 from core.features.reputation.handlers import NAME, OPTIONAL_NAME, who
 from core.features.tickets.chat import member_named
@@ -55,22 +54,14 @@ async def show_badges(ctx: Context, name: str = "") -> Reply:
     earned = await service.earned(ctx.session, member.id)
     held = {e.badge.id for e in earned}
     figures = await service.figures(ctx.session, member.id, ctx.now)
-    nearest = sorted(
-        (
-            (share, steps, badge)
-            for badge in service.settings.ruled()
-            if badge.id not in held and badge.parsed is not None
-            for share, steps in [progress(badge.parsed, figures)]
-        ),
-        key=lambda found: -found[0],
-    )[:NEAREST]
+    nearest = service.nearest(held, figures, NEAREST)
     return Reply(
         "badges/list",
         {
             "name": member.display_name,
             "yours": member.id == ctx.member.id,
             "earned": earned,
-            "nearest": [{"badge": badge, "steps": steps} for _, steps, badge in nearest],
+            "nearest": [{"badge": badge, "steps": steps} for badge, steps in nearest],
         },
         visibility=Visibility.PRIVATE,
     )

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.events import Place, Reply
 from core.features.badges.figures import FIGURES, Figures, figures_of
 from core.features.badges.models import MemberBadge
+from core.features.badges.rules import Step, progress
 from core.features.badges.settings import Badge, BadgesSettings
 from core.features.reputation.settings import ReputationSettings
 from core.members.models import Member
@@ -70,6 +71,22 @@ class BadgesService:
     ) -> dict[int, Figures]:
         """``names`` for many members at once, a few queries in all."""
         return await figures_of(session, member_ids, now, names)
+
+    def nearest(
+        self, held: Collection[str], figures: Figures, count: int
+    ) -> list[tuple[Badge, list[Step]]]:
+        """The ``count`` ruled badges not ``held`` that ``figures`` come nearest to, with the
+        steps left: what /badges shows and what win-back names as within reach."""
+        ranked = sorted(
+            (
+                (share, steps, badge)
+                for badge in self.settings.ruled()
+                if badge.id not in held and badge.parsed is not None
+                for share, steps in [progress(badge.parsed, figures)]
+            ),
+            key=lambda found: -found[0],
+        )
+        return [(badge, steps) for _, steps, badge in ranked[:count]]
 
     async def earned(self, session: AsyncSession, member_id: int) -> list[Earned]:
         """The badges a member holds, newest first (badges no longer configured left out)."""
