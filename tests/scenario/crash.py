@@ -1,14 +1,26 @@
-"""Killing a child process with SIGKILL at a counted point, for the crash scenarios."""
+"""Killing a child process with SIGKILL at a counted point, for the crash scenarios, and
+delivering what the killed and restarted passes left queued."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
-from tests.conftest import REPO
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import build_app
+from core.clock import ManualClock
+from core.dispatcher import Dispatcher
+from core.events import OutgoingMessage, Platform
+from core.notifier import Notifier
+from tests.conftest import REPO, make_settings
+from tests.fakes.fake_adapter import FakeAdapter
 
 
 def killer(count: int) -> Callable[[], None]:
@@ -24,9 +36,63 @@ def killer(count: int) -> Callable[[], None]:
     return maybe_die
 
 
+def die_at_commit(count: int) -> None:
+    """Kill this process right after the ``count``-th committed pass, before anything is
+    sent (the sweeper wakes the dispatcher only after its commit)."""
+    maybe_die = killer(count)
+    kick = Notifier.kick_if_queued
+
+    def kicking(self: Notifier, session: AsyncSession) -> None:
+        maybe_die()
+        kick(self, session)
+
+    Notifier.kick_if_queued = kicking  # type: ignore[method-assign]
+
+
 def run_child(module: str, *args: str) -> int:
     """``python -m module args...`` from the repository; its exit code (-9 when killed)."""
     child = subprocess.run(
         [sys.executable, "-m", module, *args], cwd=REPO, capture_output=True, timeout=300
     )
     return child.returncode
+
+
+async def deliver_all(
+    url: str, knowledge: Path, now: datetime, **sections: dict[str, object]
+) -> list[OutgoingMessage]:
+    """Send everything queued to a fake Telegram, as a restarted bot would; what it got."""
+    fake = FakeAdapter(Platform.TELEGRAM)
+    app = await build_app(
+        make_settings(url, knowledge, **sections),
+        ManualClock(now),
+        {Platform.TELEGRAM: fake},
+        migrate=False,
+    )
+    dispatcher = Dispatcher(app.services.database, app.services.clock, {Platform.TELEGRAM: fake})
+    while (await dispatcher.dispatch_due())[0]:
+        pass
+    await app.close()
+    return fake.sent
+
+
+async def run_sweep(
+    name: str, url: str, knowledge: Path, now: datetime, **sections: dict[str, object]
+) -> None:
+    """One pass of the sweep ``name``, as the child process of a crash scenario runs it."""
+    app = await build_app(
+        make_settings(url, knowledge, **sections),
+        ManualClock(now),
+        {Platform.TELEGRAM: FakeAdapter()},
+        migrate=False,
+    )
+    await app.sweeper.run(name)
+    await app.close()
+
+
+def crash_database(template: Path, folder: Path) -> tuple[str, Path]:
+    """A migrated SQLite file and an empty knowledge folder the children share."""
+    path = folder / "crash.db"
+    shutil.copy(template, path)
+    knowledge = folder / "knowledge"
+    knowledge.mkdir()
+    return f"sqlite+aiosqlite:///{path}", knowledge

@@ -14,22 +14,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.app import build_app
-from core.clock import ManualClock
-from core.events import Platform
 from core.notifier import Notifier
-from tests.conftest import make_settings
-from tests.fakes.fake_adapter import FakeAdapter
-from tests.scenario.crash import killer
+from tests.scenario.crash import die_at_commit, killer, run_sweep
 
 FOUNDERS = ["telegram:101", "telegram:102", "telegram:103"]
 
 
 def die_after(kind: str, count: int) -> None:
-    maybe_die = killer(count)
     if kind == "queue":
+        maybe_die = killer(count)
         to_member = Notifier.to_member
 
         async def queueing(self: Notifier, *args: Any, **kwargs: Any) -> bool:
@@ -39,28 +32,16 @@ def die_after(kind: str, count: int) -> None:
 
         Notifier.to_member = queueing  # type: ignore[method-assign]
     elif kind == "commit":
-        kick = Notifier.kick_if_queued
-
-        def kicking(self: Notifier, session: AsyncSession) -> None:
-            maybe_die()
-            kick(self, session)
-
-        Notifier.kick_if_queued = kicking  # type: ignore[method-assign]
+        die_at_commit(count)
 
 
 async def main(url: str, knowledge: str, now: str, mode: str) -> None:
     kind, _, count = mode.partition(":")
-    count = count or ("1" if kind == "commit" else "")
-    app = await build_app(
-        make_settings(url, Path(knowledge), roles={"founders": FOUNDERS}),
-        ManualClock(datetime.fromisoformat(now)),
-        {Platform.TELEGRAM: FakeAdapter()},
-        migrate=False,
+    if kind != "none":
+        die_after(kind, int(count or 1))
+    await run_sweep(
+        "digest", url, Path(knowledge), datetime.fromisoformat(now), roles={"founders": FOUNDERS}
     )
-    if count:
-        die_after(kind, int(count))
-    await app.sweeper.run("digest")
-    await app.close()
 
 
 if __name__ == "__main__":

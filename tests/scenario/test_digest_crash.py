@@ -3,7 +3,6 @@ restarted: each founder gets exactly one digest that day."""
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -12,14 +11,11 @@ from sqlalchemy import select
 
 from bot.app import build_app
 from core.clock import ManualClock
-from core.dispatcher import Dispatcher
-from core.events import Platform
 from core.features.digest.models import DigestSent
 from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
 from tests.conftest import START, make_settings
-from tests.fakes.fake_adapter import FakeAdapter
-from tests.scenario.crash import run_child
+from tests.scenario.crash import crash_database, deliver_all, run_child
 from tests.scenario.digest_child import FOUNDERS
 
 DUE = START.replace(hour=8, minute=30) + timedelta(days=1)
@@ -61,11 +57,7 @@ async def _queued(url: str, knowledge: Path) -> tuple[int, int]:
 async def test_a_digest_pass_killed_anywhere_sends_each_founder_one_digest(
     migrated_template: Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / "crash.db"
-    shutil.copy(migrated_template, path)
-    url = f"sqlite+aiosqlite:///{path}"
-    knowledge = tmp_path / "knowledge"
-    knowledge.mkdir()
+    url, knowledge = crash_database(migrated_template, tmp_path)
     await _seed(url, knowledge)
 
     assert _run_child(url, knowledge, "queue:2") == -9
@@ -75,17 +67,7 @@ async def test_a_digest_pass_killed_anywhere_sends_each_founder_one_digest(
     assert _run_child(url, knowledge, "none") == 0
     assert await _queued(url, knowledge) == (3, 3), "a restart the same day queues nothing"
 
-    fake = FakeAdapter(Platform.TELEGRAM)
-    app = await build_app(
-        make_settings(url, knowledge, roles={"founders": FOUNDERS}),
-        ManualClock(DUE),
-        {Platform.TELEGRAM: fake},
-        migrate=False,
-    )
-    dispatcher = Dispatcher(app.services.database, app.services.clock, {Platform.TELEGRAM: fake})
-    while (await dispatcher.dispatch_due())[0]:
-        pass
-    await app.close()
-    delivered = Counter(message.user_id for message in fake.sent)
+    sent = await deliver_all(url, knowledge, DUE, roles={"founders": FOUNDERS})
+    delivered = Counter(message.user_id for message in sent)
     assert delivered == {"101": 1, "102": 1, "103": 1}
-    assert all(m.attachments[0].content.startswith(b"\x89PNG") for m in fake.sent)
+    assert all(m.attachments[0].content.startswith(b"\x89PNG") for m in sent)

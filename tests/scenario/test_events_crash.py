@@ -3,7 +3,6 @@ every attendee's reminder is queued once and delivered once."""
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +18,7 @@ from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
 from tests.conftest import START, make_settings
 from tests.fakes.fake_adapter import FakeAdapter
-from tests.scenario.crash import run_child
+from tests.scenario.crash import crash_database, run_child
 
 ATTENDEES = 500
 STARTS = START + timedelta(days=2)
@@ -72,11 +71,7 @@ def _run_child(url: str, knowledge: Path, mode: str) -> int:
 async def test_a_sweep_killed_anywhere_queues_and_delivers_each_reminder_once(
     migrated_template: Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / "crash.db"
-    shutil.copy(migrated_template, path)
-    url = f"sqlite+aiosqlite:///{path}"
-    knowledge = tmp_path / "knowledge"
-    knowledge.mkdir()
+    url, knowledge = crash_database(migrated_template, tmp_path)
     await _seed(url, knowledge)
 
     queued_after_each = []
