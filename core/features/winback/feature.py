@@ -1,0 +1,13 @@
+"""Win-back: a personal DM, on a timetable, to members who have been away, built from what
+they used last and what is new since; consent first, capped, and measured."""
+
+from core.feature import Feature
+from core.features.winback import handlers
+from core.features.winback.settings import WinbackSettings
+
+FEATURE = Feature(
+    "winback",
+    priority=55,
+    settings=("winback", WinbackSettings),
+    registries=(handlers.registry,),
+)

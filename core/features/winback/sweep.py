@@ -1,0 +1,193 @@
+"""The win-back sweep: plan each cycle's messages, then send each when its hour comes.
+
+A cycle (``timing.latest_cycle``) plans every eligible member once: a ``WinbackMessage`` row
+per member and cycle, due at their most active hour out of their quiet hours. Each pass then
+sends the rows that are due: it checks the member again (back since, said stop, turned
+unasked DMs off: dropped; in their quiet hours now: later), builds the message from the
+feature they used last, lets an experiment choose its words, and queues it in the outbox
+under a key naming member and cycle, marking the row in the same transaction. A pass killed
+anywhere leaves either nothing or all of it, so nobody hears twice in a cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import as_utc
+from core.context import Services
+from core.events import Button, OutgoingMessage, Platform, Reply, Visibility
+from core.features.winback import choice, content, selection, timing
+from core.features.winback.models import (
+    DROPPED,
+    HELD,
+    PLANNED,
+    SENT,
+    WinbackControl,
+    WinbackMessage,
+)
+from core.features.winback.settings import WinbackSettings
+from core.members.models import Member
+
+TEMPLATE = "winback/message"
+
+
+async def control(session: AsyncSession) -> WinbackControl:
+    row = await session.get(WinbackControl, 1)
+    if row is None:
+        row = WinbackControl(id=1)
+        session.add(row)
+        await session.flush()
+    return row
+
+
+def zone_of(services: Services, timezone: str | None) -> ZoneInfo:
+    return ZoneInfo(timezone or services.settings.locale.timezone)
+
+
+def language_of(services: Services, languages: tuple[str | None, str | None]) -> str:
+    """As the notifier chooses for a DM: their /language, what they write, else the default."""
+    return next((language for language in languages if language), services.settings.locale.default)
+
+
+async def sweep(services: Services, session: AsyncSession) -> int:
+    settings = services.settings.section(WinbackSettings)
+    if not settings.enabled:
+        return 0
+    state = await control(session)
+    if state.paused_at is not None:
+        return 0
+    now = services.clock.now()
+    last = None if state.last_cycle is None else as_utc(state.last_cycle)
+    cycle = timing.latest_cycle(settings.schedule, services.settings.locale.timezone, now, last)
+    if cycle is not None:
+        await plan(services, session, settings, cycle)
+        state.last_cycle = cycle
+    return await send_due(services, session, settings, now)
+
+
+async def plan(
+    services: Services, session: AsyncSession, settings: WinbackSettings, cycle: datetime
+) -> int:
+    """One row per eligible member for this cycle. Returns how many."""
+    found = await selection.candidates(session, selection.eligible(settings, cycle))
+    known = await selection.known(session, [c.member_id for c in found])
+    rows = []
+    for candidate in found:
+        about = known[candidate.member_id]
+        zone = zone_of(services, candidate.timezone)
+        rows.append(
+            {
+                "member_id": candidate.member_id,
+                "cycle": cycle,
+                "due_at": timing.due_at(cycle, about.hour, zone, settings.quiet),
+                "left_at": candidate.left_at,
+                "topic": about.topic,
+                "status": PLANNED,
+                "platform": candidate.account(about.platform).platform,
+            }
+        )
+    if rows:
+        await session.execute(insert(WinbackMessage), rows)
+    return len(rows)
+
+
+async def send_due(
+    services: Services, session: AsyncSession, settings: WinbackSettings, now: datetime
+) -> int:
+    """Queue every planned message whose time has come. Returns how many were queued."""
+    due = {
+        row.member_id: row
+        for row in await session.scalars(
+            select(WinbackMessage).where(
+                WinbackMessage.status == PLANNED, WinbackMessage.due_at <= now
+            )
+        )
+    }
+    if not due:
+        return 0
+    still = selection.eligible(settings, now, planning=False)
+    found = {
+        c.member_id: c
+        for c in await selection.candidates(session, still.where(Member.id.in_(list(due))))
+    }
+    ready = []
+    for member_id, row in due.items():
+        candidate = found.get(member_id)
+        if candidate is None or candidate.left_at > as_utc(row.left_at):
+            row.status = DROPPED
+            continue
+        zone = zone_of(services, candidate.timezone)
+        if timing.is_quiet(now, zone, settings.quiet):
+            row.due_at = timing.after_quiet(now, zone, settings.quiet)
+            continue
+        ready.append((row, candidate))
+    readers = [
+        content.Reader(
+            row.member_id,
+            row.topic,
+            as_utc(row.left_at),
+            language_of(services, c.languages),
+            c.timezone,
+        )
+        for row, c in ready
+    ]
+    built = await content.build(services, session, readers, now)
+    words = await choice.choose(services, session, [row.member_id for row, _ in ready])
+    rendered: dict[tuple[object, ...], OutgoingMessage] = {}
+    queue: list[tuple[str, OutgoingMessage, int | None]] = []
+    marks = []
+    for (row, candidate), reader in zip(ready, readers, strict=True):
+        chosen = words.get(row.member_id, choice.AS_WRITTEN)
+        marks.append(
+            {"row": row.id, "status": HELD if chosen.held_out else SENT, "variant": chosen.variant}
+        )
+        if chosen.held_out:
+            continue
+        account = candidate.account(row.platform)
+        made = built[row.member_id]
+        reply = chosen.apply(message(made, reader.language))
+        shared = None
+        if made.shared is not None and chosen.variant is None:
+            shared = (*made.shared, account.platform)
+        outgoing = rendered.get(shared) if shared else None
+        if outgoing is None:
+            outgoing = services.notifier.message(
+                reply, Platform(account.platform), visibility=Visibility.PRIVATE
+            )
+            if shared:
+                rendered[shared] = outgoing
+        key = f"winback:{row.member_id}:{as_utc(row.cycle):%Y%m%dT%H%M}"
+        queue.append(
+            (
+                key,
+                replace(outgoing, user_id=account.user_id, dm_chat_id=account.dm_chat_id),
+                row.member_id,
+            )
+        )
+        await choice.delivering(services, session, row.member_id, chosen, key)
+    if marks:
+        connection = await session.connection()
+        await connection.execute(
+            update(WinbackMessage)
+            .where(WinbackMessage.id == bindparam("row"))
+            .values(status=bindparam("status"), variant=bindparam("variant"), sent_at=now),
+            marks,
+        )
+    await session.flush()
+    return await services.notifier.queue_many(session, queue)
+
+
+def message(made: content.Content, language: str) -> Reply:
+    """The win-back DM: the content's words and buttons, and "🔕 Stop these" last."""
+    return Reply(
+        TEMPLATE,
+        made.context,
+        buttons=(*made.buttons, Button(content.STOP_ACTION, label_key=content.STOP_LABEL)),
+        visibility=Visibility.PRIVATE,
+        locale=language,
+    )
