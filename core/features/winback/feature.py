@@ -2,12 +2,14 @@
 they used last and what is new since; consent first, capped, and measured."""
 
 from core.feature import Feature
-from core.features.winback import handlers
+from core.features.winback import commands, handlers
 from core.features.winback.settings import WinbackSettings
+from core.features.winback.stats import WinbackService
 
 FEATURE = Feature(
     "winback",
     priority=55,
     settings=("winback", WinbackSettings),
-    registries=(handlers.registry,),
+    registries=(handlers.registry, commands.registry),
+    offers=lambda services: (WinbackService(services.settings.section(WinbackSettings)),),
 )

@@ -11,7 +11,7 @@ feature they used last, and the hour they are most often active.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -114,48 +114,45 @@ async def candidates(session: AsyncSession, query: Eligible) -> list[Candidate]:
     ]
 
 
-async def known(session: AsyncSession, member_ids: Sequence[int]) -> dict[int, Known]:
-    """Each member's last platform, last topic and most active UTC hour, from the log."""
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """``ids`` a few hundred at a time: a database takes only so many parameters at once."""
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+async def known(session: AsyncSession, members: Select[int]) -> dict[int, Known]:
+    """The last platform, last topic and most active UTC hour of each of ``members`` (a query
+    of member ids), from the log: three queries however many they are."""
     e = ActivityEvent
-    last_platform: dict[int, str] = {}
-    last_topic: dict[int, str] = {}
+    ids = members.scalar_subquery()
+    latest = (
+        select(func.max(e.id)).where(e.member_id.in_(ids)).group_by(e.member_id).scalar_subquery()
+    )
+    rows = await session.execute(select(e.member_id, e.platform).where(e.id.in_(latest)))
+    last_platform = {m: platform for m, platform in rows if m is not None}
+    topical = (
+        select(func.max(e.id))
+        .where(e.member_id.in_(ids), e.feature.in_(list(TOPICS)))
+        .group_by(e.member_id)
+        .scalar_subquery()
+    )
+    rows = await session.execute(select(e.member_id, e.feature).where(e.id.in_(topical)))
+    last_topic = {m: TOPICS[feature] for m, feature in rows if m is not None}
+    hour = extract("hour", e.at)
     hours: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for start in range(0, len(member_ids), CHUNK):
-        part = member_ids[start : start + CHUNK]
-        latest = (
-            select(e.member_id, func.max(e.id).label("last"))
-            .where(e.member_id.in_(part))
-            .group_by(e.member_id)
-            .subquery()
-        )
-        rows = await session.execute(
-            select(e.member_id, e.platform).join(latest, e.id == latest.c.last)
-        )
-        last_platform.update((m, platform) for m, platform in rows if m is not None)
-        topical = (
-            select(e.member_id, func.max(e.id).label("last"))
-            .where(e.member_id.in_(part), e.feature.in_(list(TOPICS)))
-            .group_by(e.member_id)
-            .subquery()
-        )
-        rows = await session.execute(
-            select(e.member_id, e.feature).join(topical, e.id == topical.c.last)
-        )
-        last_topic.update((m, TOPICS[feature]) for m, feature in rows if m is not None)
-        hour = extract("hour", e.at)
-        counted = await session.execute(
-            select(e.member_id, hour, func.count())
-            .where(e.member_id.in_(part))
-            .group_by(e.member_id, hour)
-        )
-        for member_id, at_hour, count in counted:
-            if member_id is not None:
-                hours[member_id].append((int(at_hour), count))
+    counted = await session.execute(
+        select(e.member_id, hour, func.count())
+        .where(e.member_id.in_(ids))
+        .group_by(e.member_id, hour)
+    )
+    for member_id, at_hour, count in counted:
+        if member_id is not None:
+            hours[member_id].append((int(at_hour), count))
     return {
         member_id: Known(
             last_platform.get(member_id),
             last_topic.get(member_id, NONE),
             best_hour(hours[member_id]),
         )
-        for member_id in member_ids
+        for member_id in await session.scalars(members)
     }

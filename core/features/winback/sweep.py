@@ -74,8 +74,9 @@ async def plan(
     services: Services, session: AsyncSession, settings: WinbackSettings, cycle: datetime
 ) -> int:
     """One row per eligible member for this cycle. Returns how many."""
-    found = await selection.candidates(session, selection.eligible(settings, cycle))
-    known = await selection.known(session, [c.member_id for c in found])
+    eligible = selection.eligible(settings, cycle)
+    found = await selection.candidates(session, eligible)
+    known = await selection.known(session, eligible.with_only_columns(Member.id))
     rows = []
     for candidate in found:
         about = known[candidate.member_id]
@@ -100,21 +101,16 @@ async def send_due(
     services: Services, session: AsyncSession, settings: WinbackSettings, now: datetime
 ) -> int:
     """Queue every planned message whose time has come. Returns how many were queued."""
+    is_due = (WinbackMessage.status == PLANNED, WinbackMessage.due_at <= now)
     due = {
-        row.member_id: row
-        for row in await session.scalars(
-            select(WinbackMessage).where(
-                WinbackMessage.status == PLANNED, WinbackMessage.due_at <= now
-            )
-        )
+        row.member_id: row for row in await session.scalars(select(WinbackMessage).where(*is_due))
     }
     if not due:
         return 0
-    still = selection.eligible(settings, now, planning=False)
-    found = {
-        c.member_id: c
-        for c in await selection.candidates(session, still.where(Member.id.in_(list(due))))
-    }
+    still = selection.eligible(settings, now, planning=False).where(
+        Member.id.in_(select(WinbackMessage.member_id).where(*is_due))
+    )
+    found = {c.member_id: c for c in await selection.candidates(session, still)}
     ready = []
     for member_id, row in due.items():
         candidate = found.get(member_id)
