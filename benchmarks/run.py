@@ -15,6 +15,7 @@ BENCHMARKS = [
     "reputation_bench.py",
     "router_bench.py",
     "lifecycle_bench.py",
+    "winback_bench.py",
     "discord_bench.py",
     "stats_bench.py",
 ]

@@ -208,3 +208,34 @@ async def test_a_chinese_speaker_hears_in_chinese(run_script: RunScript) -> None
     (sent,) = [m for m in messages if m["key"] == "winback/message"]
     assert plain(str(sent["text"])).startswith("好久没看到你来提问了！")
     assert sent["buttons"] == ["🔕 不再接收"]
+
+
+async def test_a_member_who_looked_at_their_rank_hears_their_points_and_place(
+    run_script: RunScript,
+) -> None:
+    messages = await run_script(
+        """
+        @as bob
+        @place #general
+        Settings, then Security, then Reset password.
+        @as ada
+        @reply bob
+        thanks bob!
+        @as bob
+        @place dm
+        /rank
+        @clock +31d
+        """,
+        badges=[
+            {
+                "id": "helper",
+                "emoji": "🤝",
+                "name": {"en": "Helper", "zh-CN": "热心人"},
+                "rule": "thanks_received >= 3",
+            }
+        ],
+        **ON,
+    )
+    (message,) = winbacks(messages, "bob")
+    assert message.startswith("We miss you! You have 1 point, number 2 of 2."), message
+    assert "Within reach: 🤝 Helper (0/3 thanks received)." in message

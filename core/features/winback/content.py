@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
 from core.events import Button
+from core.features.badges.models import MemberBadge
 from core.features.badges.service import BadgesService
 from core.features.events.cards import RSVP_ACTION, RSVP_LABELS
 from core.features.events.models import Event
@@ -26,9 +27,10 @@ from core.features.events.views import view
 from core.features.faq.models import StoredEntry
 from core.features.feedback.models import FeedbackItem, FeedbackVote
 from core.features.feedback.status import Status as Idea
-from core.features.reputation import leaderboard, ledger
+from core.features.reputation import ledger
 from core.features.reputation.models import RepRollup
 from core.features.tickets.models import Status, Ticket
+from core.features.winback.selection import chunks
 from core.i18n import N_
 
 STOP_ACTION = "wb.stop"
@@ -181,14 +183,11 @@ async def _anything(shared: _Shared, reader: Reader) -> Content:
 
 
 async def _tickets(shared: _Shared, readers: Sequence[Reader]) -> dict[int, Content]:
-    if not readers:
-        return {}
-    ids = [r.member_id for r in readers]
-    latest = select(func.max(Ticket.id)).where(Ticket.member_id.in_(ids)).group_by(Ticket.member_id)
-    tickets = {
-        t.member_id: t
-        for t in await shared.session.scalars(select(Ticket).where(Ticket.id.in_(latest)))
-    }
+    tickets: dict[int, Ticket] = {}
+    for part in chunks([r.member_id for r in readers]):
+        latest = select(func.max(Ticket.id)).where(Ticket.member_id.in_(part))
+        query = select(Ticket).where(Ticket.id.in_(latest.group_by(Ticket.member_id)))
+        tickets |= {t.member_id: t for t in await shared.session.scalars(query)}
     built = {}
     for reader in readers:
         ticket = tickets.get(reader.member_id)
@@ -214,14 +213,13 @@ def _ended(ticket: Ticket) -> str:
 
 
 async def _feedback(shared: _Shared, readers: Sequence[Reader]) -> dict[int, Content]:
-    if not readers:
-        return {}
-    ids = [r.member_id for r in readers]
     backed: dict[int, set[int]] = {}
-    for member_id, item_id in await shared.session.execute(
-        select(FeedbackVote.member_id, FeedbackVote.item_id).where(FeedbackVote.member_id.in_(ids))
-    ):
-        backed.setdefault(member_id, set()).add(item_id)
+    for part in chunks([r.member_id for r in readers]):
+        votes = select(FeedbackVote.member_id, FeedbackVote.item_id)
+        for member_id, item_id in await shared.session.execute(
+            votes.where(FeedbackVote.member_id.in_(part))
+        ):
+            backed.setdefault(member_id, set()).add(item_id)
     built = {}
     for reader in readers:
         shipped = await shared.shipped_since(since_day(reader.left_at))
@@ -246,31 +244,40 @@ async def _feedback(shared: _Shared, readers: Sequence[Reader]) -> dict[int, Con
 async def _reputation(
     services: Services, shared: _Shared, readers: Sequence[Reader]
 ) -> dict[int, Content]:
+    """Points and place on the all-time board (ties as the leaderboard breaks them), and the
+    one unearned badge their figures come nearest to."""
     if not readers:
         return {}
     session = shared.session
     ids = [r.member_id for r in readers]
-    board = ledger.EVERYWHERE, ledger.ALL_TIME
-    rows = await session.execute(
+    board = await session.execute(
         select(RepRollup.member_id, RepRollup.points).where(
-            RepRollup.scope == board[0], RepRollup.period == board[1], RepRollup.member_id.in_(ids)
+            RepRollup.scope == ledger.EVERYWHERE, RepRollup.period == ledger.ALL_TIME
         )
     )
-    points = {member_id: count for member_id, count in rows}
-    everyone = await leaderboard.size(session, *board)
+    ranked = sorted(board, key=lambda row: (row[1], row[0]), reverse=True)
+    place = {member_id: n for n, (member_id, _) in enumerate(ranked, 1)}
+    held: dict[int, set[str]] = {}
+    for part in chunks(ids):
+        rows = await session.execute(
+            select(MemberBadge.member_id, MemberBadge.badge_id).where(
+                MemberBadge.member_id.in_(part), MemberBadge.taken_at.is_(None)
+            )
+        )
+        for member_id, badge_id in rows:
+            held.setdefault(member_id, set()).add(badge_id)
     badges = services.get(BadgesService)
     figures = await badges.figures_of(session, ids, shared.now)
     built = {}
     for reader in readers:
-        found = await leaderboard.position(session, *board, reader.member_id)
-        held = {e.badge.id for e in await badges.earned(session, reader.member_id)}
-        nearest = badges.nearest(held, figures.get(reader.member_id, {}), 1)
+        mine = figures.get(reader.member_id, {})
+        nearest = badges.nearest(held.get(reader.member_id, set()), mine, 1)
         built[reader.member_id] = Content(
             {
                 "topic": "reputation",
-                "points": points.get(reader.member_id, 0),
-                "position": found.position if found else None,
-                "of": everyone,
+                "points": mine.get("reputation", 0),
+                "position": place.get(reader.member_id),
+                "of": len(ranked),
                 "badge": {"badge": nearest[0][0], "steps": nearest[0][1]} if nearest else None,
             }
         )

@@ -92,6 +92,16 @@ def eligible(settings: WinbackSettings, now: datetime, *, planning: bool = True)
     return query
 
 
+def reachable(members: Select[int]) -> Eligible:
+    """Those of ``members`` who may still be written to: unasked DMs on, never said stop."""
+    m = Member
+    return select(m.id, m.last_seen_at, m.timezone, m.locale, m.seen_locale).where(
+        m.id.in_(members),
+        m.dm_opt_out.is_(False),
+        ~exists().where(WinbackStop.member_id == m.id),
+    )
+
+
 async def candidates(session: AsyncSession, query: Eligible) -> list[Candidate]:
     """The members ``query`` (``eligible``, narrowed) finds who have an account to DM."""
     query = query.order_by(Member.id)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import as_utc
@@ -93,89 +94,100 @@ async def plan(
             }
         )
     if rows:
-        await session.execute(insert(WinbackMessage), rows)
+        # On the connection: one executemany, without the ORM's bookkeeping per row.
+        await (await session.connection()).execute(insert(WinbackMessage), rows)
     return len(rows)
 
 
 async def send_due(
     services: Services, session: AsyncSession, settings: WinbackSettings, now: datetime
 ) -> int:
-    """Queue every planned message whose time has come. Returns how many were queued."""
-    is_due = (WinbackMessage.status == PLANNED, WinbackMessage.due_at <= now)
-    due = {
-        row.member_id: row for row in await session.scalars(select(WinbackMessage).where(*is_due))
-    }
+    """Queue every planned message whose time has come. Returns how many were queued.
+
+    The caps were checked when the cycle planned it (a member has one planned message at a
+    time, and only win-back sends them); what may have changed since is checked again: back
+    since, said stop, unasked DMs off, no account left to reach, in their quiet hours now."""
+    w = WinbackMessage
+    is_due = (w.status == PLANNED, w.due_at <= now)
+    due = (
+        await session.execute(
+            select(w.id, w.member_id, w.cycle, w.left_at, w.topic, w.platform).where(*is_due)
+        )
+    ).all()
     if not due:
         return 0
-    still = selection.eligible(settings, now, planning=False).where(
-        Member.id.in_(select(WinbackMessage.member_id).where(*is_due))
-    )
+    still = selection.reachable(select(w.member_id).where(*is_due))
     found = {c.member_id: c for c in await selection.candidates(session, still)}
+    dropped: list[int] = []
+    later: dict[datetime, list[int]] = {}
     ready = []
-    for member_id, row in due.items():
-        candidate = found.get(member_id)
+    for row in due:
+        candidate = found.get(row.member_id)
         if candidate is None or candidate.left_at > as_utc(row.left_at):
-            row.status = DROPPED
+            dropped.append(row.id)
             continue
         zone = zone_of(services, candidate.timezone)
         if timing.is_quiet(now, zone, settings.quiet):
-            row.due_at = timing.after_quiet(now, zone, settings.quiet)
+            later.setdefault(timing.after_quiet(now, zone, settings.quiet), []).append(row.id)
             continue
-        ready.append((row, candidate))
+        ready.append((row, candidate, language_of(services, candidate.languages)))
     readers = [
-        content.Reader(
-            row.member_id,
-            row.topic,
-            as_utc(row.left_at),
-            language_of(services, c.languages),
-            c.timezone,
-        )
-        for row, c in ready
+        content.Reader(row.member_id, row.topic, as_utc(row.left_at), language, c.timezone)
+        for row, c, language in ready
     ]
     built = await content.build(services, session, readers, now)
-    words = await choice.choose(services, session, [row.member_id for row, _ in ready])
+    words = await choice.choose(services, session, [row.member_id for row, _, _ in ready])
     rendered: dict[tuple[object, ...], OutgoingMessage] = {}
     queue: list[tuple[str, OutgoingMessage, int | None]] = []
-    marks = []
-    for (row, candidate), reader in zip(ready, readers, strict=True):
+    chosen_rows: dict[tuple[str, str | None], list[int]] = {}
+    cycles: dict[datetime, str] = {}
+    for row, candidate, language in ready:
         chosen = words.get(row.member_id, choice.AS_WRITTEN)
-        marks.append(
-            {"row": row.id, "status": HELD if chosen.held_out else SENT, "variant": chosen.variant}
-        )
+        if chosen.held_out or chosen.variant is not None:
+            status = HELD if chosen.held_out else SENT
+            chosen_rows.setdefault((status, chosen.variant), []).append(row.id)
         if chosen.held_out:
             continue
         account = candidate.account(row.platform)
         made = built[row.member_id]
-        reply = chosen.apply(message(made, reader.language))
         shared = None
         if made.shared is not None and chosen.variant is None:
             shared = (*made.shared, account.platform)
         outgoing = rendered.get(shared) if shared else None
         if outgoing is None:
             outgoing = services.notifier.message(
-                reply, Platform(account.platform), visibility=Visibility.PRIVATE
+                chosen.apply(message(made, language)),
+                Platform(account.platform),
+                visibility=Visibility.PRIVATE,
             )
             if shared:
                 rendered[shared] = outgoing
-        key = f"winback:{row.member_id}:{as_utc(row.cycle):%Y%m%dT%H%M}"
-        queue.append(
-            (
-                key,
-                replace(outgoing, user_id=account.user_id, dm_chat_id=account.dm_chat_id),
-                row.member_id,
-            )
-        )
+        if row.cycle not in cycles:
+            cycles[row.cycle] = f"{as_utc(row.cycle):%Y%m%dT%H%M}"
+        key = f"winback:{row.member_id}:{cycles[row.cycle]}"
+        addressed = replace(outgoing, user_id=account.user_id, dm_chat_id=account.dm_chat_id)
+        queue.append((key, addressed, row.member_id))
         await choice.delivering(services, session, row.member_id, chosen, key)
-    if marks:
-        connection = await session.connection()
-        await connection.execute(
-            update(WinbackMessage)
-            .where(WinbackMessage.id == bindparam("row"))
-            .values(status=bindparam("status"), variant=bindparam("variant"), sent_at=now),
-            marks,
-        )
-    await session.flush()
+    await _mark(session, dropped, w.status, DROPPED)
+    for at, ids in later.items():
+        await _mark(session, ids, w.due_at, at)
+    for (status, variant), ids in chosen_rows.items():
+        await _mark(session, ids, w.status, status, variant=variant, sent_at=now)
+    # Every row still due now is one queued as written: one statement for all of them.
+    await session.execute(update(w).where(*is_due).values(status=SENT, sent_at=now))
     return await services.notifier.queue_many(session, queue)
+
+
+async def _mark(
+    session: AsyncSession, ids: list[int], column: Any, value: object, **more: object
+) -> None:
+    """Set ``column`` (and ``more``) on the rows ``ids``, a few hundred at a time."""
+    for part in selection.chunks(ids):
+        await session.execute(
+            update(WinbackMessage)
+            .where(WinbackMessage.id.in_(part))
+            .values({column: value, **more})
+        )
 
 
 def message(made: content.Content, language: str) -> Reply:
