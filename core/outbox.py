@@ -176,8 +176,10 @@ async def enqueue_many(
         key: (message, member_id) for key, message, member_id in messages if key not in existing
     }
     if fresh:
-        # One executemany, not one ORM object per row: a sweep may queue thousands.
-        await session.execute(
+        # One executemany on the connection, without the ORM's work per row: a sweep may
+        # queue a hundred thousand.
+        connection = await session.connection()
+        await connection.execute(
             insert(OutboxMessage),
             [
                 {

@@ -166,6 +166,9 @@ def _environment(
         lstrip_blocks=True,
         keep_trailing_newline=False,
         extensions=["jinja2.ext.i18n"],
+        # Templates ship with the code: no file is looked at again once compiled, which
+        # saves a stat per template (and per include) on every message a sweep renders.
+        auto_reload=False,
     )
     # Newstyle: a {% trans %} block calls gettext with its variables as keywords, so the
     # functions above escape them (Jinja's own wrappers would format them in unescaped).
