@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base
@@ -67,5 +67,23 @@ class WinbackControl(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_cycle: Mapped[datetime | None]
+    read_to: Mapped[int] = mapped_column(BigInteger, default=0)
+    """The last activity row the members' profiles have counted."""
     paused_at: Mapped[datetime | None]
     paused_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+
+
+class WinbackProfile(Base):
+    """What the activity log says of one member, kept up to date a few rows at a time so a
+    cycle reads one row per member instead of the whole log: how often they were active in
+    each UTC hour, and the platform and topic of their latest activity."""
+
+    __tablename__ = "winback_profiles"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    hours: Mapped[list[int]] = mapped_column(JSON)
+    """24 counts, one per UTC hour."""
+    platform: Mapped[str | None] = mapped_column(String(20))
+    topic: Mapped[str | None] = mapped_column(String(12))

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import as_utc
 from core.context import Services
 from core.events import Platform, Visibility
-from core.features.winback import content, selection, sweep, timing
+from core.features.winback import content, profiles, selection, sweep, timing
 from core.features.winback.models import COUNTED, PLANNED, WinbackMessage, WinbackStop
 from core.features.winback.settings import WinbackSettings
 from core.members import service as members
@@ -88,6 +88,7 @@ async def preview(
         context["reasons"] = [{"why": "no_dm"}]
         return context
     candidate = found[0]
+    await profiles.update_all(session, await sweep.control(session))
     about = (await selection.known(session, query.with_only_columns(Member.id)))[member.id]
     zone = sweep.zone_of(services, candidate.timezone)
     cycle = next_cycle(settings.schedule, services.settings.locale.timezone, now) or now

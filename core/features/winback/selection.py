@@ -15,12 +15,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, extract, func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.activity import ActivityEvent
 from core.clock import as_utc
-from core.features.winback.models import COUNTED, PLANNED, WinbackMessage, WinbackStop
+from core.features.winback.models import (
+    COUNTED,
+    PLANNED,
+    WinbackMessage,
+    WinbackProfile,
+    WinbackStop,
+)
 from core.features.winback.settings import WinbackSettings
 from core.features.winback.timing import best_hour
 from core.members.models import Identity, Member
@@ -132,37 +137,20 @@ def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 async def known(session: AsyncSession, members: Select[int]) -> dict[int, Known]:
     """The last platform, last topic and most active UTC hour of each of ``members`` (a query
-    of member ids), from the log: three queries however many they are."""
-    e = ActivityEvent
-    ids = members.scalar_subquery()
-    latest = (
-        select(func.max(e.id)).where(e.member_id.in_(ids)).group_by(e.member_id).scalar_subquery()
-    )
-    rows = await session.execute(select(e.member_id, e.platform).where(e.id.in_(latest)))
-    last_platform = {m: platform for m, platform in rows if m is not None}
-    topical = (
-        select(func.max(e.id))
-        .where(e.member_id.in_(ids), e.feature.in_(list(TOPICS)))
-        .group_by(e.member_id)
-        .scalar_subquery()
-    )
-    rows = await session.execute(select(e.member_id, e.feature).where(e.id.in_(topical)))
-    last_topic = {m: TOPICS[feature] for m, feature in rows if m is not None}
-    hour = extract("hour", e.at)
-    hours: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    counted = await session.execute(
-        select(e.member_id, hour, func.count())
-        .where(e.member_id.in_(ids))
-        .group_by(e.member_id, hour)
-    )
-    for member_id, at_hour, count in counted:
-        if member_id is not None:
-            hours[member_id].append((int(at_hour), count))
-    return {
-        member_id: Known(
-            last_platform.get(member_id),
-            last_topic.get(member_id, NONE),
-            best_hour(hours[member_id]),
+    of member ids), from their profiles (``profiles``): one row each."""
+    p = WinbackProfile
+    rows = await session.execute(
+        select(p.member_id, p.hours, p.platform, p.topic).where(
+            p.member_id.in_(members.scalar_subquery())
         )
-        for member_id in await session.scalars(members)
+    )
+    found = {
+        member_id: Known(
+            platform, topic or NONE, best_hour((h, n) for h, n in enumerate(hours) if n)
+        )
+        for member_id, hours, platform, topic in rows
+    }
+    nothing = Known(None, NONE, None)
+    return {
+        member_id: found.get(member_id, nothing) for member_id in await session.scalars(members)
     }

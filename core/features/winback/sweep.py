@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import as_utc
 from core.context import Services
 from core.events import Button, OutgoingMessage, Platform, Reply, Visibility
-from core.features.winback import choice, content, selection, timing
+from core.features.winback import choice, content, profiles, selection, timing
 from core.features.winback.models import (
     DROPPED,
     HELD,
@@ -40,7 +40,7 @@ TEMPLATE = "winback/message"
 async def control(session: AsyncSession) -> WinbackControl:
     row = await session.get(WinbackControl, 1)
     if row is None:
-        row = WinbackControl(id=1)
+        row = WinbackControl(id=1, read_to=0)
         session.add(row)
         await session.flush()
     return row
@@ -60,6 +60,7 @@ async def sweep(services: Services, session: AsyncSession) -> int:
     if not settings.enabled:
         return 0
     state = await control(session)
+    await profiles.update_all(session, state)
     if state.paused_at is not None:
         return 0
     now = services.clock.now()
