@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.markup import plain
 from tests.scenario.conftest import Messages, RunScript
+from tests.unit.chat import code_in
 
 ON = {"winback": {"enabled": True}}
 DESK = {"tickets": {"staff_places": ["console:support"]}}
@@ -239,3 +240,39 @@ async def test_a_member_who_looked_at_their_rank_hears_their_points_and_place(
     (message,) = winbacks(messages, "bob")
     assert message.startswith("We miss you! You have 1 point, number 2 of 2."), message
     assert "Within reach: 🤝 Helper (0/3 thanks received)." in message
+
+
+async def test_stop_these_on_one_account_holds_for_the_linked_ones(run_script: RunScript) -> None:
+    (offer,) = await run_script(
+        """
+        @platform telegram
+        @as alice
+        /link
+        """
+    )
+    await run_script(
+        f"""
+        @platform discord
+        @as alice
+        /link {code_in(offer["text"])}
+        """
+    )
+    messages = await run_script(
+        """
+        @platform telegram
+        @as alice
+        /ask how do I reset my password?
+        @platform discord
+        /ask how do I change my email?
+        @clock +31d
+        @press Stop these
+        @clock +31d
+        @clock +31d
+        @platform telegram
+        /help
+        @clock +31d
+        @clock +31d
+        """,
+        **ON,
+    )
+    assert len(winbacks(messages, "alice")) == 1, "one press stops both accounts"
