@@ -126,24 +126,34 @@ async def build(
     for reader in readers:
         by_topic.setdefault(reader.topic, []).append(reader)
     built: dict[int, Content] = {}
-    for reader in by_topic.get("questions", []):
-        built[reader.member_id] = await _questions(shared, reader)
-    for reader in by_topic.get("events", []):
-        built[reader.member_id] = await _events(shared, reader)
-    for reader in by_topic.get("none", []):
-        built[reader.member_id] = await _anything(shared, reader)
+    alike: dict[tuple[object, ...], Content] = {}
+    for topic, make in SHARED.items():
+        for reader in by_topic.get(topic, []):
+            key = _alike(reader)
+            if key not in alike:
+                alike[key] = await make(shared, reader)
+            built[reader.member_id] = alike[key]
     built |= await _tickets(shared, by_topic.get("tickets", []))
     built |= await _feedback(shared, by_topic.get("feedback", []))
     built |= await _reputation(services, shared, by_topic.get("reputation", []))
     return built
 
 
+def _alike(reader: Reader) -> tuple[object, ...]:
+    """What a shared topic's message depends on: readers alike in it get the same words."""
+    if reader.topic == "events":
+        return ("events", reader.timezone)
+    since = since_day(reader.left_at)
+    if reader.topic == "questions":
+        return ("questions", since, reader.language)
+    return ("none", since, reader.language, reader.timezone)
+
+
 async def _questions(shared: _Shared, reader: Reader) -> Content:
     since = since_day(reader.left_at)
     count, titles = await shared.answers_since(since, reader.language)
     return Content(
-        {"topic": "questions", "answers": count, "titles": titles},
-        shared=("questions", since, reader.language),
+        {"topic": "questions", "answers": count, "titles": titles}, shared=_alike(reader)
     )
 
 
@@ -158,7 +168,7 @@ async def _events(shared: _Shared, reader: Reader) -> Content:
     return Content(
         {"topic": "events", "events": [view(e, zone=reader.timezone) for e in upcoming]},
         buttons=_going(upcoming),
-        shared=("events", reader.timezone),
+        shared=_alike(reader),
     )
 
 
@@ -178,26 +188,29 @@ async def _anything(shared: _Shared, reader: Reader) -> Content:
             "shipped": shipped,
         },
         buttons=_going(upcoming),
-        shared=("none", since, reader.language, reader.timezone),
+        shared=_alike(reader),
     )
 
 
 async def _tickets(shared: _Shared, readers: Sequence[Reader]) -> dict[int, Content]:
-    tickets: dict[int, Ticket] = {}
+    t = Ticket
+    tickets: dict[int, dict[str, str]] = {}
     for part in chunks([r.member_id for r in readers]):
-        latest = select(func.max(Ticket.id)).where(Ticket.member_id.in_(part))
-        query = select(Ticket).where(Ticket.id.in_(latest.group_by(Ticket.member_id)))
-        tickets |= {t.member_id: t for t in await shared.session.scalars(query)}
+        latest = select(func.max(t.id)).where(t.member_id.in_(part)).group_by(t.member_id)
+        rows = await shared.session.execute(
+            select(t.id, t.member_id, t.subject, t.status, t.resolved_at).where(t.id.in_(latest))
+        )
+        tickets |= {
+            member_id: {"ref": f"T-{ticket_id}", "subject": subject, "status": _ended(status, at)}
+            for ticket_id, member_id, subject, status, at in rows
+        }
     built = {}
     for reader in readers:
-        ticket = tickets.get(reader.member_id)
         count, titles = await shared.answers_since(since_day(reader.left_at), reader.language)
         built[reader.member_id] = Content(
             {
                 "topic": "tickets",
-                "ticket": None
-                if ticket is None
-                else {"ref": ticket.ref, "subject": ticket.subject, "status": _ended(ticket)},
+                "ticket": tickets.get(reader.member_id),
                 "answers": count,
                 "titles": titles,
             }
@@ -205,11 +218,11 @@ async def _tickets(shared: _Shared, readers: Sequence[Reader]) -> dict[int, Cont
     return built
 
 
-def _ended(ticket: Ticket) -> str:
+def _ended(status: str, resolved_at: datetime | None) -> str:
     """A resolved ticket closes itself after a while: to its member it was solved."""
-    if ticket.status == Status.CLOSED.value and ticket.resolved_at is not None:
+    if status == Status.CLOSED.value and resolved_at is not None:
         return Status.RESOLVED.value
-    return ticket.status
+    return status
 
 
 async def _feedback(shared: _Shared, readers: Sequence[Reader]) -> dict[int, Content]:
@@ -239,6 +252,10 @@ async def _feedback(shared: _Shared, readers: Sequence[Reader]) -> dict[int, Con
             }
         )
     return built
+
+
+SHARED = {"questions": _questions, "events": _events, "none": _anything}
+"""The topics whose words depend only on ``_alike``, not on the member."""
 
 
 async def _reputation(

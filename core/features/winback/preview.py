@@ -82,14 +82,14 @@ async def preview(
     if context["reasons"]:
         return context
     settings = services.settings.section(WinbackSettings)
+    await profiles.update_all(session, await sweep.control(session))
     query = selection.eligible(settings, now).where(Member.id == member.id)
     found = await selection.candidates(session, query)
     if not found:
         context["reasons"] = [{"why": "no_dm"}]
         return context
     candidate = found[0]
-    await profiles.update_all(session, await sweep.control(session))
-    about = (await selection.known(session, query.with_only_columns(Member.id)))[member.id]
+    about = candidate.known
     zone = sweep.zone_of(services, candidate.timezone)
     cycle = next_cycle(settings.schedule, services.settings.locale.timezone, now) or now
     due = timing.due_at(cycle, about.hour, zone, settings.quiet)

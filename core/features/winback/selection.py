@@ -3,14 +3,13 @@
 A member qualifies when win-back may write to them at all (``eligible``): silent for
 ``after_days``, taking unasked DMs (not turned off, and a DM chat the bot can still reach),
 never having pressed "🔕 Stop these", under ``max_per_member`` messages and none in
-``min_days_between``, and nothing already planned. The rest is read for all of them at
-once, a few queries per cycle however many there are: the platform they used last, the
-feature they used last, and the hour they are most often active.
+``min_days_between``, and nothing already planned. Their accounts and their profile (the
+platform and feature they used last, the hour they are most often active: see
+``profiles``) come in the same query, so a cycle reckons eligibility once for everyone.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,6 +59,7 @@ class Candidate:
     """Their /language, then the language last seen from them."""
     accounts: dict[str, Account]
     """Their reachable accounts with a DM chat, by platform: where unasked DMs may go."""
+    known: Known
 
     def account(self, platform: str | None) -> Account:
         """The account on ``platform`` (the one they used last) when it takes DMs, else the
@@ -108,49 +108,36 @@ def reachable(members: Select[int]) -> Eligible:
 
 
 async def candidates(session: AsyncSession, query: Eligible) -> list[Candidate]:
-    """The members ``query`` (``eligible``, narrowed) finds who have an account to DM."""
-    query = query.order_by(Member.id)
-    members = (await session.execute(query)).all()
-    accounts: dict[int, dict[str, Account]] = defaultdict(dict)
-    found = query.with_only_columns(Member.id).scalar_subquery()
-    i = Identity
+    """The members ``query`` (``eligible``, narrowed) finds who have an account to DM, with
+    what their profile says of them: one query, so the eligibility is reckoned once."""
+    i, p = Identity, WinbackProfile
     rows = await session.execute(
-        select(i.member_id, i.id, i.platform, i.platform_user_id, i.dm_chat_id)
-        .where(i.member_id.in_(found), i.dm_chat_id.is_not(None), i.unreachable_at.is_(None))
-        .order_by(i.id)
+        query.join(i, i.member_id == Member.id)
+        .outerjoin(p, p.member_id == Member.id)
+        .where(i.dm_chat_id.is_not(None), i.unreachable_at.is_(None))
+        .add_columns(i.id, i.platform, i.platform_user_id, i.dm_chat_id)
+        .add_columns(p.hours, p.platform, p.topic)
+        .order_by(Member.id, i.id)
     )
-    for member_id, identity_id, platform, user_id, chat in rows:
-        if chat is not None:
-            accounts[member_id].setdefault(platform, Account(identity_id, platform, user_id, chat))
-    return [
-        Candidate(member_id, as_utc(seen), zone, (chosen, seen_locale), accounts[member_id])
-        for member_id, seen, zone, chosen, seen_locale in members
-        if member_id in accounts
-    ]
+    found: dict[int, Candidate] = {}
+    for member_id, seen, zone, chosen, seen_locale, *account, hours, last, topic in rows:
+        identity_id, platform, user_id, chat = account
+        if member_id not in found:
+            about = Known(
+                last,
+                topic or NONE,
+                best_hour((h, n) for h, n in enumerate(hours or ()) if n),
+            )
+            found[member_id] = Candidate(
+                member_id, as_utc(seen), zone, (chosen, seen_locale), {}, about
+            )
+        found[member_id].accounts.setdefault(
+            platform, Account(identity_id, platform, user_id, chat)
+        )
+    return list(found.values())
 
 
 def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     """``ids`` a few hundred at a time: a database takes only so many parameters at once."""
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
-
-
-async def known(session: AsyncSession, members: Select[int]) -> dict[int, Known]:
-    """The last platform, last topic and most active UTC hour of each of ``members`` (a query
-    of member ids), from their profiles (``profiles``): one row each."""
-    p = WinbackProfile
-    rows = await session.execute(
-        select(p.member_id, p.hours, p.platform, p.topic).where(
-            p.member_id.in_(members.scalar_subquery())
-        )
-    )
-    found = {
-        member_id: Known(
-            platform, topic or NONE, best_hour((h, n) for h, n in enumerate(hours) if n)
-        )
-        for member_id, hours, platform, topic in rows
-    }
-    nothing = Known(None, NONE, None)
-    return {
-        member_id: found.get(member_id, nothing) for member_id in await session.scalars(members)
-    }

@@ -32,7 +32,6 @@ from core.features.winback.models import (
     WinbackMessage,
 )
 from core.features.winback.settings import WinbackSettings
-from core.members.models import Member
 
 TEMPLATE = "winback/message"
 
@@ -76,12 +75,10 @@ async def plan(
     services: Services, session: AsyncSession, settings: WinbackSettings, cycle: datetime
 ) -> int:
     """One row per eligible member for this cycle. Returns how many."""
-    eligible = selection.eligible(settings, cycle)
-    found = await selection.candidates(session, eligible)
-    known = await selection.known(session, eligible.with_only_columns(Member.id))
+    found = await selection.candidates(session, selection.eligible(settings, cycle))
     rows = []
     for candidate in found:
-        about = known[candidate.member_id]
+        about = candidate.known
         zone = zone_of(services, candidate.timezone)
         rows.append(
             {
