@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,8 +19,9 @@ from bot.app import build_app
 from core.clock import ManualClock
 from core.dispatcher import Dispatcher
 from core.events import OutgoingMessage, Platform
+from core.members.models import Identity, Member
 from core.notifier import Notifier
-from tests.conftest import REPO, make_settings
+from tests.conftest import REPO, START, make_settings
 from tests.fakes.fake_adapter import FakeAdapter
 
 
@@ -96,3 +98,28 @@ def crash_database(template: Path, folder: Path) -> tuple[str, Path]:
     knowledge = folder / "knowledge"
     knowledge.mkdir()
     return f"sqlite+aiosqlite:///{path}", knowledge
+
+
+def telegram_member(
+    user_id: str, name: str, at: datetime, *, dm: bool = False, **fields: Any
+) -> Identity:
+    """A member with one Telegram account, first and last seen at ``at`` (``fields``: the
+    member's own columns); ``dm``: they have written to the bot privately."""
+    member = Member(display_name=name, created_at=at, last_seen_at=at, **fields)
+    return Identity(
+        member=member,
+        platform="telegram",
+        platform_user_id=user_id,
+        display_name=name,
+        dm_chat_id=user_id if dm else None,
+        created_at=at,
+    )
+
+
+async def seed(url: str, knowledge: Path, *rows: object) -> None:
+    """Add ``rows`` to the crash database, committed, before any child runs."""
+    app = await build_app(make_settings(url, knowledge), ManualClock(START), {}, migrate=False)
+    async with app.services.database.session() as session:
+        session.add_all(rows)
+        await session.commit()
+    await app.close()

@@ -12,33 +12,13 @@ from sqlalchemy import select
 from bot.app import build_app
 from core.clock import ManualClock
 from core.features.digest.models import DigestSent
-from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
 from tests.conftest import START, make_settings
-from tests.scenario.crash import crash_database, deliver_all, run_child
+from tests.scenario.crash import crash_database, deliver_all, run_child, seed, telegram_member
 from tests.scenario.digest_child import FOUNDERS
 
 DUE = START.replace(hour=8, minute=30) + timedelta(days=1)
 """Tuesday 08:30 UTC: every founder's 08:00 has struck."""
-
-
-async def _seed(url: str, knowledge: Path) -> None:
-    app = await build_app(make_settings(url, knowledge), ManualClock(START), {}, migrate=False)
-    async with app.services.database.session() as session:
-        for account in FOUNDERS:
-            user_id = account.partition(":")[2]
-            member = Member(display_name=f"f{user_id}", created_at=START, last_seen_at=START)
-            session.add(
-                Identity(
-                    member=member,
-                    platform="telegram",
-                    platform_user_id=user_id,
-                    display_name=member.display_name,
-                    created_at=START,
-                )
-            )
-        await session.commit()
-    await app.close()
 
 
 def _run_child(url: str, knowledge: Path, mode: str) -> int:
@@ -58,7 +38,8 @@ async def test_a_digest_pass_killed_anywhere_sends_each_founder_one_digest(
     migrated_template: Path, tmp_path: Path
 ) -> None:
     url, knowledge = crash_database(migrated_template, tmp_path)
-    await _seed(url, knowledge)
+    founders = (a.partition(":")[2] for a in FOUNDERS)
+    await seed(url, knowledge, *(telegram_member(u, f"f{u}", START) for u in founders))
 
     assert _run_child(url, knowledge, "queue:2") == -9
     assert await _queued(url, knowledge) == (0, 0), "killed before the commit: nothing saved"

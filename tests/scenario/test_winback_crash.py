@@ -12,38 +12,15 @@ from sqlalchemy import func, select
 from bot.app import build_app
 from core.clock import ManualClock
 from core.features.winback.models import WinbackMessage
-from core.members.models import Identity, Member
 from core.outbox import OutboxMessage
 from tests.conftest import START, make_settings
-from tests.scenario.crash import crash_database, deliver_all, run_child
+from tests.scenario.crash import crash_database, deliver_all, run_child, seed, telegram_member
 from tests.scenario.winback_child import ON
 
 DUE = START.replace(hour=10, minute=30) + timedelta(days=1)
 """Tuesday 10:30 UTC: the 10:00 cycle has started."""
 AWAY = {"101": "UTC", "102": "Europe/Berlin", "103": "Asia/Tokyo"}
 """Three members last seen 40 days ago, each in a zone where 10:30 UTC is not quiet."""
-
-
-async def _seed(url: str, knowledge: Path) -> None:
-    app = await build_app(make_settings(url, knowledge), ManualClock(START), {}, migrate=False)
-    left = START - timedelta(days=40)
-    async with app.services.database.session() as session:
-        for user_id, zone in AWAY.items():
-            member = Member(
-                display_name=f"m{user_id}", timezone=zone, created_at=left, last_seen_at=left
-            )
-            session.add(
-                Identity(
-                    member=member,
-                    platform="telegram",
-                    platform_user_id=user_id,
-                    display_name=member.display_name,
-                    dm_chat_id=user_id,
-                    created_at=left,
-                )
-            )
-        await session.commit()
-    await app.close()
 
 
 def _run_child(url: str, knowledge: Path, mode: str) -> int:
@@ -63,7 +40,12 @@ async def test_a_win_back_pass_killed_anywhere_sends_each_member_one_message(
     migrated_template: Path, tmp_path: Path
 ) -> None:
     url, knowledge = crash_database(migrated_template, tmp_path)
-    await _seed(url, knowledge)
+    left = START - timedelta(days=40)
+    away = (
+        telegram_member(user_id, f"m{user_id}", left, dm=True, timezone=zone)
+        for user_id, zone in AWAY.items()
+    )
+    await seed(url, knowledge, *away)
 
     assert _run_child(url, knowledge, "render:2") == -9
     assert await _saved(url, knowledge) == (0, 0), "killed before the commit: nothing saved"
