@@ -80,6 +80,14 @@ class Renderer:
         said = str(self._translations[self._locale(locale)].pgettext(i18n.ARGUMENT, name))
         return name.replace("_", " ") if said == name else said
 
+    def add_folder(self, package: str, folder: Path) -> None:
+        """Templates kept outside the code, which a founder writes (an experiment's
+        variants): ``<package>/<name>`` is ``folder/<name>.j2``. They are written once per
+        language, so they speak with the core's catalogue."""
+        self._loader.add(package, jinja2.FileSystemLoader(str(folder)))
+        for catalogues in self._catalogues.values():
+            catalogues[package] = catalogues["core"]
+
     def template_names(self) -> set[str]:
         return {
             f"{package}/{path.stem}"
@@ -105,7 +113,10 @@ class _PackageLoader(jinja2.BaseLoader):
     template's name (Jinja's PrefixLoader drops it), which says whose catalogue it speaks."""
 
     def __init__(self, loaders: Mapping[str, jinja2.FileSystemLoader]) -> None:
-        self._loaders = loaders
+        self._loaders = dict(loaders)
+
+    def add(self, package: str, loader: jinja2.FileSystemLoader) -> None:
+        self._loaders[package] = loader
 
     def get_source(
         self, environment: jinja2.Environment, template: str

@@ -10,10 +10,10 @@ secrets from the environment and turns a validation error into one readable line
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from core.locale import SUPPORTED
@@ -29,6 +29,33 @@ def located(line: str) -> PydanticCustomError:
     """A mistake whose message names its own place in the file (a ``[[badges]]`` entry by its
     id, not its position in a list): shown as it is, after the file's name."""
     return PydanticCustomError(LOCATED, line)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def entries(data: list[Any], kind: type[M], table: str, key: str, twice: str) -> tuple[M, ...]:
+    """``[[table]]`` (a list of tables) checked entry by entry, so a mistake names its entry
+    by its ``key`` rather than a position in a list; ``twice`` says what is wrong with a
+    second entry with the same ``key``."""
+    seen: set[object] = set()
+    found: list[M] = []
+    for number, entry in enumerate(data, start=1):
+        which = f'"{entry[key]}"' if isinstance(entry, dict) and key in entry else f"#{number}"
+        try:
+            item = kind.model_validate(entry)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            problem = first["msg"].removeprefix("Value error, ")
+            raise located(
+                f"[[{table}]] {which}: {where + ': ' if where else ''}{problem}"
+            ) from None
+        if getattr(item, key) in seen:
+            raise located(f"[[{table}]] {which}: {twice}")
+        seen.add(getattr(item, key))
+        found.append(item)
+    return tuple(found)
 
 
 class Section(BaseModel):

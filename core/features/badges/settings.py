@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from core.features.badges.figures import FIGURES
 from core.features.badges.rules import Rule, RuleError, parse
 from core.locale import SUPPORTED
-from core.settings import Section, located
+from core.settings import Section, entries
 
 BUILTIN_EMOJI = {"ambassador": "🌟", "onboarded": "🎒"}
 """The badges with no rule that exist whatever the config says."""
@@ -69,26 +69,7 @@ class BadgesSettings(Section):
         badge rather than a position in a list."""
         if not isinstance(data, list):
             return data
-        seen: set[str] = set()
-        badges: list[Badge] = []
-        for number, entry in enumerate(data, start=1):
-            which = (
-                f'"{entry["id"]}"' if isinstance(entry, dict) and "id" in entry else f"#{number}"
-            )
-            try:
-                badge = Badge.model_validate(entry)
-            except ValidationError as error:
-                first = error.errors()[0]
-                where = ".".join(str(part) for part in first["loc"])
-                problem = first["msg"].removeprefix("Value error, ")
-                raise located(
-                    f"[[badges]] {which}: {where + ': ' if where else ''}{problem}"
-                ) from None
-            if badge.id in seen:
-                raise located(f"[[badges]] {which}: the id is used by another badge")
-            seen.add(badge.id)
-            badges.append(badge)
-        return {"badges": tuple(badges)}
+        return {"badges": entries(data, Badge, "badges", "id", "the id is used by another badge")}
 
     def all(self) -> tuple[Badge, ...]:
         """The configured badges, then the built-ins the config does not replace."""

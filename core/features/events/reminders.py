@@ -1,5 +1,6 @@
 """Reminders before an event, each sent once to each member who answered Going (and Maybe
-with ``remind_maybe``), in their language and time zone.
+with ``remind_maybe``), in their language and time zone, in the words of their arm of an
+``event_reminder`` experiment (a held-out member gets none).
 
 A pass queues what is due and not yet marked done, in the sweeper's one transaction: the
 outbox rows (under keys that name the event, the reminder, the start and the member) and the
@@ -23,6 +24,7 @@ from core.features.events.models import Event, EventReminder
 from core.features.events.service import Answer
 from core.features.events.settings import EventsSettings
 from core.features.events.views import view
+from core.features.experiments.service import ExperimentsService
 from core.members.models import Member
 from core.members.service import dm_identity
 from core.notifier import QUEUED
@@ -74,16 +76,22 @@ async def _batch(
     now = services.clock.now()
     minutes_left = int((as_utc(event.starts_at) - now).total_seconds() // 60)
     found = await session.scalars(select(Member).where(Member.id.in_(member_ids)))
+    reachable = [(m, identity) for m in found if (identity := dm_identity(m)) is not None]
+    experiments = services.get(ExperimentsService)
+    choices = await experiments.choose(session, [m.id for m, _ in reachable], "event_reminder")
     messages: list[tuple[str, OutgoingMessage, int | None]] = []
-    for member in found:
-        identity = dm_identity(member)
-        if identity is None:
-            continue
+    for member, identity in reachable:
         reply = Reply(
             "events/reminder",
             {"event": view(event, zone=member.timezone), "minutes_left": minutes_left},
             attachments=attachments,
         )
+        choice = choices.get(member.id)
+        if choice is not None:
+            if choice.held_out:
+                continue
+            await experiments.delivering(session, member.id, choice, key(event, label, member.id))
+            reply = choice.apply(reply)
         message = services.notifier.message(
             reply,
             Platform(identity.platform),

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Context, Services
 from core.events import EventKind, Reply, Visibility
+from core.features.experiments.service import ExperimentsService
 from core.features.lifecycle import onboarding, stages
 from core.features.lifecycle.service import welcome_key, welcome_place
 from core.features.lifecycle.settings import (
@@ -31,7 +32,8 @@ registry = Registry("lifecycle")
 @registry.on(EventKind.MEMBER_JOINED)
 async def welcome(ctx: Context) -> Reply | None:
     """In the member's language: by DM to a member who takes unasked DMs, else where they
-    joined; with the checklist when onboarding is on."""
+    joined; with the checklist when onboarding is on. A welcome experiment may word it
+    otherwise, or hold the member out (no welcome)."""
     settings = ctx.services.settings.section(OnboardingSettings)
     context: dict[str, object] = {"name": ctx.actor.display_name, "tasks": []}
     if settings.enabled:
@@ -39,23 +41,24 @@ async def welcome(ctx: Context) -> Reply | None:
         done = await onboarding.progress(ctx.session, settings, [ctx.member.id], ctx.now)
         context["tasks"] = onboarding.checklist(settings, done[ctx.member.id])
     if members.allows_unasked_dms(ctx.member):
-        return Reply(
+        key = f"welcome:{ctx.member.id}:dm"
+        reply = Reply(
             "lifecycle/welcome",
             context,
             to_member=ctx.member.id,
             locale=ctx.locale,
-            idempotency_key=f"welcome:{ctx.member.id}:dm",
+            idempotency_key=key,
         )
-    place = welcome_place(ctx.place, ctx.services.settings.section(WelcomeSettings))
-    if place is None:
-        return None
-    return Reply(
-        "lifecycle/welcome",
-        context,
-        to_place=place,
-        locale=ctx.locale,
-        idempotency_key=welcome_key(ctx.member.id, ctx.place),
-    )
+    else:
+        place = welcome_place(ctx.place, ctx.services.settings.section(WelcomeSettings))
+        if place is None:
+            return None
+        key = welcome_key(ctx.member.id, ctx.place)
+        reply = Reply(
+            "lifecycle/welcome", context, to_place=place, locale=ctx.locale, idempotency_key=key
+        )
+    experiments = ctx.services.get(ExperimentsService)
+    return await experiments.decide(ctx.session, ctx.member.id, "welcome", reply, key)
 
 
 @registry.command("onboarding")

@@ -19,6 +19,7 @@ from core.activity import ActivityEvent
 from core.context import Services
 from core.events import Place, PlaceKind, Platform, Reply
 from core.features.badges.service import BadgesService
+from core.features.experiments.service import ExperimentsService
 from core.features.lifecycle import marks
 from core.features.lifecycle import tasks as detectors
 from core.features.lifecycle.models import Onboarding, OnboardingStep
@@ -188,9 +189,13 @@ async def nudge_due(services: Services, session: AsyncSession) -> int:
             },
         )
         key = f"onboarding:nudge:{member_id}:{index}"
-        queued += await services.notifier.to_member(
-            session, member_id, reply, key, unsolicited=True
+        chosen = await services.get(ExperimentsService).decide(
+            session, member_id, "onboarding_nudge", reply, key
         )
+        if chosen is not None:
+            queued += await services.notifier.to_member(
+                session, member_id, chosen, key, unsolicited=True
+            )
     await session.flush()
     return queued
 

@@ -1,0 +1,32 @@
+"""A/B experiments on the messages members are sent (a welcome, a nudge, a reminder, a
+win-back), with a holdout sent nothing.
+
+Sixtieth in line for plain messages; it answers none of them. Its variants are files a
+founder writes; they join the renderer's templates at start.
+"""
+
+from __future__ import annotations
+
+from core.context import Services
+from core.feature import Feature
+from core.features.experiments import handlers
+from core.features.experiments.service import ExperimentsService, templates_package
+from core.features.experiments.settings import ExperimentsSettings
+
+
+async def start(services: Services) -> None:
+    for experiment in services.settings.section(ExperimentsSettings).experiments:
+        services.renderer.add_folder(templates_package(experiment.name), experiment.directory)
+
+
+FEATURE = Feature(
+    "experiments",
+    priority=60,
+    settings=("experiments", ExperimentsSettings),
+    registries=(handlers.registry,),
+    offers=lambda services: (
+        ExperimentsService(services.settings.section(ExperimentsSettings), services.clock),
+    ),
+    start=start,
+    autocomplete={"experiment_names": handlers.experiment_names},
+)
