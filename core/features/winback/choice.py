@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
 from core.events import Reply
+from core.features.experiments.service import Choice, ExperimentsService
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,11 @@ class Words:
     variant: str | None = None
     """The experiment's variant; None: the message as written."""
     held_out: bool = False
+    choice: Choice | None = None
+    """The experiment's decision, which says the message in the variant's words."""
 
     def apply(self, reply: Reply) -> Reply:
-        return reply
+        return reply if self.choice is None else self.choice.apply(reply)
 
 
 AS_WRITTEN = Words()
@@ -34,7 +37,11 @@ async def choose(
     services: Services, session: AsyncSession, member_ids: Sequence[int]
 ) -> dict[int, Words]:
     """Each member's words; members absent get the message as written."""
-    return {}
+    chosen = await services.get(ExperimentsService).choose(session, member_ids, "winback")
+    return {
+        member_id: Words(None if c.held_out else c.variant, c.held_out, c)
+        for member_id, c in chosen.items()
+    }
 
 
 async def delivering(
@@ -42,3 +49,5 @@ async def delivering(
 ) -> None:
     """The member's words are queued under ``key``: an experiment counts an exposure once the
     outbox has really sent it."""
+    if words.choice is not None:
+        await services.get(ExperimentsService).delivering(session, member_id, words.choice, key)
