@@ -53,6 +53,11 @@ class Services:
             raise LookupError(f"no feature offers {kind.__name__}")
         return found
 
+    def every(self, kind: type[T]) -> list[T]:
+        """Every offered service of a kind (subclasses included), in the features' order:
+        how analytics and the digest find what features contribute (core.contributions)."""
+        return [found for found in self._offered.values() if isinstance(found, kind)]
+
 
 @dataclass
 class Context:

@@ -1,8 +1,10 @@
 """Ambassadors: the seed's brand-ambassador programme, on reputation and badges. It answers
-no plain messages; seventh in line, after badges."""
+no plain messages; seventh in line, after badges. Its best candidates are a section of the
+founder's digest."""
 
 from core.feature import Feature
 from core.features.ambassadors import handlers
+from core.features.ambassadors.digest import CandidatesSection
 from core.features.ambassadors.settings import AmbassadorsSettings
 
 FEATURE = Feature(
@@ -10,4 +12,5 @@ FEATURE = Feature(
     priority=7,
     settings=("ambassadors", AmbassadorsSettings),
     registries=(handlers.registry,),
+    offers=lambda services: (CandidatesSection(services.settings),),
 )

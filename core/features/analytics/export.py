@@ -66,8 +66,15 @@ def kpis_json(kpis: Kpis, timezone: str) -> dict[str, Any]:
             }
             for kpi in kpis.headline
         },
-        "features": asdict(kpis.features),
+        "features": features_json(kpis),
     }
+
+
+def features_json(kpis: Kpis) -> dict[str, Any]:
+    """The other features' figures, the contributed ones beside the built-in ones."""
+    found = asdict(kpis.features)
+    found.pop("contributed")
+    return {**found, **kpis.features.contributed}
 
 
 def series_csv(kpis: Kpis) -> str:

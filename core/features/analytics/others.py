@@ -3,14 +3,16 @@
 Support and the FAQ come from ``tickets.figures.support_figures`` (the figures behind
 /ticket stats, which include the FAQ's deflection), so /stats and /ticket stats never
 disagree. A feature that is not installed leaves its figures out (None), as a feature that
-has not landed yet is absent from the digest.
+has not landed yet is absent from the digest. Features that come later contribute theirs
+through ``core.contributions.FigureSource`` (win-back's sent, converted and lift) instead of
+being named here.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
+from core.contributions import FigureSource, Period
+from core.features.analytics.rollup import DayOf
 
 if TYPE_CHECKING:
     from core.features.feedback.themes import ThemeFinder
@@ -48,6 +52,27 @@ class FeatureFigures:
     survey_average: float | None = None
     reputation_given: int | None = None
     badges_awarded: int | None = None
+    stages: dict[str, int] | None = None
+    """Members in each lifecycle stage at the period's end (from the stage changes)."""
+    stage_changes: dict[str, int] | None = None
+    """Members who moved into each stage during the period."""
+    contributed: Mapping[str, object] = field(default_factory=dict)
+    """What features offering a ``FigureSource`` reported, by their names."""
+
+    def numbers(self) -> dict[str, float | None]:
+        """Each single-number figure by name (the headline's candidates)."""
+        found: dict[str, float | None] = {}
+        for name, value in [*vars(self).items(), *self.contributed.items()]:
+            if isinstance(value, bool):
+                continue
+            if isinstance(value, int | float):
+                found[name] = float(value)
+            elif value is None and name not in NOT_NUMBERS:
+                found[name] = None
+        return found
+
+
+NOT_NUMBERS = ("feedback_themes", "stages", "stage_changes")
 
 
 def _installed(feature: str) -> bool:
@@ -68,13 +93,14 @@ def theme_finder(services: Services) -> ThemeFinder | None:
 
 async def feature_figures(
     session: AsyncSession,
-    start: datetime,
-    end: datetime,
+    period: Period,
     *,
-    now: datetime,
     themes: ThemeFinder | None = None,
+    sources: Sequence[FigureSource] = (),
 ) -> FeatureFigures:
-    """``themes``: also cluster the period's feedback with it into its top themes (slower)."""
+    """``themes``: also cluster the period's feedback with it into its top themes (slower);
+    ``sources``: the contributing features'."""
+    start, end, now = period.start_at, period.end_at, period.now
     found: dict[str, object] = {}
     if _installed("tickets"):
         found.update(await _support(session, start, end, now))
@@ -86,7 +112,12 @@ async def feature_figures(
         found.update(await _reputation(session, start, end))
     if _installed("badges"):
         found.update(await _badges(session, start, end))
-    return FeatureFigures(**found)  # type: ignore[arg-type]
+    if _installed("lifecycle"):
+        found.update(await _stages(session, start, end, now))
+    contributed: dict[str, object] = {}
+    for source in sources:
+        contributed.update(await source.figures(session, period))
+    return FeatureFigures(**found, contributed=contributed)  # type: ignore[arg-type]
 
 
 def _hours(value: timedelta | None) -> float | None:
@@ -203,6 +234,90 @@ async def _badges(session: AsyncSession, start: datetime, end: datetime) -> dict
         .where(MemberBadge.earned_at >= start, MemberBadge.earned_at < end)
     )
     return {"badges_awarded": awarded}
+
+
+async def _stages(
+    session: AsyncSession, start: datetime, end: datetime, now: datetime
+) -> dict[str, object]:
+    """At a past end, each member's last change before it; at an end not yet reached, the
+    stage rows themselves (one indexed count, where the changes would be read whole)."""
+    from core.features.lifecycle.models import MemberStage, StageChange
+
+    if end >= now:
+        at_end = await session.execute(
+            select(MemberStage.stage, func.count()).group_by(MemberStage.stage)
+        )
+    else:
+        latest = (
+            select(StageChange.member_id, func.max(StageChange.id).label("last"))
+            .where(StageChange.at < end)
+            .group_by(StageChange.member_id)
+            .subquery()
+        )
+        at_end = await session.execute(
+            select(StageChange.to_stage, func.count())
+            .join(latest, StageChange.id == latest.c.last)
+            .group_by(StageChange.to_stage)
+        )
+    moved = await session.execute(
+        select(StageChange.to_stage, func.count(func.distinct(StageChange.member_id)))
+        .where(StageChange.at >= start, StageChange.at < end)
+        .group_by(StageChange.to_stage)
+    )
+    return {
+        "stages": {stage: count for stage, count in at_end},
+        "stage_changes": {stage: count for stage, count in moved},
+    }
+
+
+async def daily_counts(
+    session: AsyncSession, days: Sequence[int], day_of: DayOf
+) -> dict[str, list[float]]:
+    """Questions asked and declined and tickets opened on each of ``days`` (consecutive
+    day numbers): one query per feature for the whole
+    window, where ``feature_figures`` day by day would read every feature once a day. A
+    question counts as declined when nothing in its thread was answered, as in the FAQ's
+    figures."""
+    index = {day: n for n, day in enumerate(days)}
+    start, end = day_of.start(days[0]), day_of.start(days[-1] + 1)
+    series: dict[str, list[float]] = {}
+
+    def count(name: str, moments: Sequence[datetime]) -> None:
+        found = series.setdefault(name, [0.0] * len(days))
+        for at in moments:
+            n = index.get(day_of(at))
+            if n is not None:
+                found[n] += 1
+
+    if _installed("faq"):
+        from sqlalchemy import exists
+        from sqlalchemy.orm import aliased
+
+        from core.features.faq.models import AnswerLog
+
+        child = aliased(AnswerLog)
+        answered = AnswerLog.answered | exists().where(
+            child.parent_id == AnswerLog.id, child.answered.is_(True)
+        )
+        rows = (
+            await session.execute(
+                select(AnswerLog.asked_at, answered).where(
+                    AnswerLog.parent_id.is_(None),
+                    AnswerLog.asked_at >= start,
+                    AnswerLog.asked_at < end,
+                )
+            )
+        ).all()
+        count("questions_asked", [at for at, _ in rows])
+        count("questions_declined", [at for at, ok in rows if not ok])
+    if _installed("tickets"):
+        from core.features.tickets.models import Ticket
+
+        opened = await session.scalars(
+            select(Ticket.created_at).where(Ticket.created_at >= start, Ticket.created_at < end)
+        )
+        count("tickets_opened", list(opened))
+    return series
 
 
 async def funnel_milestones(session: AsyncSession, until: datetime) -> dict[str, set[int]]:

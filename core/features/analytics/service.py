@@ -9,12 +9,14 @@ their targets and the previous period of the same length.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.activity import ActivityLog
 from core.clock import Clock
 from core.context import Services
+from core.contributions import FigureSource, Period
 from core.db.engine import Database
 from core.features.analytics import activity as act
 from core.features.analytics.activity import ALL, PlatformActivity
@@ -102,15 +104,14 @@ def headline_values(figures: PlatformActivity, others: FeatureFigures) -> dict[s
         "d30_retention": figures.retention(30),
         "churned": float(sum(figures.churned.values())),
     }
-    for name, value in vars(others).items():
-        if isinstance(value, int | float) or (value is None and name != "feedback_themes"):
-            values[name] = None if value is None else float(value)
+    values.update(others.numbers())
     return values
 
 
 class AnalyticsService:
     """``activity``: the bot's activity log, flushed before each refresh (the shell reads
-    what is written); ``themes``: the feedback themes finder, when feedback is installed."""
+    what is written); ``themes``: the feedback themes finder, when feedback is installed;
+    ``sources``: the features contributing figures (``core.contributions``)."""
 
     def __init__(
         self,
@@ -120,12 +121,14 @@ class AnalyticsService:
         *,
         activity: ActivityLog | None = None,
         themes: ThemeSource | None = None,
+        sources: Callable[[], Sequence[FigureSource]] = tuple,
     ) -> None:
         self._settings = settings
         self._database = database
         self._clock = clock
         self._activity = activity
         self._themes = themes
+        self._sources = sources
         self.day_of = DayOf(settings.locale.timezone)
 
     @classmethod
@@ -137,6 +140,7 @@ class AnalyticsService:
             services.clock,
             activity=services.activity,
             themes=lambda: theme_finder(services),
+            sources=lambda: services.every(FigureSource),
         )
 
     @property
@@ -145,6 +149,16 @@ class AnalyticsService:
 
     def today(self) -> date:
         return date.fromordinal(self.day_of(self._clock.now()))
+
+    def period(self, start: date, end: date) -> Period:
+        """The days ``start``..``end`` as the contributing features are asked about them."""
+        return Period(
+            start,
+            end,
+            self.day_of.start(start.toordinal()),
+            self.day_of.start(end.toordinal() + 1),
+            self._clock.now(),
+        )
 
     def last_days(self, days: int) -> tuple[date, date]:
         """The window of ``days`` days ending today."""
@@ -187,23 +201,19 @@ class AnalyticsService:
             end.toordinal(),
             self.day_of(self._clock.now()),
         )
-        now = self._clock.now()
         async with self._database.session() as session:
             loaded = await act.load(session, before.toordinal() - act.MONTH, last)
             reached = await funnel_milestones(session, self.day_of.end(last))
             reached_before = await funnel_milestones(session, self.day_of.end(first - 1))
+            sources = self._sources()
             others = await feature_figures(
                 session,
-                self.day_of.start(first),
-                self.day_of.start(last + 1),
-                now=now,
+                self.period(start, end),
                 themes=self._themes() if themes and self._themes is not None else None,
+                sources=sources,
             )
             others_before = await feature_figures(
-                session,
-                self.day_of.start(before.toordinal()),
-                self.day_of.start(first),
-                now=now,
+                session, self.period(before, start - timedelta(days=1)), sources=sources
             )
         platforms = {
             platform: act.figures(loaded, platform, first, last, today, reached)

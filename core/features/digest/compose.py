@@ -6,11 +6,14 @@ whole day wherever the founder is): counts against the same weekday a week befor
 differ from Saturdays), rates and ratings over 30 days against the 30 days before, since one
 day holds too few ratings or finished cohorts to mean anything. A weekly digest (Mondays) is
 about the seven days to Sunday against the seven before. Sections of features that are not
-installed are simply absent.
+installed are simply absent: besides the figures, a feature that has something to tell the
+founder offers a ``core.contributions.DigestSection`` and the digest shows what it gathers
+(ambassador candidates, win-back results, decided experiments) without naming it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
-from core.features.analytics.others import feature_figures
+from core.contributions import DigestSection, Period
+from core.features.analytics.others import daily_counts
 from core.features.analytics.service import AnalyticsService, Kpi, Kpis
 from core.features.digest.anomalies import Anomaly, check
 from core.features.digest.chart import ChartData, sparkline
@@ -67,6 +71,14 @@ class Upcoming:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A contributed section's template and what its feature gathered for it."""
+
+    template: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Digest:
     weekly: bool
     start: date
@@ -80,6 +92,7 @@ class Digest:
     themes: tuple[str, ...]
     upcoming: tuple[Upcoming, ...]
     chart: ChartData
+    sections: tuple[Section, ...] = ()
 
     def context(self, zone: str) -> dict[str, Any]:
         """What the template reads; events are written in the founder's ``zone``."""
@@ -96,6 +109,8 @@ class Digest:
                 {"event": view(u.event, zone=zone), "going": u.going, "maybe": u.maybe}
                 for u in self.upcoming
             ],
+            "sections": [{"template": f"{s.template}.j2", "data": s.data} for s in self.sections],
+            "zone": zone,
             "trend": {
                 "active": sparkline(self.chart.active),
                 "new": sparkline(self.chart.new),
@@ -124,7 +139,7 @@ async def assemble(services: Services, session: AsyncSession, *, weekly: bool) -
     else:
         week_ago = await analytics.kpis(end - timedelta(days=7), end - timedelta(days=7))
         headline = _lines(period, week_ago, month, basis="weekday")
-        anomalies = await _anomalies(services, session, analytics, month, settings)
+        anomalies = await _anomalies(session, analytics, month, settings)
     now = services.clock.now()
     faq = await faq_stats.compute(
         session,
@@ -152,7 +167,20 @@ async def assemble(services: Services, session: AsyncSession, *, weekly: bool) -
             new=tuple(together.new_members[d] for d in chart_days),
             target=analytics.targets.get("dau"),
         ),
+        sections=await _sections(services, session, analytics.period(start, end), weekly),
     )
+
+
+async def _sections(
+    services: Services, session: AsyncSession, period: Period, weekly: bool
+) -> tuple[Section, ...]:
+    contributors = sorted(services.every(DigestSection), key=lambda s: s.order)
+    found = []
+    for contributor in contributors:
+        data = await contributor.gather(session, period, weekly=weekly)
+        if data:
+            found.append(Section(contributor.template, data))
+    return tuple(found)
 
 
 def _lines(period: Kpis, compared: Kpis | None, month: Kpis, *, basis: str) -> tuple[Line, ...]:
@@ -177,7 +205,6 @@ def _line(kpi: Kpi, previous: float | None, basis: str) -> Line:
 
 
 async def _anomalies(
-    services: Services,
     session: AsyncSession,
     analytics: AnalyticsService,
     month: Kpis,
@@ -190,22 +217,10 @@ async def _anomalies(
     days = [d for d in together.days if active and d >= active[0]]
     if len(days) <= settings.anomaly_days:
         return ()
-    series: dict[str, list[float]] = {
-        "dau": [together.dau[d] for d in days],
-        "new_members": [together.new_members[d] for d in days],
-    }
-    now = services.clock.now()
-    for day in days[-(settings.anomaly_days + 1) :]:
-        figures = await feature_figures(
-            session,
-            analytics.day_of.start(day.toordinal()),
-            analytics.day_of.start(day.toordinal() + 1),
-            now=now,
-        )
-        for name in WATCHED[2:]:
-            value = getattr(figures, name)
-            if value is not None:
-                series.setdefault(name, []).append(float(value))
+    window = [d.toordinal() for d in days[-(settings.anomaly_days + 1) :]]
+    series = await daily_counts(session, window, analytics.day_of)
+    series["dau"] = [together.dau[d] for d in days]
+    series["new_members"] = [together.new_members[d] for d in days]
     found = []
     for name in WATCHED:
         values = series.get(name, [])
