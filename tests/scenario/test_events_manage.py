@@ -85,8 +85,35 @@ async def test_a_moved_start_is_told_and_the_reminders_follow_it(run_script: Run
         **EVENTS,
     )
     bob = said_to(messages, "bob")
-    assert any("new start" in t and "Sunday 29 November 2026" in t for t in bob)
+    for who in ("bob", "carl", "dan"):
+        moved = [t for t in said_to(messages, who) if "new start" in t]
+        assert len(moved) == 1 and "Sunday 29 November 2026" in moved[0], (
+            f"{who} (going, waitlisted, maybe) is told once"
+        )
+    assert not any("new start" in t for t in said_to(messages, "eve")), "eve never answered"
     assert any("A place opened up" in t for t in said_to(messages, "carl")), "cap 2 moved carl up"
     assert any("Bring your own mug" in t for t in bob)
     reminders = [t for t in bob if t.startswith("⏰")]
     assert len(reminders) == 1 and "in 24 hours" in reminders[0], "at the new start's 24 h"
+
+
+async def test_a_new_place_is_told_to_everyone_who_answered_and_reminders_carry_it(
+    run_script: RunScript,
+) -> None:
+    messages = await run_script(
+        SETUP
+        + """
+        @as mod:ana
+        /event edit E-1 at Bar Y, Main Street 5
+        /event edit E-1 title Drinks and talks
+        @clock 2026-11-27T18:30Z
+        """,
+        **EVENTS,
+    )
+    for who in ("bob", "carl", "dan"):
+        moved = [t for t in said_to(messages, who) if "new place" in t]
+        assert len(moved) == 1 and "Bar Y, Main Street 5" in moved[0], who
+    assert sum("✏️" in t for t in said_to(messages, "bob")) == 1, "a new title is not news"
+    (reminder,) = [t for t in said_to(messages, "bob") if t.startswith("⏰")]
+    assert "Bar Y, Main Street 5" in reminder and "Drinks and talks" in reminder
+    assert "Bar Y, Main Street 5" in cards(messages)[-1]
