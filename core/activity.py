@@ -84,11 +84,28 @@ class ActivityLog:
             self.seen(new_member_id, old_seen)
 
     async def flush(self) -> int:
+        """Writes what is pending. If the write fails (the database away, locked or full),
+        the records and last-seen times go back in line, ahead of newer ones, and the error
+        is raised: nothing is dropped, the next flush tries again."""
         batch, self._pending = self._pending, []
         seen, self._seen = self._seen, {}
         self._full.clear()
         if not batch and not seen:
             return 0
+        try:
+            return await self._write(batch, seen)
+        except BaseException:
+            self._pending = batch + self._pending
+            for member, at in seen.items():
+                self.seen(member, at)
+            raise
+
+    @property
+    def pending(self) -> int:
+        """Records not yet written."""
+        return len(self._pending)
+
+    async def _write(self, batch: list[ActivityRecord], seen: dict[int, datetime]) -> int:
         rows = [record.__dict__ for record in batch]
         # On the engine, not a session: last_seen_at is nothing the member cache keeps.
         async with self._database.engine.begin() as connection:
@@ -105,10 +122,28 @@ class ActivityLog:
         return len(rows)
 
     async def run(self, interval: float = 2.0) -> None:
+        """Flushes every ``interval`` (sooner when a batch is full). A failing database is
+        logged once when it starts failing and once when writing works again; the records
+        wait in memory meanwhile."""
+        failing = False
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._full.wait(), timeout=interval)
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("activity flush failed; records dropped")
+            if failing:
+                await asyncio.sleep(interval)  # a full batch must not make it retry at once
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._full.wait(), timeout=interval)
+            failing = await self.flush_or_keep(failing)
+
+    async def flush_or_keep(self, failing: bool) -> bool:
+        """One flush for ``run``; returns whether the database is failing now."""
+        try:
+            await self.flush()
+        except Exception:
+            if not failing:
+                log.exception(
+                    "activity flush failed; %d records kept for the next try", self.pending
+                )
+            return True
+        if failing:
+            log.warning("activity flush works again; the kept records are written")
+        return False
