@@ -290,7 +290,11 @@ def conversion(experiment: Experiment) -> ColumnElement[bool]:
     """Which activity rows count as converting (``Experiment.conversion``)."""
     e = ActivityEvent
     if experiment.conversion == "active":
-        return e.kind.not_in([EventKind.MEMBER_JOINED.value, EventKind.MEMBER_LEFT.value])
+        arrivals = e.kind.not_in([EventKind.MEMBER_JOINED.value, EventKind.MEMBER_LEFT.value])
+        if experiment.message == "winback":
+            # Pressing the message's own 🔕 Stop these is no coming back (as /winback stats).
+            return and_(arrivals, e.feature != "winback")
+        return arrivals
     if experiment.conversion == "message":
         return and_(e.kind == EventKind.MESSAGE.value, e.place_kind != PlaceKind.DM.value)
     return e.feature == experiment.conversion
