@@ -185,6 +185,23 @@ class RoleChange:
 
 
 @dataclass(frozen=True)
+class ScheduledEvent:
+    """A native event in a Discord server's calendar (a Scheduled Event) to create, bring in
+    step or cancel: outgoing work like a message, so it survives a restart and is done once.
+    The message's text is its description; its server is the one holding the message's
+    channel; the receipt names a new one's id."""
+
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None = None
+    """A link or an address; None: a link to the channel the event's card is in."""
+    discord_id: str | None = None
+    """None creates one; else the one to change."""
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     """A rendered message an adapter can send without asking the core anything.
 
@@ -209,6 +226,8 @@ class OutgoingMessage:
     dm_chat_id: str | None = None
     roles: RoleChange | None = None
     """Set for a role change instead of a message: the adapter changes roles, sends no text."""
+    scheduled: ScheduledEvent | None = None
+    """Set to create or change a Discord Scheduled Event instead of sending a message."""
     if_refused: tuple[str, OutgoingMessage] | None = None
     """What to queue, once under its key, if the platform refuses this for lack of permission
     (a 403): e.g. telling staff the bot cannot manage a role, instead of retrying."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +23,7 @@ from core.events import (
     RenderedButton,
     Reply,
     RoleChange,
+    ScheduledEvent,
     Visibility,
 )
 from core.members import service as members
@@ -117,7 +119,10 @@ class Notifier:
     async def to_place(self, session: AsyncSession, place: Place, reply: Reply, key: str) -> bool:
         """Queue a public post in a channel, group or thread (a staff channel, a ticket thread),
         or with ``edit_message_id`` an edit of one posted there before (an event's card)."""
-        message = self.message(
+        return await self._queue(session, self._public(reply, place), key, None)
+
+    def _public(self, reply: Reply, place: Place) -> OutgoingMessage:
+        return self.message(
             reply,
             place.platform,
             chat_id=place.chat_id,
@@ -126,6 +131,27 @@ class Notifier:
             reply_to_id=reply.reply_to_id,
             edit_message_id=reply.edit_message_id,
         )
+
+    async def schedule(
+        self,
+        session: AsyncSession,
+        place: Place,
+        description: Reply,
+        event: ScheduledEvent,
+        key: str,
+        *,
+        refused: tuple[str, Place, Reply] | None = None,
+    ) -> bool:
+        """Queue creating, changing or cancelling a Discord Scheduled Event in the server of
+        ``place`` (an announce channel), ``description`` rendered as its text. Like a role
+        change, a refusal (the bot lacks Manage Events) is not retried: ``refused`` (a key,
+        a staff place and what to tell it) is queued once under its key, however many are
+        refused."""
+        report = None
+        if refused is not None:
+            report_key, staff, warning = refused
+            report = (report_key, self._public(warning, staff))
+        message = replace(self._public(description, place), scheduled=event, if_refused=report)
         return await self._queue(session, message, key, None)
 
     async def change_roles(
@@ -152,12 +178,9 @@ class Notifier:
         touched = sorted({*add, *remove})
         report = None
         if report_to is not None:
-            warning = self.message(
+            warning = self._public(
                 Reply("core/roles_refused", {"name": member.display_name, "roles": touched}),
-                report_to.platform,
-                chat_id=report_to.chat_id,
-                thread_id=report_to.thread_id,
-                visibility=Visibility.PUBLIC,
+                report_to,
             )
             report = (f"roles-refused:{','.join(touched)}", warning)
         queued = 0

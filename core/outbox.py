@@ -25,6 +25,7 @@ from core.events import (
     Receipt,
     RenderedButton,
     RoleChange,
+    ScheduledEvent,
     Visibility,
 )
 from core.ratelimit import Limit, Pacing
@@ -88,6 +89,16 @@ def to_payload(message: OutgoingMessage) -> dict[str, Any]:
     if message.roles is not None:
         change = message.roles
         payload["roles"] = [change.user_id, list(change.add), list(change.remove)]
+    if message.scheduled is not None:
+        event = message.scheduled
+        payload["scheduled"] = {
+            "name": event.name,
+            "starts_at": event.starts_at.isoformat(),
+            "ends_at": event.ends_at.isoformat(),
+            "location": event.location,
+            "discord_id": event.discord_id,
+            "cancelled": event.cancelled,
+        }
     if message.if_refused is not None:
         key, report = message.if_refused
         payload["if_refused"] = {
@@ -105,6 +116,7 @@ def from_payload(
 ) -> OutgoingMessage:
     roles = payload.get("roles")
     refused = payload.get("if_refused")
+    scheduled = payload.get("scheduled")
     return OutgoingMessage(
         platform=platform,
         text=payload["text"],
@@ -122,6 +134,15 @@ def from_payload(
             for name, mime, content in payload.get("attachments", [])
         ),
         roles=RoleChange(roles[0], tuple(roles[1]), tuple(roles[2])) if roles else None,
+        scheduled=ScheduledEvent(
+            **scheduled
+            | {
+                "starts_at": datetime.fromisoformat(scheduled["starts_at"]),
+                "ends_at": datetime.fromisoformat(scheduled["ends_at"]),
+            }
+        )
+        if scheduled
+        else None,
         if_refused=(
             refused["key"],
             from_payload(

@@ -20,7 +20,7 @@ import discord
 from discord import app_commands
 
 from adapters.base import EventHandler, StartRefused, StartUnreachable
-from adapters.discord import translate
+from adapters.discord import scheduled, translate
 from adapters.discord.client import failure_of, intents, log_end, point_at, tap
 from adapters.discord.commands import Autocomplete, CatalogTranslator, build_commands
 from adapters.discord.requests import RestPacer
@@ -447,6 +447,8 @@ class DiscordAdapter:
             return Receipt(self.platform, failure=DeliveryFailure.UNAVAILABLE, detail="offline")
         if message.roles is not None:
             return await self._change_roles(message.roles)
+        if message.scheduled is not None:
+            return await scheduled.schedule(self._client, message)
         opened: str | None = None
         try:
             target: discord.DMChannel | discord.PartialMessageable

@@ -11,9 +11,9 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from core.features.events.models import Event
-from tests.contract.conftest import interact
+from tests.contract.conftest import drain, interact, posted
 from tests.contract.conftest import slash as command
-from tests.contract.discord_world import DAVE, World, interaction_payload, open_world
+from tests.contract.discord_world import BOB, DAVE, World, interaction_payload, open_world
 from tests.fakes import discord_api as fake_api
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -66,4 +66,106 @@ async def test_a_bare_event_create_opens_a_form_and_a_bad_date_is_explained(worl
         "meetup",
         "Café",
         30,
+    )
+
+
+async def _create(world: World, title: str, start: str, place: str = "") -> dict[str, Any]:
+    """An event created through the form; its card as posted to the announce channel."""
+    cards = len(world.fake.calls_to("POST", rf"/channels/{fake_api.GENERAL_CHANNEL}/messages"))
+    opening = await interact(world.fake, interaction_payload(DAVE, command("event", sub="create")))
+    typed = _filled(kind="workshop", title=title, start=start, place=place, capacity="")
+    submit = {"custom_id": opening["data"]["custom_id"], "components": typed}
+    await interact(world.fake, interaction_payload(DAVE, submit, kind=5))
+    await drain(world.app)
+    new = (await posted(world.fake, fake_api.GENERAL_CHANNEL, cards + 1))[cards:]
+    (card,) = [post for post in new if title in post["content"] and post.get("components")]
+    return card
+
+
+async def _edit(world: World, ref: str, field: str, value: str) -> None:
+    options = [
+        {"type": 3, "name": "event", "value": ref},
+        {"type": 3, "name": "field", "value": field},
+        {"type": 3, "name": "value", "value": value},
+    ]
+    await interact(world.fake, interaction_payload(DAVE, command("event", *options, sub="edit")))
+    await drain(world.app)
+
+
+def _scheduled_calls(world: World, method: str) -> list[fake_api.Call]:
+    return world.fake.calls_to(method, rf"/guilds/{fake_api.GUILD_ID}/scheduled-events(/\d+)?")
+
+
+async def test_the_card_has_three_buttons_and_a_press_edits_it_in_place(world: World) -> None:
+    card = await _create(world, "Card check", "2030-02-01 18:00")
+    buttons = [b for row in card["components"] for b in row["components"]]
+    assert [b["label"] for b in buttons] == ["✅ Going", "🤔 Maybe", "❌ Can't go"]
+    assert "<t:1896199200:F>" in card["content"], "each reader sees the start in their zone"
+    posts = len(world.fake.calls_to("POST", rf"/channels/{fake_api.GENERAL_CHANNEL}/messages"))
+    press = {"custom_id": buttons[0]["custom_id"], "component_type": 2}
+    await interact(world.fake, interaction_payload(BOB, press, kind=3))
+    await drain(world.app)
+    edits = world.fake.calls_to("PATCH", rf"/channels/{fake_api.GENERAL_CHANNEL}/messages/\d+")
+    assert edits and "Going 1 · Maybe 0" in edits[-1].body["content"]
+    assert len(edits[-1].body["components"][0]["components"]) == 3, "the buttons stay"
+    after = world.fake.calls_to("POST", rf"/channels/{fake_api.GENERAL_CHANNEL}/messages")
+    assert len(after) == posts, "edited in place, not posted again"
+
+
+async def _ref(world: World, title: str) -> str:
+    async with world.app.services.database.session() as session:
+        event = await session.scalar(select(Event).where(Event.title == title))
+    assert event is not None
+    return event.ref
+
+
+async def test_an_event_is_a_discord_scheduled_event_kept_in_step(world: World) -> None:
+    await _create(world, "Office hours", "2030-03-01 17:00", "https://meet.example/oh")
+    (native,) = [e for e in world.fake.scheduled_events.values() if e["name"] == "Office hours"]
+    assert native["entity_type"] == 3 and native["status"] == 1
+    assert native["entity_metadata"] == {"location": "https://meet.example/oh"}
+    assert native["scheduled_start_time"] == "2030-03-01T17:00:00+00:00"
+    assert native["scheduled_end_time"] == "2030-03-01T18:00:00+00:00"
+    assert "Office hours" in native["description"]
+    ref = await _ref(world, "Office hours")
+
+    await _edit(world, ref, "start", "2030-03-02 19:30")
+    await _edit(world, ref, "at", "Room 4, Town Library")
+    await _edit(world, ref, "title", "Office hours (moved)")
+    native = world.fake.scheduled_events[native["id"]]
+    assert native["scheduled_start_time"] == "2030-03-02T19:30:00+00:00"
+    assert native["scheduled_end_time"] == "2030-03-02T20:30:00+00:00"
+    assert native["entity_metadata"] == {"location": "Room 4, Town Library"}
+    assert native["name"] == "Office hours (moved)"
+    await _edit(world, ref, "cap", "12")
+    options = [{"type": 3, "name": "event", "value": ref}]
+    await interact(world.fake, interaction_payload(DAVE, command("event", *options, sub="cancel")))
+    await drain(world.app)
+    assert world.fake.scheduled_events[native["id"]]["status"] == 4, "cancelled with it"
+    mine = rf"/guilds/{fake_api.GUILD_ID}/scheduled-events/{native['id']}"
+    assert len(world.fake.calls_to("PATCH", mine)) == 4, "a capacity is not Discord's business"
+
+
+async def test_without_manage_events_staff_are_told_once_and_cards_carry_on(
+    world: World,
+) -> None:
+    staff = rf"/channels/{fake_api.SUPPORT_CHANNEL}/messages"
+    world.fake.bot_manages_events = False
+    try:
+        await _create(world, "Quiet one", "2030-04-01 10:00")
+        await _create(world, "Quiet two", "2030-04-02 10:00")
+        await _edit(world, await _ref(world, "Quiet one"), "title", "Quiet one, renamed")
+        await drain(world.app)
+    finally:
+        world.fake.bot_manages_events = True
+    refused = [
+        c for c in world.fake.calls_to("POST", r"/guilds/\d+/scheduled-events") if c.status == 403
+    ]
+    assert len(refused) == 2, "each creation tried once, never retried"
+    (told,) = [
+        c for c in world.fake.calls_to("POST", staff) if "Manage Events" in c.body["content"]
+    ]
+    assert "E-" in told.body["content"]
+    assert not world.fake.calls_to("PATCH", r"/guilds/\d+/scheduled-events/\d+")[4:], (
+        "nothing to keep in step once refused"
     )

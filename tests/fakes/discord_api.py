@@ -8,7 +8,10 @@ one call with a 429. Like Discord, it answers a global 429 (``global: true``, wi
 aside; ``global_429s`` counts them. Role changes (``PUT``/``DELETE
 /guilds/{guild}/members/{user}/roles/{role}``) are refused as Discord refuses them: 403 code
 50013 when the bot lacks Manage Roles or its role is not above the one changed, 404 for a
-role or member the server does not have. The payload shapes live in discord_payloads.py.
+role or member the server does not have. Scheduled Events (``/guilds/{guild}/scheduled-events``:
+create, edit, cancel with status 4, list) are kept in ``scheduled_events`` and refused with 403
+code 50013 when the bot lacks Manage Events, and with 400 code 50035 when an external event has
+no location or end. The payload shapes live in discord_payloads.py.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from tests.fakes.discord_payloads import (
     GUILD_ID,
     HELP_CHANNEL,
     MANAGE_GUILD,
+    MANAGE_EVENTS,
     MANAGE_ROLES,
     MANAGER_ROLE,
     MOD_ROLE,
@@ -82,6 +86,8 @@ class FakeDiscord:
     roles: dict[str, tuple[str, int]] = field(default_factory=dict)
     """The server's roles beyond the fixed ones: id → (name, position)."""
     bot_manages_roles: bool = True
+    bot_manages_events: bool = True
+    scheduled_events: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Role changes edit these lists: a copy, so no test sees another's changes.
@@ -210,7 +216,8 @@ class FakeDiscord:
         return guild_payload(members, self.roles, self._bot_permissions())
 
     def _bot_permissions(self) -> int:
-        return EVERYONE_PERMISSIONS | (MANAGE_ROLES if self.bot_manages_roles else 0)
+        roles = MANAGE_ROLES if self.bot_manages_roles else 0
+        return EVERYONE_PERMISSIONS | roles | (MANAGE_EVENTS if self.bot_manages_events else 0)
 
     def member_payload(self, user_id: str) -> dict[str, Any]:
         if user_id == BOT_ID:
@@ -357,6 +364,9 @@ class FakeDiscord:
         match = re.fullmatch(r"/guilds/\d+/members/(\d+)/roles/(\d+)", path)
         if match and method in ("PUT", "DELETE"):
             return self._role_change(match.group(1), match.group(2), give=method == "PUT")
+        match = re.fullmatch(r"/guilds/\d+/scheduled-events(?:/(\d+))?", path)
+        if match:
+            return self._scheduled(method, match.group(1), body)
         match = re.fullmatch(r"/channels/(\d+)/threads", path)
         if match and method == "POST":
             return _json(self._thread(match.group(1), body))
@@ -396,6 +406,27 @@ class FakeDiscord:
             held.remove(role_id)
         self._pending_updates.append(user_id)
         return web.Response(status=204)
+
+    def _scheduled(self, method: str, event_id: str | None, body: dict[str, Any]) -> web.Response:
+        """As Discord: Manage Events to create or change one; an external one needs a
+        location and an end; status 4 cancels it."""
+        if method == "GET" and event_id is None:
+            return _json(list(self.scheduled_events.values()))
+        if not self.bot_manages_events:
+            return _json({"code": 50013, "message": "Missing Permissions"}, status=403)
+        if event_id is not None and event_id not in self.scheduled_events:
+            return _json({"code": 10070, "message": "Unknown Guild Scheduled Event"}, 404)
+        event = dict(self.scheduled_events.get(event_id or "", {}))
+        event |= body
+        external = event.get("entity_type") == 3
+        if external and not (
+            event.get("entity_metadata", {}).get("location") and event.get("scheduled_end_time")
+        ):
+            return _json({"code": 50035, "message": "Invalid Form Body"}, status=400)
+        if event_id is None:
+            event |= {"id": self.new_id(), "guild_id": GUILD_ID, "status": 1}
+        self.scheduled_events[event["id"]] = event
+        return _json(event)
 
     def roles_of(self, user_id: str) -> list[str]:
         return list(self.members[user_id][1])

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import as_utc
 from core.context import Services
 from core.events import Button, Platform, Reply
-from core.features.events import service
+from core.features.events import scheduled, service
 from core.features.events.models import Event, EventCard
 from core.features.events.settings import EventsSettings
 from core.features.events.views import view
@@ -78,8 +78,9 @@ async def card_reply(
 
 
 async def post(session: AsyncSession, services: Services, event: Event) -> list[Reply]:
-    """The event's card for every announce place, for the caller to queue."""
-    posts = []
+    """The event's card for every announce place, for the caller to queue (a Discord place's
+    Scheduled Event is queued here)."""
+    posts, posted = [], []
     for configured in services.settings.section(EventsSettings).announce_places:
         place = configured_place(configured)
         card = EventCard(
@@ -90,8 +91,10 @@ async def post(session: AsyncSession, services: Services, event: Event) -> list[
         )
         session.add(card)
         await session.flush()
+        posted.append(card)
         reply = await card_reply(session, services, event, place.platform)
         posts.append(replace(reply, to_place=place, idempotency_key=_key(card)))
+    await scheduled.post(session, services, event, posted)
     return posts
 
 

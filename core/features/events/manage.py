@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core.clock import as_utc
 from core.context import Context
 from core.events import Reply, Visibility
-from core.features.events import attendance, calendar, cards, reminders, service
+from core.features.events import attendance, calendar, cards, reminders, scheduled, service
 from core.features.events.handlers import may_organise
 from core.features.events.models import Event
 from core.features.events.rsvp import EVENT_ARG, member_view
@@ -156,4 +156,5 @@ async def _cancel_one(ctx: Context, event: Event, reason: str) -> list[Reply]:
                 idempotency_key=f"event:{event.id}:cancelled:{member_id}",
             )
         )
+    await scheduled.changed(ctx.session, ctx.services, event)
     return replies + await cards.changed(ctx.session, ctx.services, event)

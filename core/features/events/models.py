@@ -68,7 +68,7 @@ class Rsvp(Base):
 class EventCard(Base):
     """An event's card in one announce place. ``dirty``: answers changed since the last
     edit, which waits until ``edited_at`` is a few seconds old so a rush of presses is one
-    edit."""
+    edit. In a Discord place the card has a Scheduled Event beside it (``scheduled_*``)."""
 
     __tablename__ = "event_cards"
     __table_args__ = (Index("ix_event_cards_dirty", "dirty"),)
@@ -81,6 +81,10 @@ class EventCard(Base):
     version: Mapped[int] = mapped_column(default=0)
     dirty: Mapped[bool] = mapped_column(default=False)
     edited_at: Mapped[datetime | None]
+    scheduled_version: Mapped[int] = mapped_column(default=0)
+    scheduled_dirty: Mapped[bool] = mapped_column(default=False)
+    """On Discord: the event changed while its Scheduled Event was still being created; the
+    sweep brings it in step once Discord has named it."""
 
 
 class EventReminder(Base):

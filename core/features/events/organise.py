@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.clock import as_utc
 from core.context import Context
 from core.events import Reply, Visibility
-from core.features.events import cards, service
+from core.features.events import cards, scheduled, service
 from core.features.events.handlers import may_organise, member_zone
 from core.features.events.models import Event
 from core.features.events.parse import Refusal, capacity_of, start_of
@@ -99,6 +99,8 @@ async def edit(ctx: Context, event: str, field: str, value: str) -> list[Reply]:
                     idempotency_key=f"event:{found.id}:edited:{member_id}:{ctx.event.event_id}",
                 )
             )
+    if field != "cap":
+        await scheduled.changed(ctx.session, ctx.services, found)
     return replies + await cards.changed(ctx.session, ctx.services, found)
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
-from core.features.events import attendance, cards, reminders, series
+from core.features.events import attendance, cards, reminders, scheduled, series
 from core.registry import Registry
 
 registry = Registry("events")
@@ -15,8 +15,10 @@ registry = Registry("events")
 
 @registry.sweep("events.cards", every=timedelta(seconds=2))
 async def refresh_cards(services: Services, session: AsyncSession) -> int:
-    """Cards whose answers changed inside their edit window get their one edit now."""
-    return await cards.refresh_dirty(session, services)
+    """Cards whose answers changed inside their edit window get their one edit now, and
+    Discord Scheduled Events changed before Discord named them are brought in step."""
+    edits = await cards.refresh_dirty(session, services)
+    return edits + await scheduled.refresh_dirty(session, services)
 
 
 @registry.sweep("events.reminders", every=timedelta(minutes=1))
