@@ -72,6 +72,7 @@ async def build_app(
         registry=registry,
         activity=ActivityLog(database),
         notifier=Notifier(settings, renderer, clock),
+        features=tuple(features),
     )
     for feature in features:
         for service in feature.offers(services):

@@ -13,7 +13,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from bot import discord_cli, events_cli, kb_commands, stats_cli, tickets_cli
+from bot import discord_cli, events_cli, kb_commands, privacy_cli, stats_cli, tickets_cli
 from core.settings import Settings
 
 DEMO_STAFF_PLACE = "console:support"
@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     discord_cli.add_parser(sub, common, _settings)
     tickets_cli.add_parser(sub, common, _settings)
     events_cli.add_parser(sub, common, _settings)
+    privacy_cli.add_parser(sub, common, lambda args: _settings(args, knowledge=False))
     stats_cli.add_parser(sub, common, lambda args: _settings(args, knowledge=False))
     return parser
 

@@ -61,8 +61,11 @@ class ActivityLog:
         self._pending: list[ActivityRecord] = []
         self._seen: dict[int, datetime] = {}
         self._full = asyncio.Event()
+        self._forgotten: set[int] = set()
 
     def record(self, record: ActivityRecord) -> None:
+        if record.member_id in self._forgotten:
+            return
         self._pending.append(record)
         if len(self._pending) >= self._batch_size:
             self._full.set()
@@ -82,6 +85,13 @@ class ActivityLog:
         old_seen = self._seen.pop(old_member_id, None)
         if old_seen is not None:
             self.seen(new_member_id, old_seen)
+
+    def forget(self, member_id: int) -> None:
+        """A forgotten member (``/privacy forget``): what is pending about them goes, and the
+        record of the very event that forgot them is never kept."""
+        self._forgotten.add(member_id)
+        self._pending = [r for r in self._pending if r.member_id != member_id]
+        self._seen.pop(member_id, None)
 
     async def flush(self) -> int:
         """Writes what is pending. If the write fails (the database away, locked or full),

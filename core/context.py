@@ -20,6 +20,7 @@ from core.render import Renderer
 from core.settings import Settings
 
 if TYPE_CHECKING:
+    from core.feature import Feature
     from core.registry import Registry
 
 T = TypeVar("T")
@@ -37,6 +38,8 @@ class Services:
     activity: ActivityLog
     notifier: Notifier
     places: Places = field(default_factory=Places)
+    features: tuple[Feature, ...] = ()
+    """Every feature, in line by priority (for those that walk them all, like /privacy)."""
     _offered: dict[type, object] = field(default_factory=dict)
 
     def offer(self, service: object) -> None:

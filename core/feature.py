@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from core.privacy import PersonalData
 from core.registry import Registry
 from core.settings import Section
 
@@ -47,6 +48,9 @@ class Feature:
     """Runs once the app is built, before the first event (e.g. loading knowledge files)."""
     autocomplete: dict[str, Autocomplete] = field(default_factory=dict)
     """Suggestion sources its arguments name (``ArgSpec(autocomplete="faq_entries")``)."""
+    personal_data: PersonalData | None = None
+    """Its tables, and how a member's rows in them are exported and forgotten
+    (``/privacy``); a feature with tables must declare them."""
 
     def __post_init__(self) -> None:
         strays = [r.feature for r in self.registries if r.feature != self.name]

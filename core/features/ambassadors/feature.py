@@ -3,7 +3,7 @@ no plain messages; seventh in line, after badges. Its best candidates are a sect
 founder's digest."""
 
 from core.feature import Feature
-from core.features.ambassadors import handlers
+from core.features.ambassadors import handlers, personal
 from core.features.ambassadors.digest import CandidatesSection
 from core.features.ambassadors.settings import AmbassadorsSettings
 
@@ -13,4 +13,5 @@ FEATURE = Feature(
     settings=("ambassadors", AmbassadorsSettings),
     registries=(handlers.registry,),
     offers=lambda services: (CandidatesSection(services.settings),),
+    personal_data=personal.PART,
 )

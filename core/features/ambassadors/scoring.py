@@ -72,7 +72,7 @@ async def candidates(
         session,
         select(Ambassador.member_id, Ambassador.status).where(Ambassador.member_id.in_(balances)),
     )
-    ids = [m for m in balances if statuses.get(m) != ACTIVE]
+    ids = [m for m in balances if m is not None and statuses.get(m) != ACTIVE]
     recent = (RepEntry.member_id.in_(ids), RepEntry.at > since)
     removed = set(
         await session.scalars(
@@ -128,5 +128,6 @@ async def candidates(
     return found[:limit]
 
 
-async def _pairs(session: AsyncSession, query: Select[int, T]) -> dict[int, T]:
+async def _pairs(session: AsyncSession, query: Select[int | None, T]) -> dict[int | None, T]:
+    """Keyed by member; a forgotten member's ledger rows (no member) are under None."""
     return {key: value for key, value in await session.execute(query)}

@@ -1,7 +1,7 @@
 """Analytics: the activity log rolled up into KPIs, targets, cohorts and the funnel."""
 
 from core.feature import Feature
-from core.features.analytics import handlers, sweeps
+from core.features.analytics import handlers, personal, sweeps
 from core.features.analytics.service import AnalyticsService
 from core.features.analytics.settings import KpiSettings
 
@@ -11,4 +11,5 @@ FEATURE = Feature(
     settings=("kpis", KpiSettings),
     registries=(handlers.registry, sweeps.registry),
     offers=lambda services: (AnalyticsService.of(services),),
+    personal_data=personal.PART,
 )

@@ -5,7 +5,7 @@ answers none of them.
 """
 
 from core.feature import Feature
-from core.features.badges import handlers
+from core.features.badges import handlers, personal
 from core.features.badges.service import BadgesService
 from core.features.badges.settings import BadgesSettings
 
@@ -16,4 +16,5 @@ FEATURE = Feature(
     registries=(handlers.registry,),
     offers=lambda services: (BadgesService(services.settings, services.notifier),),
     autocomplete={"badge_ids": handlers.badge_ids},
+    personal_data=personal.PART,
 )

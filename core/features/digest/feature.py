@@ -2,7 +2,7 @@
 changed and why it matters, and a chart. It reads no plain messages."""
 
 from core.feature import Feature
-from core.features.digest import handlers
+from core.features.digest import handlers, personal
 from core.features.digest.settings import DigestSettings
 
 FEATURE = Feature(
@@ -10,4 +10,5 @@ FEATURE = Feature(
     priority=75,
     settings=("digest", DigestSettings),
     registries=(handlers.registry,),
+    personal_data=personal.PART,
 )

@@ -3,7 +3,7 @@ reads are an organiser's DMs while an event is created step by step, so it stand
 tickets and the FAQ (which would take them for questions) and after feedback's own draft."""
 
 from core.feature import Feature
-from core.features.events import attendance, compose, manage, organise, rsvp, sweeps
+from core.features.events import attendance, compose, manage, organise, personal, rsvp, sweeps
 from core.features.events.settings import EventsSettings
 
 FEATURE = Feature(
@@ -18,4 +18,5 @@ FEATURE = Feature(
         attendance.registry,
         sweeps.registry,
     ),
+    personal_data=personal.PART,
 )

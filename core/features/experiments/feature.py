@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core.context import Services
 from core.feature import Feature
-from core.features.experiments import handlers
+from core.features.experiments import handlers, personal
 from core.features.experiments.service import ExperimentsService, templates_package
 from core.features.experiments.settings import ExperimentsSettings
 
@@ -29,4 +29,5 @@ FEATURE = Feature(
     ),
     start=start,
     autocomplete={"experiment_names": handlers.experiment_names},
+    personal_data=personal.PART,
 )

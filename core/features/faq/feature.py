@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.context import Services
 from core.feature import Feature
-from core.features.faq import handlers, review_handlers, stats_handlers
+from core.features.faq import handlers, personal, review_handlers, stats_handlers
 from core.features.faq.service import FaqService
 from core.features.faq.settings import FaqSettings
 
@@ -41,4 +41,5 @@ FEATURE = Feature(
     offers=_offers,
     start=_start,
     autocomplete={"faq_entries": _entry_ids},
+    personal_data=personal.PART,
 )

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from core.context import Services
 from core.feature import Feature
-from core.features.feedback import compose, handlers
+from core.features.feedback import compose, handlers, personal
 from core.features.feedback.service import FeedbackService
 from core.features.feedback.settings import FeedbackSettings
 
@@ -20,4 +20,5 @@ FEATURE = Feature(
     settings=("feedback", FeedbackSettings),
     registries=(compose.registry, handlers.registry),
     offers=_offers,
+    personal_data=personal.PART,
 )

@@ -1,7 +1,7 @@
 """The member lifecycle: a newcomer's welcome and checklist, and every member's stage."""
 
 from core.feature import Feature
-from core.features.lifecycle import handlers, member
+from core.features.lifecycle import handlers, member, personal
 from core.features.lifecycle.settings import (
     LifecycleSettings,
     OnboardingSettings,
@@ -14,4 +14,5 @@ FEATURE = Feature(
     settings=("welcome", WelcomeSettings),
     more_settings=(("onboarding", OnboardingSettings), ("lifecycle", LifecycleSettings)),
     registries=(handlers.registry, member.registry),
+    personal_data=personal.PART,
 )

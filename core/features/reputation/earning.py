@@ -275,7 +275,7 @@ async def thank(session: AsyncSession, settings: ReputationSettings, thanks: Tha
 async def take_back(session: AsyncSession, source: str, reason: str, at: datetime) -> bool:
     """Undo what ``source`` earned (a reaction removed), once, as a row of its own."""
     latest = await ledger.credited(session, source)
-    if latest is None or latest.points <= 0:
+    if latest is None or latest.points <= 0 or latest.member_id is None:
         return False
     await ledger.credit(
         session,

@@ -121,6 +121,8 @@ async def _ring_over_limit(
         .group_by(onward.member_id)
     )
     for third, onward_count in thirds:
+        if third is None:  # thanks to a forgotten member
+            continue
         total = forward + onward_count + await edge(third, giver_id) + 1
         if total > settings.ring_max_thanks:
             return f"{giver_id}>{receiver_id}>{third}"

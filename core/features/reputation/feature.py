@@ -3,7 +3,7 @@ answers none of them, so a message is counted whoever answers it."""
 
 from core.context import Services
 from core.feature import Feature
-from core.features.reputation import handlers, moderation, ranks, tiers
+from core.features.reputation import handlers, moderation, personal, ranks, tiers
 from core.features.reputation.recent import Recent
 from core.features.reputation.settings import ReputationSettings
 
@@ -20,4 +20,5 @@ FEATURE = Feature(
     registries=(handlers.registry, moderation.registry, ranks.registry, tiers.registry),
     offers=lambda services: (Recent(),),
     start=_load_recent,
+    personal_data=personal.PART,
 )

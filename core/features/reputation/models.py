@@ -28,7 +28,7 @@ class RepEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     points: Mapped[int]
     reason: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)

@@ -165,8 +165,9 @@ async def _read(session: AsyncSession, now: datetime, member_id: int | None) -> 
     windows: dict[int, Window] = {}
     for owner, at, fingerprint in await session.execute(messages.order_by(RepMessage.at)):
         windows.setdefault(owner, Window()).prints.append(Print(at, fingerprint))
-    for owner, at, points, reason in await session.execute(entries.order_by(RepEntry.at)):
-        windows.setdefault(owner, Window()).earned.append(Earned(at, points, reason))
+    for earner, at, points, reason in await session.execute(entries.order_by(RepEntry.at)):
+        if earner is not None:  # a forgotten member's rows have no owner
+            windows.setdefault(earner, Window()).earned.append(Earned(at, points, reason))
     return windows
 
 

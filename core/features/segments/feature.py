@@ -2,7 +2,7 @@
 moderators (/stats segments) and for other features (``SegmentsService``: /member)."""
 
 from core.feature import Feature
-from core.features.segments import handlers
+from core.features.segments import handlers, personal
 from core.features.segments.service import SegmentsService
 from core.features.segments.settings import SegmentSettings
 
@@ -12,4 +12,5 @@ FEATURE = Feature(
     settings=("segments", SegmentSettings),
     registries=(handlers.registry,),
     offers=lambda services: (SegmentsService(services),),
+    personal_data=personal.PART,
 )

@@ -63,7 +63,7 @@ async def ticket_show(ctx: Context, ticket: str | None = None) -> Reply:
         {
             "ticket": found,
             "messages": said[-10:],
-            "member_name": who.get(found.member_id, ""),
+            "member_name": who.get(found.member_id or 0, ""),
             "assignee": who.get(found.assignee_id or 0),
             "staff": is_staff(ctx),
             "names_visible": ctx.services.settings.section(TicketSettings).staff_names_visible,

@@ -2,9 +2,13 @@
 member's words in their ticket's chat, or staff's in its thread, are for the ticket."""
 
 from core.feature import Feature
-from core.features.tickets import handlers
+from core.features.tickets import handlers, personal
 from core.features.tickets.settings import TicketSettings
 
 FEATURE = Feature(
-    "tickets", priority=20, settings=("tickets", TicketSettings), registries=(handlers.registry,)
+    "tickets",
+    priority=20,
+    settings=("tickets", TicketSettings),
+    registries=(handlers.registry,),
+    personal_data=personal.PART,
 )

@@ -154,6 +154,7 @@ async def follow_up_quiet_tickets(services: Services, session: AsyncSession) -> 
                 },
                 locale=ticket.locale,
             )
+            assert ticket.member_id is not None, "a forgotten member's tickets are closed"
             queued += await services.notifier.to_member(session, ticket.member_id, reply, key)
     return queued
 
@@ -175,6 +176,7 @@ async def _close_quiet(
         {"ticket": ticket, "days": settings.reopen_days},
         locale=ticket.locale,
     )
+    assert ticket.member_id is not None, "a forgotten member's tickets are closed"
     queued = int(await services.notifier.to_member(session, ticket.member_id, reply, key))
     place = staff_place(ticket)
     if place is not None:

@@ -203,6 +203,7 @@ async def _tickets(shared: _Shared, readers: Sequence[Reader]) -> dict[int, Cont
         tickets |= {
             member_id: {"ref": f"T-{ticket_id}", "subject": subject, "status": _ended(status, at)}
             for ticket_id, member_id, subject, status, at in rows
+            if member_id is not None
         }
     built = {}
     for reader in readers:

@@ -2,7 +2,7 @@
 they used last and what is new since; consent first, capped, and measured."""
 
 from core.feature import Feature
-from core.features.winback import commands, handlers
+from core.features.winback import commands, handlers, personal
 from core.features.winback.settings import WinbackSettings
 from core.features.winback.stats import WinbackService
 
@@ -12,4 +12,5 @@ FEATURE = Feature(
     settings=("winback", WinbackSettings),
     registries=(handlers.registry, commands.registry),
     offers=lambda services: (WinbackService(services.settings.section(WinbackSettings)),),
+    personal_data=personal.PART,
 )
