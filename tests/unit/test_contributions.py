@@ -1,11 +1,13 @@
 """What features contribute to the figures and the founder's digest without being named by
-analytics or the digest (core.contributions): ambassador candidates in the digest, a
-feature's figures in the KPIs and ``townhall stats --json``, lifecycle stage counts."""
+analytics or the digest (core.contributions): ambassador candidates, win-back results and
+decided experiments in the digest, a feature's figures in the KPIs and ``townhall stats
+--json``, lifecycle stage counts."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,11 +22,13 @@ from core.events import Place, PlaceKind
 from core.features.analytics.export import kpis_json
 from core.features.analytics.service import AnalyticsService
 from core.features.lifecycle.models import MemberStage, StageChange
+from core.features.winback.models import HELD, SENT, WinbackMessage
 from core.markup import plain
 from core.members.models import Member
 from tests.conftest import make_settings
 from tests.fakes.fake_adapter import FakeAdapter
 from tests.unit.chat import DC, TG, Chat
+from tests.unit.test_experiments import welcome_tone
 
 GROUP = Place(TG, "-100", PlaceKind.GROUP)
 
@@ -162,3 +166,64 @@ async def test_stage_counts_at_the_end_of_a_past_window_and_now(chat: Chat) -> N
     assert current.features.stages == {"activated": 1, "lapsed": 1, "new": 1}
     assert current.features.stage_changes == {"new": 1, "lapsed": 1}
     assert kpis_json(current, "UTC")["features"]["stages"]["lapsed"] == 1
+
+
+async def test_win_back_results_are_kpis_and_a_digest_line(chat: Chat) -> None:
+    for user in ("ann", "ben", "cy"):
+        await chat.say(TG, user, "hello", place=GROUP)
+    chat.clock.advance(timedelta(hours=1))
+    now = chat.clock.now()
+    async with chat.app.services.database.session() as session:
+        ids = {m.display_name: m.id for m in await session.scalars(select(Member))}
+        for name, status in (("Ann", SENT), ("Ben", SENT), ("Cy", HELD)):
+            session.add(
+                WinbackMessage(
+                    member_id=ids[name],
+                    cycle=now,
+                    due_at=now,
+                    left_at=now - timedelta(days=40),
+                    topic="none",
+                    status=status,
+                    sent_at=now,
+                )
+            )
+        await session.commit()
+    chat.clock.advance(timedelta(hours=1))
+    await chat.say(TG, "ann", "I am back", place=GROUP)
+
+    analytics = chat.app.services.get(AnalyticsService)
+    await analytics.refresh()
+    printed = kpis_json(await analytics.kpis(*analytics.last_days(7)), "UTC")
+    assert printed["features"]["winback_sent"] == 2
+    assert printed["features"]["winback_converted"] == 1
+    assert printed["features"]["winback_lift"] == 0.5
+    assert printed["kpis"]["winback_conversion"]["value"] == 0.5
+
+    chat.clock.advance(timedelta(days=1))
+    text = await _digest(chat)
+    assert "Win-back (30 days): 2 sent, 1 came back (50%) · lift over the holdout +50.0" in text
+    await chat.say(TG, "fiona", "/language zh-CN")
+    assert "召回（30 天）：已发送 2 条，1 人回来了（50%）" in await _digest(chat)
+
+
+async def test_an_experiment_stopped_yesterday_is_in_the_digest_once(
+    database_url: str, clock: ManualClock, tmp_path: Path
+) -> None:
+    settings = make_settings(
+        database_url,
+        roles={"founders": ["telegram:fiona"], "moderators": ["telegram:maria"]},
+        experiments=[welcome_tone(tmp_path)],
+    )
+    telegram = FakeAdapter(TG)
+    app = await build_app(settings, clock, {TG: telegram}, migrate=False)
+    chat = Chat(app, clock, telegram, FakeAdapter(DC))
+    try:
+        await chat.say(TG, "maria", "/experiment stop welcome-tone warm")
+        clock.advance(timedelta(days=1))
+        text = await _digest(chat)
+        assert "Experiments decided" in text
+        assert "welcome-tone (welcome): stopped, everyone gets warm" in text
+        clock.advance(timedelta(days=1))
+        assert "Experiments decided" not in await _digest(chat)
+    finally:
+        await app.close()

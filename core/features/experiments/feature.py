@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.context import Services
 from core.feature import Feature
 from core.features.experiments import handlers, personal
+from core.features.experiments.digest import DecidedSection
 from core.features.experiments.service import ExperimentsService, templates_package
 from core.features.experiments.settings import ExperimentsSettings
 
@@ -19,14 +20,18 @@ async def start(services: Services) -> None:
         services.renderer.add_folder(templates_package(experiment.name), experiment.directory)
 
 
+def _offers(services: Services) -> tuple[object, ...]:
+    """The service features call before sending, and its decisions for the digest."""
+    service = ExperimentsService(services.settings.section(ExperimentsSettings), services.clock)
+    return (service, DecidedSection(service))
+
+
 FEATURE = Feature(
     "experiments",
     priority=60,
     settings=("experiments", ExperimentsSettings),
     registries=(handlers.registry,),
-    offers=lambda services: (
-        ExperimentsService(services.settings.section(ExperimentsSettings), services.clock),
-    ),
+    offers=_offers,
     start=start,
     autocomplete={"experiment_names": handlers.experiment_names},
     personal_data=personal.PART,
