@@ -1,7 +1,7 @@
 """What features contribute to the figures and the founder's digest without being named by
 analytics or the digest (core.contributions): ambassador candidates, win-back results and
 decided experiments in the digest, a feature's figures in the KPIs and ``townhall stats
---json``, lifecycle stage counts."""
+--json``, lifecycle stage counts; targeting members by stage."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from core.contributions import DigestSection, FigureSource, Period
 from core.events import Place, PlaceKind
 from core.features.analytics.export import kpis_json
 from core.features.analytics.service import AnalyticsService
+from core.features.lifecycle.audience import StagesService
 from core.features.lifecycle.models import MemberStage, StageChange
+from core.features.lifecycle.stages import Stage
 from core.features.winback.models import HELD, SENT, WinbackMessage
 from core.markup import plain
 from core.members.models import Member
@@ -166,6 +168,11 @@ async def test_stage_counts_at_the_end_of_a_past_window_and_now(chat: Chat) -> N
     assert current.features.stages == {"activated": 1, "lapsed": 1, "new": 1}
     assert current.features.stage_changes == {"new": 1, "lapsed": 1}
     assert kpis_json(current, "UTC")["features"]["stages"]["lapsed"] == 1
+    stages = chat.app.services.get(StagesService)
+    async with chat.app.services.database.session() as session:
+        away = set(await session.scalars(stages.members_in(Stage.LAPSED, "new")))
+        assert away == {ids["Ben"], ids["Cy"]}
+        assert await stages.stage_of(session, ids["Ann"]) is Stage.ACTIVATED
 
 
 async def test_win_back_results_are_kpis_and_a_digest_line(chat: Chat) -> None:

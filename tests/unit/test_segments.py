@@ -4,6 +4,7 @@ time under a seed; the engagement score ranks members by their weighted parts.""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core.features.analytics.models import MemberDay, MemberStart
 from core.features.analytics.service import AnalyticsService
@@ -125,3 +126,11 @@ async def test_moderators_see_the_segments_and_a_member_s_segment_is_offered(
     assert helper is not None and quiet is not None
     assert (helper.segment, quiet.segment) == ("helpers", "quiet_readers")
     assert helper.score > quiet.score
+    async with chat.app.services.database.session() as session:
+        helpers = set(await session.scalars(service.members_in("helpers")))
+        both = set(await session.scalars(service.members_in("helpers", "quiet_readers")))
+    assert helpers == set(ids[:12]) and len(both) == 33
+    with pytest.raises(ValueError, match="no segment named"):
+        service.members_in("lurkers")
+    (shown,) = await chat.say(TG, "mia", "/member ann")
+    assert "Segment: quiet readers, engagement score " in shown.text

@@ -2,6 +2,7 @@
 
 from core.feature import Feature
 from core.features.lifecycle import handlers, member, personal
+from core.features.lifecycle.audience import StagesService
 from core.features.lifecycle.settings import (
     LifecycleSettings,
     OnboardingSettings,
@@ -14,5 +15,6 @@ FEATURE = Feature(
     settings=("welcome", WelcomeSettings),
     more_settings=(("onboarding", OnboardingSettings), ("lifecycle", LifecycleSettings)),
     registries=(handlers.registry, member.registry),
+    offers=lambda services: (StagesService(),),
     personal_data=personal.PART,
 )

@@ -13,6 +13,7 @@ from core.features.events.models import Rsvp
 from core.features.events.service import Answer
 from core.features.lifecycle.models import MemberStage
 from core.features.reputation import ledger
+from core.features.segments.service import SegmentsService
 from core.features.tickets.chat import member_named
 from core.features.tickets.models import ACTIVE, Ticket
 from core.members import service as members
@@ -30,7 +31,8 @@ NOT_A_FEATURE = ("none", "unknown", "error")
     min_role=Role.MODERATOR,
 )
 async def member(ctx: Context, name: str) -> Reply:
-    """A member's stage, last seen, last feature used, points, tickets, events and consent."""
+    """A member's stage, segment, last seen, last feature used, points, tickets, events and
+    consent."""
     found = await member_named(ctx, name)
     if found is None:
         return Reply("lifecycle/who", {"who": name}, visibility=Visibility.PRIVATE)
@@ -58,6 +60,10 @@ async def member(ctx: Context, name: str) -> Reply:
         )
     ).one()
     identity = members.dm_identity(found)
+    try:
+        segment = await ctx.services.get(SegmentsService).segment_of(session, found.id)
+    except LookupError:
+        segment = None
     context: dict[str, Any] = {
         "name": found.display_name,
         "stage": stage.stage if stage else None,
@@ -72,5 +78,6 @@ async def member(ctx: Context, name: str) -> Reply:
         "opted_out": found.dm_opt_out,
         "unasked_dms": members.allows_unasked_dms(found),
         "dm_platform": identity.platform if identity else None,
+        "segment": segment,
     }
     return Reply("lifecycle/member", context, visibility=Visibility.PRIVATE)

@@ -7,13 +7,13 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Services
 from core.features.analytics.service import AnalyticsService
 from core.features.segments import gather
-from core.features.segments.clusters import Segmentation, scores, segment
+from core.features.segments.clusters import NAMES, Segmentation, scores, segment
 from core.features.segments.models import MemberSegment
 from core.features.segments.settings import SegmentSettings
 
@@ -49,6 +49,15 @@ class SegmentsService:
         """None until the sweep has run, and for a member who never joined a place it sees."""
         row = await session.get(MemberSegment, member_id)
         return None if row is None else MemberView(row.segment, row.score, row.computed_at)
+
+    def members_in(self, *segments: str) -> Select[int]:
+        """The ids of members in any of ``segments`` (names from ``clusters.NAMES``: win-back
+        and experiments target "quiet_readers", say), as a query: a filter
+        (``Member.id.in_(...)``) for 100,000 members without loading them, or run as is."""
+        unknown = set(segments) - set(NAMES)
+        if unknown:
+            raise ValueError(f"no segment named {sorted(unknown)}; segments: {NAMES}")
+        return select(MemberSegment.member_id).where(MemberSegment.segment.in_(segments))
 
     async def stale(self, session: AsyncSession, now: datetime) -> bool:
         latest = await session.scalar(select(func.max(MemberSegment.computed_at)))
