@@ -25,7 +25,16 @@ PERIODS = {"7d": 7, "30d": 30, "90d": 90}
 RETENTION_DAYS = 60
 """/stats retention and /stats funnel look at members who joined in this many days."""
 RATES = frozenset(
-    {"stickiness", "activation", "d1_retention", "d7_retention", "d30_retention", "deflection"}
+    {
+        "stickiness",
+        "activation",
+        "d1_retention",
+        "d7_retention",
+        "d30_retention",
+        "deflection",
+        "winback_conversion",
+        "winback_lift",
+    }
 )
 TRENDS = ("dau", "wau", "mau", "new_members")
 DAU_LABEL = N_("Daily active members")

@@ -31,8 +31,7 @@ NOT_A_FEATURE = ("none", "unknown", "error")
     min_role=Role.MODERATOR,
 )
 async def member(ctx: Context, name: str) -> Reply:
-    """A member's stage, segment, last seen, last feature used, points, tickets, events and
-    consent."""
+    """A member's stage, last seen, last feature used, points, tickets, events and consent."""
     found = await member_named(ctx, name)
     if found is None:
         return Reply("lifecycle/who", {"who": name}, visibility=Visibility.PRIVATE)
