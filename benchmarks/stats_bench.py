@@ -5,7 +5,8 @@
 2. Speed: 100,000 members and 10 million activity rows written straight into the activity
    log (as the bot's batches would), then the rollup sweep over all of them (goal: at least
    5,000 events a second), then ``townhall stats --json`` for 90 days (goal: at most 2 s),
-   in process and as the whole command; then 100,000 new rows folded in incrementally. On
+   in process and as the whole command; assembling the founder's digest (goal: at most
+   2 s); then 100,000 new rows folded in incrementally. On
    SQLite, and on PostgreSQL when ``TOWNHALL_BENCH_POSTGRES_URL`` (or the tests'
    ``TOWNHALL_TEST_POSTGRES_URL``) names a server.
 
@@ -185,6 +186,23 @@ async def _stats_in_process(url: str) -> float:
     return took
 
 
+async def _digest_in_process(url: str) -> list[float]:
+    """Assembling the founder's digest (refresh, the three windows' KPIs, anomalies, the
+    contributed sections), a daily one twice (the first warms the caches) and a weekly."""
+    from bot.app import build_app
+    from core.features.digest.compose import assemble
+
+    app = await build_app(make_settings(url), SystemClock(), {}, migrate=False)
+    took = []
+    for weekly in (False, False, True):
+        began = time.perf_counter()
+        async with app.services.database.session() as session:
+            await assemble(app.services, session, weekly=weekly)
+        took.append(time.perf_counter() - began)
+    await app.close()
+    return took
+
+
 def speed(url: str, label: str, members: int, events: int) -> None:
     asyncio.run(upgrade(url))
     began = time.perf_counter()
@@ -199,6 +217,11 @@ def speed(url: str, label: str, members: int, events: int) -> None:
     took = asyncio.run(_stats_in_process(url))
     print(
         f"{label}: stats for 90 days in process (refresh + KPIs + JSON): {took:.2f} s (goal <= 2 s)"
+    )
+    first, daily, weekly = asyncio.run(_digest_in_process(url))
+    print(
+        f"{label}: assembling the digest: daily {daily:.2f} s (first {first:.2f} s), "
+        f"weekly {weekly:.2f} s (goal <= 2 s)"
     )
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "config.toml"

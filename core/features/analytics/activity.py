@@ -21,7 +21,7 @@ Definitions, each in days of the community's zone:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -101,7 +101,7 @@ class PlatformActivity:
 
 
 @dataclass
-class _Members:
+class Loaded:
     """Rollup rows as arrays: member index per row, the day numbers of the window."""
 
     ids: NDArray[np.int64]
@@ -111,12 +111,24 @@ class _Members:
     joined: dict[str, NDArray[np.int64]]
     """Join day per member (a large number when none)."""
     first_message: dict[str, NDArray[np.int64]]
+    cumulative: dict[str, NDArray[np.int32]] = field(default_factory=dict)
+    """Per platform, active days counted up to each column (column 0: none): computed once
+    for all the windows read from one load."""
+
+    def counts(self, platform: str, matrix: Matrix) -> NDArray[np.int32]:
+        found = self.cumulative.get(platform)
+        if found is None:
+            found = np.zeros((matrix.shape[0], matrix.shape[1] + 1), np.int32)
+            np.cumsum(matrix, axis=1, out=found[:, 1:])
+            if platform in self.active:
+                self.cumulative[platform] = found
+        return found
 
 
 NEVER = np.iinfo(np.int64).max // 2
 
 
-async def load(session: AsyncSession, first: int, last: int) -> _Members:
+async def load(session: AsyncSession, first: int, last: int) -> Loaded:
     """Presence from day ``first`` to ``last`` and every member's start, per platform."""
     starts = (
         await session.execute(
@@ -172,7 +184,7 @@ async def load(session: AsyncSession, first: int, last: int) -> _Members:
     for matrix in active.values():
         together |= matrix
     active[ALL] = together
-    return _Members(ids, first, active, joined, first_message)
+    return Loaded(ids, first, active, joined, first_message)
 
 
 def _days(values: Iterable[int | None]) -> NDArray[np.int64]:
@@ -180,7 +192,7 @@ def _days(values: Iterable[int | None]) -> NDArray[np.int64]:
 
 
 def figures(
-    members: _Members,
+    members: Loaded,
     platform: str,
     start: int,
     end: int,
@@ -196,8 +208,7 @@ def figures(
     nobody = np.full(len(members.ids), NEVER, np.int64)
     joined = members.joined.get(platform, nobody)
     first_message = members.first_message.get(platform, nobody)
-    counts = np.zeros((matrix.shape[0], matrix.shape[1] + 1), np.int32)
-    np.cumsum(matrix, axis=1, out=counts[:, 1:])
+    counts = members.counts(platform, matrix)
     window = range(start, end + 1)
     days = tuple(date.fromordinal(d) for d in window)
 
@@ -254,7 +265,7 @@ def _active_between(
     who: NDArray[np.intp],
     since: int,
     until: int,
-    members: _Members,
+    members: Loaded,
     end: int,
 ) -> NDArray[np.bool_]:
     """For each of ``who``: active from ``since`` to ``until`` days after joining (within
@@ -268,7 +279,7 @@ def _active_between(
 
 
 def _funnel(
-    members: _Members,
+    members: Loaded,
     matrix: Matrix,
     counts: NDArray[np.int32],
     joined: NDArray[np.int64],

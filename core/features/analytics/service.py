@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.activity import ActivityLog
 from core.clock import Clock
@@ -30,6 +33,9 @@ from core.features.analytics.others import (
 from core.features.analytics.rollup import DayOf, roll_up
 from core.features.analytics.settings import LOWER_IS_BETTER, KpiSettings
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.features.feedback.themes import ThemeFinder
 
 REFRESH_ROWS = 200_000
 """Activity rows per committed pass of ``refresh``: a restart loses at most one pass."""
@@ -194,36 +200,72 @@ class AnalyticsService:
     async def kpis(self, start: date, end: date, *, themes: bool = False) -> Kpis:
         """Every figure for ``start``..``end``, with the window just before it for change.
         ``themes``: also the feedback themes (clustering: slower)."""
-        length = (end - start).days + 1
-        before = start - timedelta(days=length)
-        first, last, today = (
-            start.toordinal(),
-            end.toordinal(),
-            self.day_of(self._clock.now()),
-        )
+        (found,) = await self.kpis_of([(start, end)], themes=themes)
+        return found
+
+    async def kpis_of(
+        self,
+        windows: Sequence[tuple[date, date]],
+        *,
+        themes: bool = False,
+        platforms: bool = True,
+    ) -> list[Kpis]:
+        """Several windows' figures from one read of the rollups (the digest needs three:
+        the last 30 days, yesterday, the same day a week before): reading 100,000 members'
+        rollups is most of the work. ``themes``: the first window's feedback themes too;
+        ``platforms``: each platform's figures beside everyone's (False: everyone's alone)."""
+        today = self.day_of(self._clock.now())
+        spans = [
+            (start, end, start - timedelta(days=(end - start).days + 1)) for start, end in windows
+        ]
+        first = min(before for _, _, before in spans).toordinal() - act.MONTH
+        last = max(end for _, end, _ in spans).toordinal()
+        found = []
         async with self._database.session() as session:
-            loaded = await act.load(session, before.toordinal() - act.MONTH, last)
-            reached = await funnel_milestones(session, self.day_of.end(last))
-            reached_before = await funnel_milestones(session, self.day_of.end(first - 1))
-            sources = self._sources()
-            others = await feature_figures(
-                session,
-                self.period(start, end),
-                themes=self._themes() if themes and self._themes is not None else None,
-                sources=sources,
-            )
-            others_before = await feature_figures(
-                session, self.period(before, start - timedelta(days=1)), sources=sources
-            )
-        platforms = {
+            loaded = await act.load(session, first, last)
+            for n, (start, end, before) in enumerate(spans):
+                wanted = themes and n == 0 and self._themes is not None
+                found.append(
+                    await self._window(
+                        session,
+                        loaded,
+                        (before, start, end, today),
+                        themes=self._themes() if wanted and self._themes else None,
+                        platforms=platforms,
+                    )
+                )
+        return found
+
+    async def _window(
+        self,
+        session: AsyncSession,
+        loaded: act.Loaded,
+        days: tuple[date, date, date, int],
+        *,
+        themes: ThemeFinder | None,
+        platforms: bool,
+    ) -> Kpis:
+        before, start, end, today = days
+        first, last = start.toordinal(), end.toordinal()
+        reached = await funnel_milestones(session, self.day_of.end(last))
+        reached_before = await funnel_milestones(session, self.day_of.end(first - 1))
+        sources = self._sources()
+        others = await feature_figures(
+            session, self.period(start, end), themes=themes, sources=sources
+        )
+        others_before = await feature_figures(
+            session, self.period(before, start - timedelta(days=1)), sources=sources
+        )
+        names = loaded.active if platforms else (ALL,)
+        figures = {
             platform: act.figures(loaded, platform, first, last, today, reached)
-            for platform in loaded.active
+            for platform in names
         }
         previous = act.figures(loaded, ALL, before.toordinal(), first - 1, today, reached_before)
-        values = headline_values(platforms[ALL], others)
+        values = headline_values(figures[ALL], others)
         old = headline_values(previous, others_before)
         targets = self.targets
         headline = tuple(
             Kpi(name, value, old.get(name), targets.get(name)) for name, value in values.items()
         )
-        return Kpis(start, end, date.fromordinal(today), platforms, others, headline)
+        return Kpis(start, end, date.fromordinal(today), figures, others, headline)

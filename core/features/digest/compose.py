@@ -131,14 +131,18 @@ async def assemble(services: Services, session: AsyncSession, *, weekly: bool) -
     end = analytics.today() - timedelta(days=1)
     start = end - timedelta(days=6) if weekly else end
     history_days = max(CHART_DAYS, settings.anomaly_days + 1)
-    month = await analytics.kpis(end - timedelta(days=history_days - 1), end, themes=True)
-    period = await analytics.kpis(start, end)
+    week_ago = end - timedelta(days=7)
+    month, period, *compared = await analytics.kpis_of(
+        [(end - timedelta(days=history_days - 1), end), (start, end)]
+        + ([] if weekly else [(week_ago, week_ago)]),
+        themes=True,
+        platforms=False,
+    )
     if weekly:
         headline = _lines(period, None, month, basis="week")
         anomalies: tuple[Anomaly, ...] = ()
     else:
-        week_ago = await analytics.kpis(end - timedelta(days=7), end - timedelta(days=7))
-        headline = _lines(period, week_ago, month, basis="weekday")
+        headline = _lines(period, compared[0], month, basis="weekday")
         anomalies = await _anomalies(session, analytics, month, settings)
     now = services.clock.now()
     faq = await faq_stats.compute(
