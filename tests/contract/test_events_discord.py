@@ -4,10 +4,12 @@ opens."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import pytest_asyncio
+from icalendar import Calendar
 from sqlalchemy import select
 
 from core.features.events.models import Event
@@ -169,3 +171,19 @@ async def test_without_manage_events_staff_are_told_once_and_cards_carry_on(
     assert not world.fake.calls_to("PATCH", r"/guilds/\d+/scheduled-events/\d+")[4:], (
         "nothing to keep in step once refused"
     )
+
+
+async def test_event_ics_answers_with_a_calendar_file_only_the_asker_sees(world: World) -> None:
+    await _create(world, "Calendar check", "2030-05-06 07:15")
+    ref = await _ref(world, "Calendar check")
+    ics = command("event", {"type": 3, "name": "event", "value": ref}, sub="ics")
+    body = await interact(world.fake, interaction_payload(BOB, ics))
+    (file,) = body["files"]
+    assert file["filename"] == f"{ref}.ics"
+    assert body["data"]["flags"] & 64, "ephemeral: only the asker sees it"
+    assert body["data"]["attachments"] == [{"id": 0, "filename": f"{ref}.ics"}]
+    (event,) = Calendar.from_ical(bytes(file["bytes"])).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Calendar check"
+    assert event.decoded("DTSTART") == datetime(2030, 5, 6, 7, 15, tzinfo=UTC)
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(hours=24), "the first reminder's time"

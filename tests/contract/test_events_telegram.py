@@ -4,10 +4,13 @@ the announce group with its three buttons, and edited in place when a member ans
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import pytest_asyncio
+from icalendar import Calendar
 
 from tests.contract.conftest import Harness, drain, running
 from tests.fakes.telegram_api import TelegramFake, user
@@ -63,3 +66,28 @@ async def test_the_card_has_three_buttons_and_is_edited_in_place(tg: Harness) ->
     assert edit[0]["message_id"] == card.result["message_id"]
     assert "Going 1/30 · Maybe 0 · Waitlist 0" in edit[0]["text"]
     assert len([c for c in tg.fake.called("sendMessage") if "📅 E-1" in c["text"]]) == 1
+
+
+async def test_event_ics_is_a_calendar_file_in_a_dm(tg: Harness) -> None:
+    tg.fake.push_message(
+        "/event create webinar Launch | 2030-02-03 09:30 | 90m | in Europe/Berlin",
+        chat_id=EVENTS_GROUP,
+        sender=user(ORGANISER),
+    )
+    said = await tg.until(
+        lambda: [c for c in tg.fake.called("sendMessage") if "Launch" in c["text"]]
+    )
+    ref = re.search(r"(E-\d+)", said[0]["text"])
+    assert ref is not None
+    tg.fake.push_message(f"/event ics {ref.group(1)}", chat_id=EVENTS_GROUP, sender=user(MEMBER))
+    (sent,) = await tg.until(lambda: tg.fake.called("sendDocument"))
+    assert sent["chat_id"] == MEMBER, "privately, in the member's DM"
+    document = sent["document"]
+    assert document["filename"] == f"{ref.group(1)}.ics"
+    calendar = Calendar.from_ical(document["bytes"])
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Launch"
+    assert event.decoded("DTSTART") == datetime(2030, 2, 3, 8, 30, tzinfo=UTC)
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=90)
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(hours=24), "the first reminder's time"

@@ -314,7 +314,11 @@ class FakeDiscord:
                 else:
                     content = await part.read()  # type: ignore[union-attr]
                     found["files"].append(
-                        {"filename": part.filename, "size": len(content)}  # type: ignore[union-attr]
+                        {
+                            "filename": part.filename,  # type: ignore[union-attr]
+                            "size": len(content),
+                            "bytes": content,
+                        }
                     )
             return found
         loaded: dict[str, Any] = await request.json()
