@@ -99,3 +99,46 @@ async def test_pause_stops_sending_until_resume_and_only_moderators_may(
     assert messages.index(message) > messages.index(
         next(m for m in messages if m["key"] == "winback/paused" and "resumed" in str(m["text"]))
     )
+
+
+async def test_an_experiment_holds_members_out_and_stats_measure_the_lift(
+    run_script: RunScript,
+) -> None:
+    names = [f"m{n}" for n in range(12)]
+    asked = "\n".join(f"@as {name}\n/ask how do I reset my password?" for name in names)
+    messages = await run_script(
+        f"""
+        {asked}
+        @clock +31d
+        @clock +1h
+        @as m0
+        hello again
+        @as m1
+        hello again
+        @as m2
+        hello again
+        @clock +10d
+        @as mod:maria
+        /winback stats
+        """.replace("\n        ", "\n"),
+        experiments=[
+            {
+                "name": "winback-holdout",
+                "message": "winback",
+                "variants": ["original"],
+                "holdout": 0.5,
+            }
+        ],
+        **ON,
+    )
+    sent = {m["to"] for m in messages if m["key"] == "winback/message"}
+    held = set(names) - sent
+    assert sent and held, "the hash splits twelve members both ways"
+    (stats,) = said(messages, "winback/stats")
+    assert f"Sent: {len(sent)}" in stats
+    assert f"Holdout: {len(held)} sent nothing" in stats, stats
+    # m0 and m2 were written to and came back, m1 came back unasked: 2 of 6 against 1 of 6.
+    assert sorted(sent) == ["m0", "m2", "m5", "m6", "m7", "m9"]
+    assert "Converted (active within 7 days): 2, a rate of 33.3%" in stats
+    assert "Holdout: 6 sent nothing, 1 came back anyway (16.7%)" in stats
+    assert "Lift over the holdout: +16.7 points" in stats

@@ -149,8 +149,9 @@ async def send_due(
         account = candidate.account(row.platform)
         made = built[row.member_id]
         shared = None
-        if made.shared is not None and chosen.variant is None:
-            shared = (*made.shared, account.platform)
+        if made.shared is not None:
+            # A variant words the same data its own way: alike readers share its words too.
+            shared = (*made.shared, account.platform, chosen.variant)
         outgoing = rendered.get(shared) if shared else None
         if outgoing is None:
             outgoing = services.notifier.message(
