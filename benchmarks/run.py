@@ -18,6 +18,7 @@ BENCHMARKS = [
     "winback_bench.py",
     "discord_bench.py",
     "stats_bench.py",
+    "recommendations_bench.py",
 ]
 
 

@@ -21,12 +21,16 @@ from core.features.lifecycle.settings import (
     OnboardingSettings,
     WelcomeSettings,
 )
+from core.features.recommendations.service import RecommendationsService
 from core.features.reputation import earning, rules
 from core.features.reputation.settings import ReputationSettings
 from core.members import service as members
 from core.registry import Registry
 
 registry = Registry("lifecycle")
+LIKED = 3
+""""You might like" lines in a welcome: a newcomer has no history, so the most popular
+events, answers and ideas (``RecommendationsService``)."""
 
 
 @registry.on(EventKind.MEMBER_JOINED)
@@ -40,6 +44,10 @@ async def welcome(ctx: Context) -> Reply | None:
         await onboarding.start(ctx.session, ctx.member.id, ctx.place, ctx.now)
         done = await onboarding.progress(ctx.session, settings, [ctx.member.id], ctx.now)
         context["tasks"] = onboarding.checklist(settings, done[ctx.member.id])
+    recommendations = ctx.services.get(RecommendationsService)
+    context["liked"] = await recommendations.for_member(
+        ctx.session, ctx.member.id, LIKED, locale=ctx.locale
+    )
     if members.allows_unasked_dms(ctx.member):
         key = f"welcome:{ctx.member.id}:dm"
         reply = Reply(
