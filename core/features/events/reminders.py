@@ -11,6 +11,7 @@ and the next pass queues the lot; killed after the commit, the next pass finds i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -80,26 +81,28 @@ async def _batch(
     experiments = services.get(ExperimentsService)
     choices = await experiments.choose(session, [m.id for m, _ in reachable], "event_reminder")
     messages: list[tuple[str, OutgoingMessage, int | None]] = []
+    # Members alike in platform, zone, languages and arm read the same words: rendered once.
+    rendered: dict[tuple[object, ...], OutgoingMessage] = {}
     for member, identity in reachable:
-        reply = Reply(
-            "events/reminder",
-            {"event": view(event, zone=member.timezone), "minutes_left": minutes_left},
-            attachments=attachments,
-        )
         choice = choices.get(member.id)
         if choice is not None:
             if choice.held_out:
                 continue
             await experiments.delivering(session, member.id, choice, key(event, label, member.id))
-            reply = choice.apply(reply)
-        message = services.notifier.message(
-            reply,
-            Platform(identity.platform),
-            languages=(member.locale, member.seen_locale),
-            chat_id=identity.dm_chat_id,
-            user_id=identity.platform_user_id,
-            visibility=Visibility.PRIVATE,
-        )
+        alike = (identity.platform, member.timezone, member.locale, member.seen_locale, choice)
+        if (words := rendered.get(alike)) is None:
+            reply = Reply(
+                "events/reminder",
+                {"event": view(event, zone=member.timezone), "minutes_left": minutes_left},
+                attachments=attachments,
+            )
+            words = rendered[alike] = services.notifier.message(
+                choice.apply(reply) if choice is not None else reply,
+                Platform(identity.platform),
+                languages=(member.locale, member.seen_locale),
+                visibility=Visibility.PRIVATE,
+            )
+        message = replace(words, chat_id=identity.dm_chat_id, user_id=identity.platform_user_id)
         messages.append((key(event, label, member.id), message, member.id))
     queued = await enqueue_many(session, messages, now=now)
     if queued:
