@@ -117,7 +117,7 @@ async def test_an_attachment_is_uploaded_with_the_text(world: World) -> None:
     assert receipt.ok
     (body,) = await posted(world.fake, channel)
     assert body["content"] == "This week's answers"
-    assert body["files"] == [{"filename": "chart.png", "size": len(PNG)}]
+    assert body["files"] == [{"filename": "chart.png", "size": len(PNG), "bytes": PNG}]
     assert body["attachments"][0]["filename"] == "chart.png"
 
 
