@@ -16,7 +16,9 @@ from core.events import OutgoingMessage, Platform, Visibility
 from core.render import Renderer
 from tests.fakes.telegram_text import refusal, visible
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 renderer = Renderer()
 hostile = st.lists(
     st.one_of(
@@ -31,6 +33,7 @@ hostile = st.lists(
     max_size=8,
 ).map("".join).filter(str.strip)  # fmt: skip
 EVENT = {"ref": "E-1", "title": "Drinks"}
+URL = r"(?:https?)://[^\s<]+[^<.,:;\"'\]\s]"
 
 
 def _message(text: str) -> str:
@@ -65,6 +68,8 @@ def test_on_discord_member_text_is_escaped_and_pings_no_one(text: str) -> None:
     parts = markdown_parts(markdown, 2000)
     joined = "".join(parts)
     assert not re.search(r"@(everyone|here)", joined), "a zero-width space breaks them"
-    assert not re.search(r"(?<!\\)[*_`~|]", joined.replace("\\\\", "")), "markdown escaped"
+    # Discord reads a URL as a link, marks inside it included (discord.py leaves them as is).
+    outside_links = re.sub(URL, "", joined.replace("\\\\", ""))
+    assert not re.search(r"(?<!\\)[*_`~|]", outside_links), "markdown escaped"
     message = OutgoingMessage(Platform.DISCORD, markdown, chat_id="1", visibility=Visibility.PUBLIC)
     assert all(call["allowed_mentions"] is NO_MENTIONS for call in send_kwargs(message))
