@@ -254,7 +254,8 @@ def _progress(node: Node, figures: Mapping[str, float]) -> tuple[float, list[Ste
             step = _step(operands[0], ops[0], operands[1], figures)
             if step is None:
                 return 0.0, []
-            return min(step.have / step.need, 1.0), [step]
+            # A figure can be below zero (reputation after penalties): that is no way along.
+            return max(0.0, min(step.have / step.need, 1.0)), [step]
         case All(parts=parts):
             shares = [_progress(part, figures) for part in parts]
             return (
