@@ -131,3 +131,40 @@ async def test_a_newcomer_s_welcome_names_what_is_popular(seeded: Chat) -> None:
     assert "You might like:" in text
     assert "💡 Dark mode" in text and "💡 Export to CSV" in text
     assert "你可能会喜欢：" in plain(chinese.text)
+
+
+async def test_a_nudge_names_what_members_alike_went_on_to(seeded: Chat) -> None:
+    """Lee joins, backs dark mode and likes the export answer: on day one the nudge offers
+    what members who did the same chose."""
+    await seeded.joins(TG, "lee", Place(TG, "-100", PlaceKind.GROUP))
+    await seeded.say(TG, "lee", "/help")
+    now = seeded.clock.now()
+    async with seeded.app.services.database.session() as session:
+        lee = await session.scalar(select(Member.id).where(Member.display_name == "Lee"))
+        dark = await session.scalar(
+            select(FeedbackItem.id).where(FeedbackItem.title == "Dark mode")
+        )
+        assert lee is not None and dark is not None
+        session.add(FeedbackVote(item_id=dark, member_id=lee, created_at=now))
+        session.add(
+            AnswerLog(
+                member_id=lee,
+                question="export?",
+                locale="en",
+                entry_id="export-data",
+                score=0.9,
+                answered=True,
+                platform="telegram",
+                asked_at=now,
+                suggestions=[],
+                vote="up",
+            )
+        )
+        await session.commit()
+    seeded.clock.advance(timedelta(days=1, hours=2))
+    await seeded.app.tick()
+    await seeded.app.dispatcher.dispatch_due()
+    (nudge,) = (m for m in seeded.telegram.sent if m.key == "lifecycle/nudge")
+    text = plain(nudge.text)
+    assert "You might like:" in text and "💡 Themes" in text and "💡 Export to CSV" in text
+    assert "💡 Dark mode" not in text

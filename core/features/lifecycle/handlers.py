@@ -15,6 +15,7 @@ from core.context import Context, Services
 from core.events import EventKind, Reply, Visibility
 from core.features.experiments.service import ExperimentsService
 from core.features.lifecycle import onboarding, stages
+from core.features.lifecycle.liked import LIKED
 from core.features.lifecycle.service import welcome_key, welcome_place
 from core.features.lifecycle.settings import (
     LifecycleSettings,
@@ -28,9 +29,6 @@ from core.members import service as members
 from core.registry import Registry
 
 registry = Registry("lifecycle")
-LIKED = 3
-""""You might like" lines in a welcome: a newcomer has no history, so the most popular
-events, answers and ideas (``RecommendationsService``)."""
 
 
 @registry.on(EventKind.MEMBER_JOINED)

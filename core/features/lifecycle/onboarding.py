@@ -22,8 +22,10 @@ from core.features.badges.service import BadgesService
 from core.features.experiments.service import ExperimentsService
 from core.features.lifecycle import marks
 from core.features.lifecycle import tasks as detectors
+from core.features.lifecycle.liked import LIKED
 from core.features.lifecycle.models import Onboarding, OnboardingStep
 from core.features.lifecycle.settings import OnboardingSettings
+from core.features.recommendations.service import RecommendationsService
 from core.features.reputation import ledger
 from core.members import service as members
 from core.members.models import Member
@@ -180,12 +182,16 @@ async def nudge_due(services: Services, session: AsyncSession) -> int:
         member = await session.get_one(Member, member_id)
         if not members.allows_unasked_dms(member):
             continue
+        liked = await services.get(RecommendationsService).for_member(
+            session, member_id, LIKED, locale=member.locale or member.seen_locale
+        )
         reply = Reply(
             "lifecycle/nudge",
             {
                 "name": member.display_name,
                 "next": next_task(settings, done[member_id]),
                 "tasks": checklist(settings, done[member_id]),
+                "liked": liked,
             },
         )
         key = f"onboarding:nudge:{member_id}:{index}"
